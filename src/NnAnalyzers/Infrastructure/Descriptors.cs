@@ -1,0 +1,44 @@
+using Microsoft.CodeAnalysis;
+
+namespace NnAnalyzers
+{
+    /// <summary>Every descriptor of the product, in one place.</summary>
+    public static class Descriptors
+    {
+        /// <summary>NN0001: a network parameter is drawn from a random source whose support is non-negative.</summary>
+        public static readonly DiagnosticDescriptor NN0001AllPositiveWeightInitialization = DescriptorFactory.Create(
+            RuleIds.AllPositiveWeightInitialization,
+            title: "All-positive weight initialization",
+            messageFormat: "'{0}' is initialized from {1} in {2}: all-positive weights saturate sigmoid units; centre the range",
+            RuleCategories.Initialization,
+            DiagnosticSeverity.Warning,
+            description: "Weights and biases drawn from a non-negative range make every pre-activation a sum of positive terms: sigmoid and tanh units start saturated, gradients below the output vanish and the network learns only the class prior. Draw from a range centred on zero (Glorot/Xavier, He) and start biases at zero.");
+
+        /// <summary>NN0002: a softmax or log-sum-exp exponentiates logits not shifted by their maximum.</summary>
+        public static readonly DiagnosticDescriptor NN0002UnstabilizedSoftmax = DescriptorFactory.Create(
+            RuleIds.UnstabilizedSoftmax,
+            title: "Unstabilized softmax",
+            messageFormat: "{0} of '{1}' exponentiates unshifted logits; subtract their maximum first",
+            RuleCategories.NumericalStability,
+            DiagnosticSeverity.Warning,
+            description: "exp overflows above ~709 for double and ~88 for float; a softmax or log-sum-exp of unshifted logits then returns NaN. Subtracting the maximum of the same logits leaves the result unchanged and keeps every exponent at or below zero.");
+
+        /// <summary>NN0003: a reduction crosses the batch axis.</summary>
+        public static readonly DiagnosticDescriptor NN0003BatchUnawareSummation = DescriptorFactory.Create(
+            RuleIds.BatchUnawareSummation,
+            title: "Batch-unaware summation",
+            messageFormat: "{0}",
+            RuleCategories.Batching,
+            DiagnosticSeverity.Warning,
+            description: "On data that holds several samples, a reduction that crosses the sample axis mixes samples: a softmax normalised over the whole batch, a bias shaped by the batch size, gradients summed over a batch and applied without dividing by its size.");
+
+        /// <summary>NN0004: work done by backprop never reaches the parameters.</summary>
+        public static readonly DiagnosticDescriptor NN0004UnusedBackpropResults = DescriptorFactory.Create(
+            RuleIds.UnusedBackpropResults,
+            title: "Unused backprop results",
+            messageFormat: "{0}",
+            RuleCategories.Training,
+            DiagnosticSeverity.Warning,
+            description: "Gradients that are computed and never applied leave the weights unchanged: the training loop runs, the cost does not move. MathNet operations such as Subtract or Add return a new object and leave the receiver untouched.");
+    }
+}

@@ -1,0 +1,34 @@
+namespace NnAnalyzers
+{
+    /// <summary>The diagnostic ids of every rule. One id = one analyzer, one fixer, one test class, one doc page.</summary>
+    public static class RuleIds
+    {
+        /// <summary>All-positive weight initialization.</summary>
+        public const string AllPositiveWeightInitialization = "NN0001";
+
+        /// <summary>Unstabilized softmax.</summary>
+        public const string UnstabilizedSoftmax = "NN0002";
+
+        /// <summary>Batch-unaware summation.</summary>
+        public const string BatchUnawareSummation = "NN0003";
+
+        /// <summary>Unused backprop results.</summary>
+        public const string UnusedBackpropResults = "NN0004";
+    }
+
+    /// <summary>Diagnostic categories.</summary>
+    public static class RuleCategories
+    {
+        /// <summary>Initialization of network parameters.</summary>
+        public const string Initialization = "Initialization";
+
+        /// <summary>Numerical stability (overflow, NaN).</summary>
+        public const string NumericalStability = "NumericalStability";
+
+        /// <summary>Shapes and axes of batched data.</summary>
+        public const string Batching = "Batching";
+
+        /// <summary>Training loop and gradient flow.</summary>
+        public const string Training = "Training";
+    }
+}

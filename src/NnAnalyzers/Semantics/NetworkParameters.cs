@@ -1,0 +1,174 @@
+using System.Collections.Generic;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>What a piece of storage is to a network.</summary>
+    public enum ParameterKind
+    {
+        /// <summary>Not a network parameter.</summary>
+        None,
+
+        /// <summary>A weight (matrix, kernel, synapse).</summary>
+        Weight,
+
+        /// <summary>A bias.</summary>
+        Bias,
+    }
+
+    /// <summary>
+    /// Answers "is this storage a weight or a bias of a network?". A field, property, local or parameter is a network
+    /// parameter when it belongs to our library's parameter types, or when its name says weight/bias (weights, bias,
+    /// W, b, W1, kernel, synapse…) and it lives in an NN context (<see cref="NnContext"/>). The name pattern can be
+    /// replaced by an option, and the NN-context requirement can be switched off.
+    /// </summary>
+    public sealed class NetworkParameters
+    {
+        private static readonly HashSet<string> s_weightWords = IdentifierWords.Set(
+            "weight", "weights", "kernel", "kernels", "synapse", "synapses", "theta", "thetas");
+
+        private static readonly HashSet<string> s_biasWords = IdentifierWords.Set("bias", "biases");
+
+        private readonly NnContext _context;
+
+        /// <summary>Creates the oracle of one compilation.</summary>
+        public NetworkParameters(NnContext context)
+        {
+            _context = context;
+        }
+
+        /// <summary>The NN-context oracle this one uses.</summary>
+        public NnContext Context => _context;
+
+        /// <summary>
+        /// Classifies <paramref name="storage"/> (a field, property, local, parameter or array/indexer owner).
+        /// <paramref name="namePattern"/>, when given, replaces the default name vocabulary (a match means weight,
+        /// or bias when the name also has a bias word). <paramref name="requireNnContext"/> false accepts names alone.
+        /// </summary>
+        public ParameterKind Classify(ISymbol? storage, Regex? namePattern = null, bool requireNnContext = true)
+        {
+            if (storage is null)
+            {
+                return ParameterKind.None;
+            }
+
+            var kind = ClassifyName(storage.Name, namePattern);
+            if (kind == ParameterKind.None)
+            {
+                return ParameterKind.None;
+            }
+
+            if (!requireNnContext)
+            {
+                return kind;
+            }
+
+            var owner = storage is ILocalSymbol || storage is IParameterSymbol ? storage.ContainingSymbol : storage.ContainingType;
+            return _context.Contains(owner) || _context.Contains(storage.ContainingSymbol) ? kind : ParameterKind.None;
+        }
+
+        /// <summary>Classifies a name alone (no context).</summary>
+        public static ParameterKind ClassifyName(string name, Regex? namePattern = null)
+        {
+            if (string.IsNullOrEmpty(name))
+            {
+                return ParameterKind.None;
+            }
+
+            var words = IdentifierWords.Split(name);
+            var hasBiasWord = false;
+            foreach (var w in words)
+            {
+                if (s_biasWords.Contains(w))
+                {
+                    hasBiasWord = true;
+                }
+            }
+
+            if (namePattern is not null)
+            {
+                if (!SafeIsMatch(namePattern, name))
+                {
+                    return ParameterKind.None;
+                }
+
+                return hasBiasWord || IsSingleLetter(name, 'b') ? ParameterKind.Bias : ParameterKind.Weight;
+            }
+
+            if (hasBiasWord)
+            {
+                return ParameterKind.Bias;
+            }
+
+            foreach (var w in words)
+            {
+                if (s_weightWords.Contains(w))
+                {
+                    return ParameterKind.Weight;
+                }
+            }
+
+            // W, w1, W_hidden, Wxh, _w2, b, b1, bOut: the conventional single letters, optionally followed by a digit,
+            // an underscore or an upper-case suffix.
+            if (IsSingleLetter(name, 'w'))
+            {
+                return ParameterKind.Weight;
+            }
+
+            if (IsSingleLetter(name, 'b'))
+            {
+                return ParameterKind.Bias;
+            }
+
+            return ParameterKind.None;
+        }
+
+        private static bool IsSingleLetter(string name, char letter)
+        {
+            var i = 0;
+            while (i < name.Length && name[i] == '_')
+            {
+                i++;
+            }
+
+            if (i + 1 < name.Length && (name[i] == 'm' || name[i] == 's') && name[i + 1] == '_')
+            {
+                i += 2;
+            }
+
+            if (i >= name.Length || char.ToLowerInvariant(name[i]) != letter)
+            {
+                return false;
+            }
+
+            if (i + 1 == name.Length)
+            {
+                return true;
+            }
+
+            var next = name[i + 1];
+            if (char.IsDigit(next) || next == '_' || char.IsUpper(next))
+            {
+                return true;
+            }
+
+            // Recurrent-network conventions: Wxh, Whh, Why, Wxi, Whf, bxh… (upper-case W, two gate/axis letters).
+            const string axisLetters = "xhyifocg";
+            return char.IsUpper(name[i]) && name.Length == i + 3
+                && axisLetters.IndexOf(name[i + 1]) >= 0 && axisLetters.IndexOf(name[i + 2]) >= 0;
+        }
+
+        private static bool SafeIsMatch(Regex regex, string input)
+        {
+            try
+            {
+                return regex.IsMatch(input);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>
+    /// Answers "does this code belong to a neural network?": a type (or a method) is an NN context when its own names
+    /// and its members' names show NN signs — one strong sign (neuron, sigmoid, softmax, backprop, epoch, activation…)
+    /// or two distinct weaker ones (layer, forward, backward, loss, gradient, learning rate, weights + bias…), or when it
+    /// uses our reference library. A portfolio's or a graph's weights live outside any NN context.
+    /// One instance per compilation; answers are cached per type.
+    /// </summary>
+    public sealed class NnContext
+    {
+        /// <summary>Words that alone make an NN context.</summary>
+        public static readonly HashSet<string> StrongSigns = IdentifierWords.Set(
+            "neuron", "neurons", "neural", "perceptron", "perceptrons", "backprop", "backpropagation", "backpropagate",
+            "softmax", "sigmoid", "relu", "activation", "activations", "synapse", "synapses", "mlp", "epoch", "epochs",
+            "feedforward", "logits", "logit", "minibatch", "dropout", "convolution", "autoencoder", "perceptron");
+
+        /// <summary>Words of which two distinct ones make an NN context.</summary>
+        public static readonly HashSet<string> WeakSigns = IdentifierWords.Set(
+            "layer", "layers", "forward", "backward", "loss", "gradient", "gradients", "grad", "grads", "learning",
+            "train", "training", "predict", "prediction", "hidden", "network", "net", "weights", "weight", "bias",
+            "biases", "cost", "delta", "deltas", "dense", "optimizer", "momentum", "adam", "sgd", "tanh", "kernel",
+            "inputs", "outputs", "batch", "lr");
+
+        private readonly KnownSymbols _symbols;
+        private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _types =
+            new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+
+        /// <summary>Creates the context oracle of one compilation.</summary>
+        public NnContext(KnownSymbols symbols)
+        {
+            _symbols = symbols;
+        }
+
+        /// <summary>True when <paramref name="symbol"/> (a method, local function, property, field or type) is inside NN code.</summary>
+        public bool Contains(ISymbol? symbol)
+        {
+            if (symbol is null)
+            {
+                return false;
+            }
+
+            var signs = new SignCounter();
+            for (var s = symbol; s is not null && s is not INamespaceSymbol; s = s.ContainingSymbol)
+            {
+                if (s is INamedTypeSymbol type)
+                {
+                    if (IsNnType(type))
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
+                signs.AddName(s.Name);
+                if (s is IMethodSymbol method)
+                {
+                    foreach (var p in method.Parameters)
+                    {
+                        signs.AddName(p.Name);
+                        signs.AddType(p.Type, _symbols);
+                    }
+                }
+
+                if (signs.IsNn)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True when the type itself shows NN signs (cached).</summary>
+        public bool IsNnType(INamedTypeSymbol type)
+        {
+            return _types.GetOrAdd(type, t => ComputeIsNnType(t));
+        }
+
+        private bool ComputeIsNnType(INamedTypeSymbol type)
+        {
+            var signs = new SignCounter();
+            signs.AddName(type.Name);
+            foreach (var member in type.GetMembers())
+            {
+                if (member.IsImplicitlyDeclared && member is not IMethodSymbol { MethodKind: MethodKind.Ordinary })
+                {
+                    continue;
+                }
+
+                signs.AddName(member.Name);
+                switch (member)
+                {
+                    case IFieldSymbol field:
+                        signs.AddType(field.Type, _symbols);
+                        break;
+                    case IPropertySymbol property:
+                        signs.AddType(property.Type, _symbols);
+                        break;
+                    case IMethodSymbol method:
+                        signs.AddType(method.ReturnType, _symbols);
+                        foreach (var p in method.Parameters)
+                        {
+                            signs.AddType(p.Type, _symbols);
+                        }
+
+                        break;
+                }
+
+                if (signs.IsNn)
+                {
+                    return true;
+                }
+            }
+
+            // Top-level statements: the program's local functions are its "members".
+            if (type.Name == "Program" || type.IsImplicitlyDeclared)
+            {
+                foreach (var reference in type.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax() is CompilationUnitSyntax unit)
+                    {
+                        foreach (var global in unit.Members.OfType<GlobalStatementSyntax>())
+                        {
+                            if (global.Statement is LocalFunctionStatementSyntax local)
+                            {
+                                signs.AddName(local.Identifier.ValueText);
+                            }
+                        }
+                    }
+                }
+            }
+
+            return signs.IsNn;
+        }
+
+        private struct SignCounter
+        {
+            private HashSet<string>? _weak;
+            private bool _strong;
+
+            public bool IsNn => _strong || (_weak is not null && _weak.Count >= 2);
+
+            public void AddName(string name)
+            {
+                if (string.IsNullOrEmpty(name))
+                {
+                    return;
+                }
+
+                foreach (var word in IdentifierWords.Split(name))
+                {
+                    if (StrongSigns.Contains(word))
+                    {
+                        _strong = true;
+                        return;
+                    }
+
+                    if (WeakSigns.Contains(word))
+                    {
+                        (_weak ??= new HashSet<string>(System.StringComparer.OrdinalIgnoreCase)).Add(Normalize(word));
+                    }
+                }
+            }
+
+            public void AddType(ITypeSymbol? type, KnownSymbols symbols)
+            {
+                if (type is null || symbols.NetworkNamespaceMarker is null)
+                {
+                    return;
+                }
+
+                if (type.ContainingNamespace?.ToDisplayString() == "NnAnalyzers.Network")
+                {
+                    _strong = true;
+                }
+            }
+
+            private static string Normalize(string word)
+            {
+                // Singular and plural count once: weights + weight is one sign.
+                return word.EndsWith("es", System.StringComparison.Ordinal) && word == "biases" ? "bias"
+                    : word.EndsWith("s", System.StringComparison.Ordinal) && word.Length > 3 ? word.Substring(0, word.Length - 1)
+                    : word;
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.CodeAnalysis;
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>
+    /// The NN vocabulary of one compilation, created once in a compilation-start action and shared by the rule's
+    /// actions: known types, the NN-context oracle and the network-parameter oracle. Rules grow their questions here.
+    /// </summary>
+    public sealed class NnSemantics
+    {
+        private NnSemantics(Compilation compilation)
+        {
+            Symbols = KnownSymbols.Create(compilation);
+            Context = new NnContext(Symbols);
+            Parameters = new NetworkParameters(Context);
+        }
+
+        /// <summary>Types resolved once.</summary>
+        public KnownSymbols Symbols { get; }
+
+        /// <summary>"Is this code part of a neural network?"</summary>
+        public NnContext Context { get; }
+
+        /// <summary>"Is this storage a weight or bias?"</summary>
+        public NetworkParameters Parameters { get; }
+
+        /// <summary>Creates the semantics of a compilation.</summary>
+        public static NnSemantics Create(Compilation compilation) => new NnSemantics(compilation);
+    }
+}

@@ -1,0 +1,94 @@
+using NnAnalyzers.Semantics;
+using Xunit;
+
+namespace NnAnalyzers.Tests.Semantics
+{
+    public class NnContextTests
+    {
+        [Theory]
+        [InlineData("_hiddenWeights2", "hidden,weights")]
+        [InlineData("dW1", "d,w")]
+        [InlineData("learning_rate", "learning,rate")]
+        [InlineData("HTTPServer", "http,server")]
+        [InlineData("W", "w")]
+        public void Identifiers_split_into_words(string identifier, string expected)
+        {
+            Assert.Equal(expected, string.Join(",", IdentifierWords.Split(identifier)));
+        }
+
+        [Theory]
+        [InlineData("weights", ParameterKind.Weight)]
+        [InlineData("_weightsIH", ParameterKind.Weight)]
+        [InlineData("W", ParameterKind.Weight)]
+        [InlineData("W1", ParameterKind.Weight)]
+        [InlineData("w_hidden", ParameterKind.Weight)]
+        [InlineData("Wxh", ParameterKind.Weight)]
+        [InlineData("kernel", ParameterKind.Weight)]
+        [InlineData("b", ParameterKind.Bias)]
+        [InlineData("b2", ParameterKind.Bias)]
+        [InlineData("outputBias", ParameterKind.Bias)]
+        [InlineData("_biases", ParameterKind.Bias)]
+        [InlineData("width", ParameterKind.None)]
+        [InlineData("buffer", ParameterKind.None)]
+        [InlineData("mask", ParameterKind.None)]
+        [InlineData("bins", ParameterKind.None)]
+        [InlineData("words", ParameterKind.None)]
+        [InlineData("When", ParameterKind.None)]
+        [InlineData("bOut", ParameterKind.Bias)]
+        public void Parameter_names(string name, ParameterKind expected)
+        {
+            Assert.Equal(expected, NetworkParameters.ClassifyName(name));
+        }
+
+        [Fact]
+        public void A_network_class_is_an_nn_context_and_a_portfolio_is_not()
+        {
+            var compilation = SemanticsTestHelper.Compile(@"
+class Layer
+{
+    double[,] _weights;
+    double[] _bias;
+    public double[] Forward(double[] x) => x;
+}
+class Portfolio
+{
+    double[] _weights;
+    public void Rebalance() { }
+}
+class Graph
+{
+    double[,] weights;
+    public int Edges;
+}
+static class Activations
+{
+    public static double Sigmoid(double z) => z;
+}");
+            var semantics = NnSemantics.Create(compilation);
+            Assert.True(semantics.Context.IsNnType(compilation.GetTypeByMetadataName("Layer")!));
+            Assert.True(semantics.Context.IsNnType(compilation.GetTypeByMetadataName("Activations")!));
+            Assert.False(semantics.Context.IsNnType(compilation.GetTypeByMetadataName("Portfolio")!));
+            Assert.False(semantics.Context.IsNnType(compilation.GetTypeByMetadataName("Graph")!));
+
+            var layerWeights = compilation.GetTypeByMetadataName("Layer")!.GetMembers("_weights")[0];
+            var portfolioWeights = compilation.GetTypeByMetadataName("Portfolio")!.GetMembers("_weights")[0];
+            Assert.Equal(ParameterKind.Weight, semantics.Parameters.Classify(layerWeights));
+            Assert.Equal(ParameterKind.None, semantics.Parameters.Classify(portfolioWeights));
+            Assert.Equal(ParameterKind.Weight, semantics.Parameters.Classify(portfolioWeights, requireNnContext: false));
+        }
+
+        [Fact]
+        public void Top_level_programs_count_their_local_functions()
+        {
+            var compilation = SemanticsTestHelper.Compile(@"
+using System;
+var r = new Random(0);
+double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+Console.WriteLine(Sigmoid(r.NextDouble()));
+", Microsoft.CodeAnalysis.OutputKind.ConsoleApplication);
+            var semantics = NnSemantics.Create(compilation);
+            var program = compilation.GetTypeByMetadataName("Program")!;
+            Assert.True(semantics.Context.IsNnType(program));
+        }
+    }
+}
