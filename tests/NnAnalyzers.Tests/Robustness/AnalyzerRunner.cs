@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using NnAnalyzers.Tests.Meta;
+using NnAnalyzers.Tests.Verifiers;
+
+namespace NnAnalyzers.Tests.Robustness
+{
+    /// <summary>The outcome of running every analyzer of the product over some sources.</summary>
+    public sealed class AnalysisRun
+    {
+        public AnalysisRun(Compilation compilation, ImmutableArray<Diagnostic> diagnostics, IReadOnlyList<string> exceptions, TimeSpan elapsed)
+        {
+            Compilation = compilation;
+            Diagnostics = diagnostics;
+            Exceptions = exceptions;
+            Elapsed = elapsed;
+        }
+
+        public Compilation Compilation { get; }
+
+        /// <summary>Our diagnostics (NN ids) only.</summary>
+        public ImmutableArray<Diagnostic> Diagnostics { get; }
+
+        /// <summary>Exceptions thrown by analyzers (each would be an AD0001 warning in a user's build).</summary>
+        public IReadOnlyList<string> Exceptions { get; }
+
+        public TimeSpan Elapsed { get; }
+    }
+
+    /// <summary>Runs all analyzers of NnAnalyzers.dll over sources, compiled against the test references.</summary>
+    public static class AnalyzerRunner
+    {
+        private static readonly Lazy<CSharpCompilation> s_empty = new Lazy<CSharpCompilation>(() =>
+            CSharpCompilation.Create(
+                "Corpus",
+                Array.Empty<SyntaxTree>(),
+                TestReferences.All,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)));
+
+        public static CSharpParseOptions ParseOptions { get; } = new CSharpParseOptions(LanguageVersion.Latest);
+
+        public static CSharpCompilation Compile(IEnumerable<(string Path, string Text)> sources, OutputKind kind = OutputKind.DynamicallyLinkedLibrary)
+        {
+            var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path)).ToArray();
+            return s_empty.Value.WithOptions(s_empty.Value.Options.WithOutputKind(kind)).AddSyntaxTrees(trees);
+        }
+
+        public static AnalysisRun Run(Compilation compilation, CancellationToken cancellationToken = default)
+        {
+            var exceptions = new ConcurrentBag<string>();
+            var options = new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                onAnalyzerException: (ex, analyzer, diagnostic) => exceptions.Add(analyzer.GetType().Name + ": " + ex),
+                concurrentAnalysis: false,
+                logAnalyzerExecutionTime: false,
+                reportSuppressedDiagnostics: false);
+            var withAnalyzers = compilation.WithAnalyzers(RuleCatalog.Analyzers, options);
+            var sw = Stopwatch.StartNew();
+            var all = withAnalyzers.GetAllDiagnosticsAsync(cancellationToken).GetAwaiter().GetResult();
+            sw.Stop();
+            foreach (var d in all)
+            {
+                if (d.Id == "AD0001")
+                {
+                    exceptions.Add(d.GetMessage());
+                }
+            }
+
+            var ours = all.Where(d => d.Id.StartsWith("NN", StringComparison.Ordinal)).ToImmutableArray();
+            return new AnalysisRun(compilation, ours, exceptions.ToList(), sw.Elapsed);
+        }
+    }
+}
