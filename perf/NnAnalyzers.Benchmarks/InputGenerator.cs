@@ -1,0 +1,173 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace NnAnalyzers.Benchmarks
+{
+    /// <summary>Generates C# files: NN code that triggers every rule, correct NN code, and code with no NN signs.</summary>
+    public static class InputGenerator
+    {
+        public enum Kind
+        {
+            /// <summary>NN code with the four bugs.</summary>
+            Triggering,
+
+            /// <summary>NN code written correctly (centred init, stable per-sample softmax, gradients applied).</summary>
+            CorrectNn,
+
+            /// <summary>Ordinary business code with arithmetic, random numbers and LINQ but no NN signs.</summary>
+            NoNnSigns,
+        }
+
+        public static IEnumerable<(string Path, string Text)> Files(Kind kind, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                yield return ("/gen/File" + i.ToString(CultureInfo.InvariantCulture) + ".cs", File(kind, i));
+            }
+        }
+
+        public static string File(Kind kind, int i)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            switch (kind)
+            {
+                case Kind.Triggering:
+                    return @"using System;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Gen" + n + @"
+{
+    public sealed class Layer" + n + @"
+    {
+        private Matrix<double> _weights;
+        private Matrix<double> _bias;
+        private readonly double[] _w = new double[64];
+
+        public Layer" + n + @"(int inputs, int units, int batchSize, Random rng)
+        {
+            _weights = Matrix<double>.Build.Dense(units, inputs, (r, c) => rng.NextDouble());
+            _bias = Matrix<double>.Build.Dense(units, batchSize);
+            for (var k = 0; k < _w.Length; k++)
+            {
+                _w[k] = 0.1 * rng.NextDouble();
+            }
+        }
+
+        public Matrix<double> Forward(Matrix<double> x) => Softmax(_weights * x + _bias);
+
+        public static Matrix<double> Softmax(Matrix<double> z)
+        {
+            var e = z.PointwiseExp();
+            return e / e.Enumerate().Sum();
+        }
+
+        public static double[] SoftmaxArray(double[] logits)
+        {
+            var exps = logits.Select(v => Math.Exp(v)).ToArray();
+            var total = exps.Sum();
+            return exps.Select(v => v / total).ToArray();
+        }
+
+        public void Step(Matrix<double> gradW, double learningRate)
+        {
+            _weights.Subtract(gradW.Multiply(learningRate));
+        }
+    }
+}
+";
+                case Kind.CorrectNn:
+                    return @"using System;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Distributions;
+
+namespace Gen" + n + @"
+{
+    public sealed class Layer" + n + @"
+    {
+        private Matrix<double> _weights;
+        private Matrix<double> _bias;
+
+        public Layer" + n + @"(int inputs, int units, Random rng)
+        {
+            var limit = Math.Sqrt(6.0 / (inputs + units));
+            _weights = Matrix<double>.Build.Random(units, inputs, new ContinuousUniform(-limit, limit, rng));
+            _bias = Matrix<double>.Build.Dense(units, 1);
+        }
+
+        public Matrix<double> Forward(Matrix<double> x)
+        {
+            var z = _weights * x;
+            for (var c = 0; c < z.ColumnCount; c++)
+            {
+                z.SetColumn(c, z.Column(c) + _bias.Column(0));
+            }
+
+            return Softmax(z);
+        }
+
+        public static double[] SoftmaxArray(double[] logits)
+        {
+            var max = logits.Max();
+            var exps = logits.Select(v => Math.Exp(v - max)).ToArray();
+            var total = exps.Sum();
+            return exps.Select(v => v / total).ToArray();
+        }
+
+        public static Matrix<double> Softmax(Matrix<double> z)
+        {
+            var result = z.Clone();
+            for (var c = 0; c < z.ColumnCount; c++)
+            {
+                var column = z.Column(c);
+                var max = column.Maximum();
+                var e = column.Map(v => Math.Exp(v - max));
+                result.SetColumn(c, e / e.Sum());
+            }
+
+            return result;
+        }
+
+        public void Step(Matrix<double> gradW, double learningRate)
+        {
+            _weights = _weights.Subtract(gradW.Multiply(learningRate));
+        }
+    }
+}
+";
+                default:
+                    return @"using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Gen" + n + @"
+{
+    public sealed class Invoice" + n + @"
+    {
+        private readonly List<decimal> _lines = new List<decimal>();
+        private readonly double[] _weights = new double[16];
+
+        public void Add(decimal amount) => _lines.Add(amount);
+
+        public decimal Total() => _lines.Sum();
+
+        public double Jitter(Random rng)
+        {
+            for (var i = 0; i < _weights.Length; i++)
+            {
+                _weights[i] = rng.NextDouble();
+            }
+
+            var sum = _weights.Sum();
+            return _weights.Select(w => Math.Exp(-w) / sum).Average();
+        }
+
+        public IEnumerable<string> Describe() => _lines.Select((l, i) => i + "": "" + l.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+";
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using BenchmarkDotNet.Running;
+
+namespace NnAnalyzers.Benchmarks
+{
+    public static class Program
+    {
+        /// <summary>
+        /// <c>dotnet run -c Release --project perf/NnAnalyzers.Benchmarks</c> runs the BenchmarkDotNet suite (pass
+        /// BenchmarkDotNet arguments after <c>--</c>, e.g. <c>--filter * --job short</c>);
+        /// <c>... -- quick</c> prints a side-by-side timed run (every rule and the empty baseline in one process).
+        /// </summary>
+        public static int Main(string[] args)
+        {
+            if (args.Length > 0 && args[0] == "quick")
+            {
+                Quick(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
+                return 0;
+            }
+
+            if (args.Length == 4 && args[0] == "generate")
+            {
+                // generate <Triggering|CorrectNn|NoNnSigns> <count> <folder>: writes the inputs as files (for build-cost.sh).
+                var kind = Enum.Parse<InputGenerator.Kind>(args[1]);
+                var count = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+                System.IO.Directory.CreateDirectory(args[3]);
+                foreach (var (path, text) in InputGenerator.Files(kind, count))
+                {
+                    System.IO.File.WriteAllText(System.IO.Path.Combine(args[3], System.IO.Path.GetFileName(path)), text);
+                }
+
+                return 0;
+            }
+
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+            return 0;
+        }
+
+        private static void Quick(int files)
+        {
+            Console.WriteLine($"files={files}; median of 5 runs per cell; ms and MB allocated per analysis of the whole compilation");
+            Console.WriteLine("| rule | input | ms | ms over empty | MB allocated |");
+            Console.WriteLine("|---|---|---|---|---|");
+            foreach (var input in Enum.GetValues<InputGenerator.Kind>())
+            {
+                double emptyMs = 0;
+                foreach (var rule in new[] { "Empty", "NN0001", "NN0002", "NN0003", "NN0004" })
+                {
+                    var bench = new AnalyzerBenchmarks { Rule = rule, Files = files, Input = input };
+                    bench.Setup();
+                    bench.Analyze();
+                    var times = new double[5];
+                    long bytes = 0;
+                    for (var i = 0; i < times.Length; i++)
+                    {
+                        var before = GC.GetTotalAllocatedBytes(true);
+                        var sw = Stopwatch.StartNew();
+                        bench.Analyze();
+                        times[i] = sw.Elapsed.TotalMilliseconds;
+                        bytes = GC.GetTotalAllocatedBytes(true) - before;
+                    }
+
+                    var median = times.OrderBy(t => t).ElementAt(times.Length / 2);
+                    if (rule == "Empty")
+                    {
+                        emptyMs = median;
+                    }
+
+                    Console.WriteLine($"| {rule} | {input} | {median:F1} | {median - emptyMs:F1} | {bytes / 1048576.0:F1} |");
+                }
+            }
+        }
+    }
+}
