@@ -48,10 +48,23 @@ namespace NnAnalyzers.Tests.Robustness
 
         public static CSharpParseOptions ParseOptions { get; } = new CSharpParseOptions(LanguageVersion.Latest);
 
-        public static CSharpCompilation Compile(IEnumerable<(string Path, string Text)> sources, OutputKind kind = OutputKind.DynamicallyLinkedLibrary)
+        public static CSharpCompilation Compile(IEnumerable<(string Path, string Text)> sources, OutputKind kind = OutputKind.DynamicallyLinkedLibrary, IEnumerable<MetadataReference>? extraReferences = null)
         {
             var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path)).ToArray();
-            return s_empty.Value.WithOptions(s_empty.Value.Options.WithOutputKind(kind)).AddSyntaxTrees(trees);
+            var compilation = s_empty.Value.WithOptions(s_empty.Value.Options.WithOutputKind(kind)).AddSyntaxTrees(trees);
+            return extraReferences is null ? compilation : compilation.AddReferences(extraReferences);
+        }
+
+        /// <summary>The Roslyn assemblies this test runs on (to compile the analyzers' own sources).</summary>
+        public static IEnumerable<MetadataReference> RoslynReferences()
+        {
+            return new[]
+            {
+                typeof(Compilation).Assembly,
+                typeof(CSharpCompilation).Assembly,
+                typeof(Microsoft.CodeAnalysis.Workspace).Assembly,
+                typeof(Microsoft.CodeAnalysis.CSharp.Formatting.CSharpFormattingOptions).Assembly,
+            }.Distinct().Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location));
         }
 
         public static AnalysisRun Run(Compilation compilation, CancellationToken cancellationToken = default)

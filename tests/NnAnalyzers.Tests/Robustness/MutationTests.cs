@@ -113,7 +113,8 @@ namespace NnAnalyzers.Tests.Robustness
             var sw = Stopwatch.StartNew();
             foreach (var (origin, text) in chosen)
             {
-                var compilation = AnalyzerRunner.Compile(new[] { ("/0/Test0.cs", text) });
+                var document = FixRunner.CreateDocument(text);
+                var compilation = (await document.Project.GetCompilationAsync())!;
                 var run = AnalyzerRunner.Run(compilation);
                 if (run.Elapsed > slowest)
                 {
@@ -131,7 +132,6 @@ namespace NnAnalyzers.Tests.Robustness
                     continue;
                 }
 
-                var document = FixRunner.CreateDocument(text);
                 foreach (var diagnostic in run.Diagnostics.Take(4))
                 {
                     diagnosticsSeen++;
