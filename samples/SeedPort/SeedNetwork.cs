@@ -74,7 +74,10 @@ namespace SeedPort
             return (pred, a);
         }
 
-        // back_prop: returns the gradients, writes nothing
+        // back_prop: returns the gradients, writes nothing.
+        // The post's loop special-cases i == last - 1 as d[i] = w[i].T.dot(d[i+1]) without sig_deriv; the program
+        // that produced the question's numbers (shared/reference/seed_numpy.py) multiplies every hidden delta by
+        // sig_deriv(a[i]), and so does this port, so that it reproduces those numbers exactly.
         public static (Dictionary<int, Matrix<double>> DW, Dictionary<int, Matrix<double>> DB) BackProp(Matrix<double> y, Matrix<double> p, Dictionary<int, Matrix<double>> a, Dictionary<int, Matrix<double>> w, Dictionary<int, Matrix<double>> b)
         {
             var d = new Dictionary<int, Matrix<double>>();
