@@ -48,7 +48,6 @@ namespace SeedPort
 
         public static Matrix<double> Softmax(Matrix<double> x)
         {
-            // var z = (x - x.Enumerate().Max()).PointwiseExp();
             var z = x.PointwiseExp();
             var s = z.Enumerate().Sum();
             return z / s;

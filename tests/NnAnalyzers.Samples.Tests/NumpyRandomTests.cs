@@ -100,10 +100,11 @@ namespace NnAnalyzers.Samples.Tests
         [Fact]
         public void Used_as_a_System_Random_it_still_draws_numpy_numbers()
         {
-            Random rng = new NumpyRandom(0);
-            Assert.Equal(Seed0Rand[0], rng.NextDouble());
-            var viaBase = new NumpyRandom(0);
-            Assert.Equal(viaBase.Next(10), new NumpyRandom(0).Next(0, 10));
+            // code written against System.Random (like SeedNetwork.Rand) gets numpy's numbers through the overrides
+            Random doubles = new NumpyRandom(0);
+            Assert.Equal(Seed0Rand, Seed0Rand.Select(_ => doubles.NextDouble()).ToArray());
+            Random integers = new NumpyRandom(0);
+            Assert.Equal(new[] { 5, 0, 3 }, new[] { integers.Next(10), integers.Next(0, 10), integers.Next(10) });
         }
 
         [Fact]
