@@ -17,8 +17,10 @@ namespace NnAnalyzers.Tests.Robustness
     /// <summary>The outcome of running every analyzer of the product over some sources.</summary>
     public sealed class AnalysisRun
     {
-        public AnalysisRun(Compilation compilation, ImmutableArray<Diagnostic> diagnostics, IReadOnlyList<string> exceptions, TimeSpan elapsed)
+        public AnalysisRun(Compilation compilation, ImmutableArray<Diagnostic> diagnostics, IReadOnlyList<string> exceptions, TimeSpan elapsed, TimeSpan slowestAnalyzer, string slowestAnalyzerName)
         {
+            SlowestAnalyzer = slowestAnalyzer;
+            SlowestAnalyzerName = slowestAnalyzerName;
             Compilation = compilation;
             Diagnostics = diagnostics;
             Exceptions = exceptions;
@@ -33,7 +35,13 @@ namespace NnAnalyzers.Tests.Robustness
         /// <summary>Exceptions thrown by analyzers (each would be an AD0001 warning in a user's build).</summary>
         public IReadOnlyList<string> Exceptions { get; }
 
+        /// <summary>Wall time of the whole analysis (compiler binding included).</summary>
         public TimeSpan Elapsed { get; }
+
+        /// <summary>The execution time of the slowest of our analyzers, as the analyzer driver measures it.</summary>
+        public TimeSpan SlowestAnalyzer { get; }
+
+        public string SlowestAnalyzerName { get; }
     }
 
     /// <summary>Runs all analyzers of NnAnalyzers.dll over sources, compiled against the test references.</summary>
@@ -74,7 +82,7 @@ namespace NnAnalyzers.Tests.Robustness
                 new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
                 onAnalyzerException: (ex, analyzer, diagnostic) => exceptions.Add(analyzer.GetType().Name + ": " + ex),
                 concurrentAnalysis: false,
-                logAnalyzerExecutionTime: false,
+                logAnalyzerExecutionTime: true,
                 reportSuppressedDiagnostics: false);
             var withAnalyzers = compilation.WithAnalyzers(RuleCatalog.Analyzers, options);
             var sw = Stopwatch.StartNew();
@@ -89,7 +97,19 @@ namespace NnAnalyzers.Tests.Robustness
             }
 
             var ours = all.Where(d => d.Id.StartsWith("NN", StringComparison.Ordinal)).ToImmutableArray();
-            return new AnalysisRun(compilation, ours, exceptions.ToList(), sw.Elapsed);
+            var slowest = TimeSpan.Zero;
+            var slowestName = string.Empty;
+            foreach (var analyzer in RuleCatalog.Analyzers)
+            {
+                var time = withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, cancellationToken).GetAwaiter().GetResult().ExecutionTime;
+                if (time > slowest)
+                {
+                    slowest = time;
+                    slowestName = analyzer.GetType().Name;
+                }
+            }
+
+            return new AnalysisRun(compilation, ours, exceptions.ToList(), sw.Elapsed, slowest, slowestName);
         }
     }
 }
