@@ -31,7 +31,25 @@ namespace NnAnalyzers.Semantics
     public static class InitializationRewrite
     {
         /// <summary>The Glorot limit expression for the two fans.</summary>
-        public static string GlorotLimit(string fanIn, string fanOut) => "System.Math.Sqrt(6.0 / (" + fanIn + " + " + fanOut + "))";
+        public static string GlorotLimit(string fanIn, string fanOut, SemanticModel? model, int position)
+            => MathName(model, position) + ".Sqrt(6.0 / (" + fanIn + " + " + fanOut + "))";
+
+        /// <summary><c>Math</c> when that name means System.Math at <paramref name="position"/>, else <c>System.Math</c>.</summary>
+        private static string MathName(SemanticModel? model, int position)
+        {
+            if (model is not null)
+            {
+                foreach (var symbol in model.LookupNamespacesAndTypes(position, null, "Math"))
+                {
+                    if (symbol is INamedTypeSymbol type && type.ContainingNamespace?.ToDisplayString() == "System")
+                    {
+                        return "Math";
+                    }
+                }
+            }
+
+            return "System.Math";
+        }
 
         /// <summary>Fan-in (columns) and fan-out (rows) texts of the parameter written by <paramref name="target"/> with <paramref name="value"/>.</summary>
         public static bool TryGetFans(IOperation? target, IOperation valueOperation, RandomValue value, KnownSymbols symbols, out string fanIn, out string fanOut)
@@ -119,7 +137,7 @@ namespace NnAnalyzers.Semantics
                 return null;
             }
 
-            var limit = GlorotLimit(fanIn, fanOut);
+            var limit = GlorotLimit(fanIn, fanOut, valueOperation.SemanticModel, valueOperation.Syntax.SpanStart);
             var valueType = TargetType(valueOperation);
             if (IsScalar(valueType) && draw.Operation is IInvocationOperation { Instance: { } receiver } call && symbols.IsRandom(receiver.Type)
                 && !receiver.Syntax.IsMissing && valueOperation.Syntax.Span.Contains(call.Syntax.Span))
@@ -193,7 +211,7 @@ namespace NnAnalyzers.Semantics
             switch (draw.Operation)
             {
                 case IInvocationOperation helper when draw.IsHelperCall:
-                    return symbols.IsMathNetTensor(helper.Type) ? new Rewrite(helper.Syntax, "(2 * " + helper.Syntax + " - 1)") : (Rewrite?)null;
+                    return symbols.IsMathNetTensor(helper.Type) || IsScalar(helper.Type) ? new Rewrite(helper.Syntax, "(2 * " + helper.Syntax + " - 1)") : (Rewrite?)null;
                 case IInvocationOperation scalar when IsScalar(scalar.Type):
                     return new Rewrite(scalar.Syntax, "(2 * " + scalar.Syntax + " - 1)");
                 default:

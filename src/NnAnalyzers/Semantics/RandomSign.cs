@@ -365,7 +365,7 @@ namespace NnAnalyzers.Semantics
             var left = Analyze(binary.LeftOperand, state, depth + 1);
             var right = Analyze(binary.RightOperand, state, depth + 1);
             SignKind sign;
-            var linear = left.IsLinear && right.IsLinear;
+            var linear = (!left.IsRandom || left.IsLinear) && (!right.IsRandom || right.IsLinear);
             switch (binary.OperatorKind)
             {
                 case BinaryOperatorKind.Add:
@@ -775,6 +775,13 @@ namespace NnAnalyzers.Semantics
                 case "Abs":
                 case "Exp":
                 case "Cbrt" when first.Sign == SignKind.NonNegative:
+                    if (first.IsRandom && first.Draw is null)
+                    {
+                        // |N(0, 1)|, exp(N(0, 1)): the function itself makes the random value non-negative.
+                        var name = invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name;
+                        return new RandomValue(SignKind.NonNegative, true, new RandomDraw(invocation, name + "(…)", "[0, ∞)", DrawRange.Other), 1, false, false, null, null);
+                    }
+
                     return first.With(sign: first.Sign == SignKind.Zero ? SignKind.Zero : SignKind.NonNegative, linear: false, exact: false);
                 case "Pow":
                     return first.Sign == SignKind.NonNegative ? first.With(linear: false, exact: false) : RandomValue.Unknown;
@@ -870,7 +877,7 @@ namespace NnAnalyzers.Semantics
                 {
                     if (IsDistributionType(argument.Parameter?.Type))
                     {
-                        return Analyze(argument.Value, state, depth + 1).With(exact: false).WithDims(rows, columns);
+                        return Analyze(argument.Value, state, depth + 1).WithDims(rows, columns);
                     }
                 }
 
