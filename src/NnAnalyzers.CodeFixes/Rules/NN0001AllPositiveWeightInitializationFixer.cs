@@ -20,9 +20,9 @@ namespace NnAnalyzers.CodeFixes.Rules
     /// <summary>
     /// Fixes NN0001: "Use a Glorot (Xavier) uniform range" (weights, when fan-in and fan-out are known), "Initialize
     /// biases to zero" (biases), "Centre the range on zero" (both, keeping the scale). The first fix offered is the
-    /// recommended one: Glorot for weights, zero for biases. Fix All applies, per diagnostic, the fix of the chosen
-    /// kind; for the recommended kinds (and for a Fix All without a key, as command-line tools request it) each
-    /// parameter gets its own recommended fix, so weights and biases of one network are fixed together.
+    /// recommended one (Glorot for weights, zero for biases, centring when it is the only one) under the key
+    /// "NN0001.Recommended": its Fix All gives each parameter its own recommended fix, so weights and biases of one
+    /// network are fixed together whatever diagnostic the Fix All starts from. "NN0001.Centre" centres everything.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NN0001AllPositiveWeightInitializationFixer)), Shared]
     public sealed class NN0001AllPositiveWeightInitializationFixer : NnCodeFixProvider
@@ -36,7 +36,10 @@ namespace NnAnalyzers.CodeFixes.Rules
         /// <summary>Title of the zero-bias fix.</summary>
         public const string ZeroTitle = "Initialize biases to zero";
 
-        /// <summary>Equivalence key variants.</summary>
+        /// <summary>Equivalence key of the recommended fix of each diagnostic (Glorot, zero bias, or centring when alone).</summary>
+        public const string RecommendedVariant = "Recommended";
+
+        /// <summary>Variant: Glorot range.</summary>
         public const string GlorotVariant = "Glorot";
 
         /// <summary>Equivalence key variant of the centring fix.</summary>
@@ -65,6 +68,10 @@ namespace NnAnalyzers.CodeFixes.Rules
 
             foreach (var diagnostic in context.Diagnostics)
             {
+                // The recommended fix (Glorot for weights, zero for biases, else centring) always carries the same key,
+                // so that a Fix All started from any diagnostic (dotnet format takes the first action of the first
+                // diagnostic it meets) gives every parameter its own recommended fix.
+                string? recommended = null;
                 foreach (var variant in Variants(diagnostic))
                 {
                     if (Replacement(root, diagnostic, variant) is null)
@@ -72,13 +79,26 @@ namespace NnAnalyzers.CodeFixes.Rules
                         continue;
                     }
 
-                    var title = variant == GlorotVariant ? GlorotTitle : variant == ZeroVariant ? ZeroTitle : CentreTitle;
-                    var chosen = variant;
-                    context.RegisterCodeFix(
-                        CodeAction.Create(title, ct => ApplyAsync(context.Document, new[] { diagnostic }, chosen, ct), Key(variant)),
-                        diagnostic);
+                    if (recommended is null)
+                    {
+                        recommended = variant;
+                        Register(context, diagnostic, variant, Key(RecommendedVariant));
+                    }
+                    else if (variant == CentreVariant)
+                    {
+                        Register(context, diagnostic, variant, Key(CentreVariant));
+                    }
                 }
             }
+        }
+
+        private static void Register(CodeFixContext context, Diagnostic diagnostic, string variant, string key)
+        {
+            var title = variant == GlorotVariant ? GlorotTitle : variant == ZeroVariant ? ZeroTitle : CentreTitle;
+            var document = context.Document;
+            context.RegisterCodeFix(
+                CodeAction.Create(title, ct => ApplyAsync(document, new[] { diagnostic }, variant, ct), key),
+                diagnostic);
         }
 
         /// <summary>The variants a diagnostic offers, recommended first.</summary>
@@ -226,14 +246,19 @@ namespace NnAnalyzers.CodeFixes.Rules
         }
 
         /// <summary>
-        /// The replacement for one diagnostic under a Fix All of <paramref name="variant"/>: the centring fix for
-        /// "Centre"; otherwise (Glorot, zero, or no key) the diagnostic's own recommended fix, falling back to centring.
+        /// The replacement for one diagnostic: the centring fix for "Centre" (and the Glorot/zero fix when applied
+        /// singly); for "Recommended" or no key, the diagnostic's own recommended fix.
         /// </summary>
         private static (SyntaxNode Node, ExpressionSyntax Replacement)? Choose(SyntaxNode root, Diagnostic diagnostic, string? variant)
         {
             if (variant == CentreVariant)
             {
                 return Replacement(root, diagnostic, CentreVariant);
+            }
+
+            if (variant == GlorotVariant || variant == ZeroVariant)
+            {
+                return Replacement(root, diagnostic, variant);
             }
 
             foreach (var candidate in Variants(diagnostic))

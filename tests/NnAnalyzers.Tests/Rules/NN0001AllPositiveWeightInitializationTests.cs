@@ -12,9 +12,10 @@ namespace NnAnalyzers.Tests.Rules
 {
     public class NN0001AllPositiveWeightInitializationTests
     {
-        private const string Glorot = "NN0001.Glorot";
+        // The recommended fix of each diagnostic (Glorot for weights, zero for biases) shares one key.
+        private const string Glorot = "NN0001.Recommended";
         private const string Centre = "NN0001.Centre";
-        private const string Zero = "NN0001.ZeroBias";
+        private const string Zero = "NN0001.Recommended";
 
         private static Task Fix(string source, string fixedSource, string? key = null, LanguageVersion version = LanguageVersion.Latest, string? batchFixed = null, string? editorConfig = null)
         {
@@ -595,8 +596,9 @@ class Mlp
     public float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
 }";
 
-            // The first diagnostic's recommended fix is the centring one (no fans for a 1-D array): Fix All centres both.
-            await Fix(source, fixedSource, batchFixed: fixedSource.Replace("_bias = 0f;", "_bias = 2 * Random.Shared.NextSingle() - 1;"));
+            // The weight's recommended fix is the centring one (no fans for a 1-D array), the bias's is zero: Fix All
+            // started from the weight still gives the bias its own recommended fix.
+            await Fix(source, fixedSource);
         }
 
         [Fact]
@@ -740,14 +742,14 @@ using System;
 
 class Layer
 {
-    private double[] _weights = new double[3];
+    private double[,] _weights = new double[2, 2];
     private double _bias;
 
     public void Reset(Random rng)
     {
-        _weights[0] = [|rng.NextDouble()|];
-        _weights[1] = [|0.5 * rng.NextDouble()|];
-        _weights[2] = [|rng.NextDouble() * 0.5|];
+        _weights[0, 0] = [|rng.NextDouble()|];
+        _weights[0, 1] = [|0.5 * rng.NextDouble()|];
+        _weights[1, 0] = [|rng.NextDouble() * 0.5|];
         _bias = [|rng.NextDouble()|];
     }
 
@@ -758,20 +760,60 @@ using System;
 
 class Layer
 {
-    private double[] _weights = new double[3];
+    private double[,] _weights = new double[2, 2];
     private double _bias;
 
     public void Reset(Random rng)
     {
-        _weights[0] = 2 * rng.NextDouble() - 1;
-        _weights[1] = 0.5 * (2 * rng.NextDouble() - 1);
-        _weights[2] = (2 * rng.NextDouble() - 1) * 0.5;
+        _weights[0, 0] = 2 * rng.NextDouble() - 1;
+        _weights[0, 1] = 0.5 * (2 * rng.NextDouble() - 1);
+        _weights[1, 0] = (2 * rng.NextDouble() - 1) * 0.5;
         _bias = 2 * rng.NextDouble() - 1;
     }
 
     public double Forward(double[] x) => 0;
 }";
             await Fix(source, fixedSource, Centre);
+        }
+
+        [Fact]
+        public async Task Fix_all_gives_each_parameter_its_recommended_fix()
+        {
+            const string source = @"
+using System;
+
+class Layer
+{
+    private double[,] _weights = new double[2, 2];
+    private double[] _scale = new double[2];
+    private double _bias;
+
+    public void Reset(Random rng)
+    {
+        _weights[0, 0] = [|rng.NextDouble()|];
+        _bias = [|rng.NextDouble()|];
+    }
+
+    public double Forward(double[] x) => 0;
+}";
+            const string fixedSource = @"
+using System;
+
+class Layer
+{
+    private double[,] _weights = new double[2, 2];
+    private double[] _scale = new double[2];
+    private double _bias;
+
+    public void Reset(Random rng)
+    {
+        _weights[0, 0] = (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (_weights.GetLength(1) + _weights.GetLength(0)));
+        _bias = 0.0;
+    }
+
+    public double Forward(double[] x) => 0;
+}";
+            await Fix(source, fixedSource);
         }
 
         [Fact]
