@@ -98,7 +98,7 @@ namespace NnAnalyzers.Rules
         /// <summary>The rule: a parameter ← a non-negative random value that nothing centres.</summary>
         private static void Check(OperationAnalysisContext context, NnSemantics semantics, ISymbol? storage, IOperation? target, IOperation value)
         {
-            if (storage is null)
+            if (storage is null || value.ConstantValue.HasValue || !CanHoldParameterValues(value.Type, semantics.Symbols))
             {
                 return;
             }
@@ -135,6 +135,28 @@ namespace NnAnalyzers.Rules
             }
 
             Report(context, semantics, storage, target, value, random, kind);
+        }
+
+        /// <summary>Cheap pre-check: numbers, arrays, MathNet tensors and sequences can hold weights; strings, bools, objects cannot.</summary>
+        private static bool CanHoldParameterValues(ITypeSymbol? type, KnownSymbols symbols)
+        {
+            switch (type?.SpecialType)
+            {
+                case null:
+                    return false;
+                case SpecialType.System_Double:
+                case SpecialType.System_Single:
+                case SpecialType.System_Decimal:
+                case SpecialType.System_Int32:
+                case SpecialType.System_Int64:
+                case SpecialType.System_Int16:
+                case SpecialType.System_Byte:
+                    return true;
+                case SpecialType.None:
+                    return type is IArrayTypeSymbol || symbols.IsMathNetTensor(type) || type.Name == "List" || type.Name == "IEnumerable";
+                default:
+                    return false;
+            }
         }
 
         private static ParameterKind ParameterKindOf(NnSemantics semantics, ISymbol storage, IOperation value, Regex? namePattern, bool requireContext)
