@@ -30,6 +30,8 @@ namespace NnAnalyzers.Rules
             public const string Zero = "Zero";
         }
 
+        private const string NeverMatches = "(?!)";
+
         private static readonly DiagnosticDescriptor Rule = Descriptors.NN0001AllPositiveWeightInitialization;
 
         /// <inheritdoc />
@@ -104,21 +106,36 @@ namespace NnAnalyzers.Rules
             }
 
             var tree = value.Syntax.SyntaxTree;
-            var namePattern = NnOptions.GetString(context.Options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption) is null
+            var userPattern = NnOptions.GetString(context.Options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption) is null
                 ? null
-                : NnOptions.GetRegex(context.Options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption, ".*");
+                : NnOptions.GetRegex(context.Options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption, NeverMatches);
+            var namePattern = userPattern is null || userPattern.ToString() == NeverMatches ? null : userPattern; // invalid → default vocabulary
             var requireContext = NnOptions.GetBool(context.Options, tree, RuleIds.AllPositiveWeightInitialization, RequireNnContextOption, true);
 
-            var kind = ParameterKindOf(semantics, storage, value, namePattern, requireContext);
-            if (kind == ParameterKind.None)
+            // Is it a parameter (by name, in NN code)? Cheap name checks first; usage evidence only for unnamed matrices.
+            var kind = semantics.Parameters.Classify(storage, namePattern, requireContext);
+            var byUsage = kind == ParameterKind.None && namePattern is null && IsMatrixLike(storage, semantics.Symbols)
+                && (!requireContext || InNnCode(semantics, storage));
+            if (kind == ParameterKind.None && !byUsage)
             {
                 return;
             }
 
+            // Is the value drawn from a non-negative random source, uncentred?
             var random = semantics.RandomSign.Analyze(value);
             if (!random.IsNonNegativeRandom || random.Draw is null)
             {
                 return;
+            }
+
+            if (byUsage)
+            {
+                if (!NetworkParameters.IsUsedAsWeightMatrix(storage, RandomSign.Root(value), semantics.Symbols))
+                {
+                    return;
+                }
+
+                kind = ParameterKind.Weight;
             }
 
             // A helper that fills a storage named like a parameter is reported inside the helper, not at each call.
@@ -159,23 +176,23 @@ namespace NnAnalyzers.Rules
             }
         }
 
-        private static ParameterKind ParameterKindOf(NnSemantics semantics, ISymbol storage, IOperation value, Regex? namePattern, bool requireContext)
+        private static bool IsMatrixLike(ISymbol storage, KnownSymbols symbols)
         {
-            var kind = semantics.Parameters.Classify(storage, namePattern, requireContext);
-            if (kind != ParameterKind.None || namePattern is not null)
+            var type = storage switch
             {
-                return kind;
-            }
+                ILocalSymbol local => local.Type,
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                IParameterSymbol parameter => parameter.Type,
+                _ => null,
+            };
+            return symbols.IsMatrix(type) || type is IArrayTypeSymbol { Rank: 2 };
+        }
 
-            // Usage evidence: a matrix used as W in W * a (or Σ w[i, j]·x[j]) in NN code is a weight whatever its name.
-            var owner = storage is ILocalSymbol ? storage.ContainingSymbol : storage.ContainingType;
-            if ((!requireContext || semantics.Context.Contains(owner) || semantics.Context.Contains(storage.ContainingSymbol))
-                && NetworkParameters.IsUsedAsWeightMatrix(storage, RandomSign.Root(value), semantics.Symbols))
-            {
-                return ParameterKind.Weight;
-            }
-
-            return ParameterKind.None;
+        private static bool InNnCode(NnSemantics semantics, ISymbol storage)
+        {
+            var owner = storage is ILocalSymbol || storage is IParameterSymbol ? storage.ContainingSymbol : storage.ContainingType;
+            return semantics.Context.Contains(owner) || semantics.Context.Contains(storage.ContainingSymbol);
         }
 
         private static void Report(OperationAnalysisContext context, NnSemantics semantics, ISymbol storage, IOperation? target, IOperation value, RandomValue random, ParameterKind kind)

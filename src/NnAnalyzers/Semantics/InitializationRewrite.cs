@@ -151,6 +151,12 @@ namespace NnAnalyzers.Semantics
                 return null;
             }
 
+            if (IsScalar(valueType) && draw.IsHelperCall && IsScalar(draw.Operation.Type) && valueOperation.Syntax.Span.Contains(draw.Operation.Syntax.Span))
+            {
+                // A scalar helper returning a [0, 1) draw: Draw(rng) → (Draw(rng) * 2 - 1) * limit.
+                return new Rewrite(valueOperation.Syntax, CastTo(valueType, "(" + draw.Operation.Syntax + " * 2 - 1) * " + limit));
+            }
+
             switch (draw.Operation)
             {
                 case IInvocationOperation { Instance: { } rnd } scalar when symbols.IsRandom(rnd.Type):

@@ -885,6 +885,101 @@ partial class Network
             await test.RunAsync(CancellationToken.None);
         }
 
+        [Fact]
+        public async Task Helper_in_another_file_and_a_vector_bias_in_preview_csharp()
+        {
+            const string helpers = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+static class RandomInit
+{
+    public static Vector<double> Uniform(Random rng, int size)
+    {
+        var v = Vector<double>.Build.Dense(size);
+        for (var i = 0; i < size; i++)
+            v[i] = rng.NextDouble();
+        return v;
+    }
+}";
+            const string layer = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+class OutputLayer
+{
+    private Vector<double> _bias;
+
+    public OutputLayer(int size, Random rng)
+    {
+        _bias = {|#0:RandomInit.Uniform(rng, size)|};
+    }
+
+    public Vector<double> Softmax(Vector<double> z) => z;
+}";
+            const string layerFixed = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+class OutputLayer
+{
+    private Vector<double> _bias;
+
+    public OutputLayer(int size, Random rng)
+    {
+        _bias = Vector<double>.Build.Dense(size);
+    }
+
+    public Vector<double> Softmax(Vector<double> z) => z;
+}";
+            var test = new Verify.Test { LanguageVersion = LanguageVersion.Preview };
+            test.TestState.Sources.Add(helpers);
+            test.TestState.Sources.Add(layer);
+            test.FixedState.Sources.Add(helpers);
+            test.FixedState.Sources.Add(layerFixed);
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("_bias", "Uniform() via NextDouble()", "[0, 1)", "biases"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task Top_level_program_with_a_local_function_helper_and_a_local_weight_matrix()
+        {
+            const string source = @"
+using System;
+
+var rng = new Random(0);
+var inputs = 4;
+var hidden = 3;
+var w1 = new double[hidden, inputs];
+for (var i = 0; i < hidden; i++)
+    for (var j = 0; j < inputs; j++)
+        w1[i, j] = [|Draw(rng)|];
+Console.WriteLine(Sigmoid(w1[0, 0]));
+
+double Draw(Random r) => r.NextDouble();
+double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+";
+            const string fixedSource = @"
+using System;
+
+var rng = new Random(0);
+var inputs = 4;
+var hidden = 3;
+var w1 = new double[hidden, inputs];
+for (var i = 0; i < hidden; i++)
+    for (var j = 0; j < inputs; j++)
+        w1[i, j] = (Draw(rng) * 2 - 1) * Math.Sqrt(6.0 / (inputs + hidden));
+Console.WriteLine(Sigmoid(w1[0, 0]));
+
+double Draw(Random r) => r.NextDouble();
+double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+";
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource };
+            test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+            test.FixedState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+            await test.RunAsync(CancellationToken.None);
+        }
+
         // ---------------------------------------------------------------- negatives
 
         [Fact]
@@ -1147,6 +1242,50 @@ class Portfolio
     }
 }";
             await NoDiagnostic(source, editorConfig: "nn_analyzers.NN0001.require_nn_context = true\n", version: LanguageVersion.CSharp7_3);
+        }
+
+        [Fact]
+        public async Task Option_parameter_names_with_an_invalid_pattern_falls_back_to_the_default_vocabulary()
+        {
+            const string source = @"
+using System;
+
+class Perceptron
+{
+    private readonly double[] _coefficients = new double[5];
+    private readonly double[] _weights = new double[5];
+
+    public void Init(Random rng)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _coefficients[i] = rng.NextDouble();
+            _weights[i] = [|rng.NextDouble()|];
+        }
+    }
+
+    public double Activation(double z) => z > 0 ? 1 : 0;
+}";
+            const string fixedSource = @"
+using System;
+
+class Perceptron
+{
+    private readonly double[] _coefficients = new double[5];
+    private readonly double[] _weights = new double[5];
+
+    public void Init(Random rng)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _coefficients[i] = rng.NextDouble();
+            _weights[i] = 2 * rng.NextDouble() - 1;
+        }
+    }
+
+    public double Activation(double z) => z > 0 ? 1 : 0;
+}";
+            await Fix(source, fixedSource, editorConfig: "nn_analyzers.NN0001.parameter_names = ([\n");
         }
 
         [Fact]
