@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.CSharp;
@@ -1308,6 +1309,56 @@ class Network
             var test = new Verify.Test { TestCode = source, FixedCode = source };
             test.CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.Errors;
             await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task Truncated_sources_never_make_the_analyzer_throw()
+        {
+            const string source = @"
+using System;
+using System.Linq;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+class Network
+{
+    private double[,] _w = new double[2, 3];
+    private Matrix<double> _w2;
+    private double[] _b;
+
+    static Matrix<double> Rand(Random rng, int rows, int cols)
+    {
+        var m = Matrix<double>.Build.Dense(rows, cols);
+        for (var r = 0; r < rows; r++) for (var c = 0; c < cols; c++) m[r, c] = rng.NextDouble();
+        return m;
+    }
+
+    public void Init(Random rng, int n)
+    {
+        for (int i = 0; i < 2; i++) for (int j = 0; j < 3; j++) _w[i, j] = 0.1 * rng.NextDouble() + Math.Sqrt(rng.NextDouble());
+        _w2 = Matrix<double>.Build.Random(2, 3, new ContinuousUniform(0, 1)) + Rand(rng, 2, 3);
+        _b = Enumerable.Range(0, n).Select(_ => rng.Next(0, 3) > 1 ? rng.NextDouble() : 0.0).ToArray();
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            var analyzer = new NN0001AllPositiveWeightInitializationAnalyzer();
+            for (var length = source.Length; length > 200; length -= 37)
+            {
+                var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source.Substring(0, length));
+                var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+                    "Truncated", new[] { tree }, Verifiers.TestReferences.All,
+                    new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary));
+                var withAnalyzers = Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzerExtensions.WithAnalyzers(
+                    compilation, System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(analyzer));
+                var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+                Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+                if (length == source.Length)
+                {
+                    // The complete source is analyzed for real: the weights, the matrix and the biases are reported.
+                    Assert.True(diagnostics.Count(d => d.Id == "NN0001") == 3, string.Join("\n", diagnostics));
+                }
+            }
         }
 
         private static Task NoFixOffered(string source)
