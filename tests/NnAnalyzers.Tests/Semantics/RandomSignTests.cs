@@ -127,5 +127,39 @@ class Probe
             Assert.False(value.IsExactDraw);
             Assert.False(Analyze("Math.Sqrt(r.NextDouble())").IsLinear);
         }
+
+        [Fact]
+        public void Synapse_values_and_matrices_used_as_W_are_network_parameters()
+        {
+            var compilation = SemanticsTestHelper.Compile(@"
+using MathNet.Numerics.LinearAlgebra;
+class Synapse { public double Value; public double Delta; }
+class Layer
+{
+    public Vector<double> Forward(Matrix<double> m, Vector<double> a) => m * a;
+    public double Sum(double[,] k, double[] x)
+    {
+        double s = 0;
+        for (var j = 0; j < x.Length; j++) s += k[0, j] * x[j];
+        return s;
+    }
+    public Vector<double> Scale(Matrix<double> n, Vector<double> a) => a * 2.0;
+}");
+            var semantics = NnSemantics.Create(compilation);
+            var synapse = compilation.GetTypeByMetadataName("Synapse")!;
+            Assert.Equal(ParameterKind.Weight, semantics.Parameters.Classify(synapse.GetMembers("Value")[0]));
+            Assert.Equal(ParameterKind.None, semantics.Parameters.Classify(synapse.GetMembers("Delta")[0]));
+
+            var tree = compilation.SyntaxTrees.Single();
+            var model = compilation.GetSemanticModel(tree);
+            var layer = compilation.GetTypeByMetadataName("Layer")!;
+            foreach (var (method, parameter, expected) in new[] { ("Forward", "m", true), ("Sum", "k", true), ("Scale", "n", false) })
+            {
+                var symbol = (IMethodSymbol)layer.GetMembers(method)[0];
+                var body = model.GetOperation(symbol.DeclaringSyntaxReferences[0].GetSyntax())!;
+                var storage = symbol.Parameters.Single(p => p.Name == parameter);
+                Assert.Equal(expected, NetworkParameters.IsUsedAsWeightMatrix(storage, body, semantics.Symbols));
+            }
+        }
     }
 }
