@@ -206,7 +206,7 @@ namespace NnAnalyzers.Rules
                 Add(properties, Keys.Glorot, glorot, value);
             }
 
-            if (InitializationRewrite.Centre(random, semantics.Symbols) is Rewrite centre)
+            if (InitializationRewrite.Centre(value, random, semantics.Symbols) is Rewrite centre)
             {
                 Add(properties, Keys.Centre, centre, value);
             }

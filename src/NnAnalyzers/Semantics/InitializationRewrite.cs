@@ -146,8 +146,10 @@ namespace NnAnalyzers.Semantics
                 return new Rewrite(valueOperation.Syntax, CastTo(valueType, text));
             }
 
-            if (!value.IsExactDraw || draw.Kind != DrawRange.Unit || !value.IsLinear || value.Draws != 1)
+            if (!value.IsExactDraw || draw.Kind != DrawRange.Unit || !value.IsLinear || value.Draws != 1
+                || !valueOperation.Syntax.Span.Contains(draw.Operation.Syntax.Span))
             {
+                // Only draws written inside the value are rewritten (a local's initializer may serve other uses).
                 return null;
             }
 
@@ -185,10 +187,10 @@ namespace NnAnalyzers.Semantics
         /// Centres the single draw of a linear value on zero, keeping the scale: <c>s * r.NextDouble()</c> →
         /// <c>s * (2 * r.NextDouble() - 1)</c>, <c>ContinuousUniform(0, b)</c> → <c>ContinuousUniform(-b, b)</c>.
         /// </summary>
-        public static Rewrite? Centre(RandomValue value, KnownSymbols symbols)
+        public static Rewrite? Centre(IOperation valueOperation, RandomValue value, KnownSymbols symbols)
         {
             var draw = value.Draw;
-            if (draw is null || value.Draws != 1 || !value.IsLinear)
+            if (draw is null || value.Draws != 1 || !value.IsLinear || !valueOperation.Syntax.Span.Contains(draw.Operation.Syntax.Span))
             {
                 return null;
             }

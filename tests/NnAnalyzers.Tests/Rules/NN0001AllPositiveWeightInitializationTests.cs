@@ -981,6 +981,42 @@ double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
             await test.RunAsync(CancellationToken.None);
         }
 
+        [Fact]
+        public async Task Draws_stored_in_locals_are_reported_but_not_rewritten_where_the_local_may_serve_other_uses()
+        {
+            const string source = @"
+using System;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+class Layer
+{
+    private double[,] _w = new double[2, 3];
+    private Matrix<double> _weights;
+
+    public Layer(Random rng)
+    {
+        var dist = new ContinuousUniform(0, 1);
+        _weights = {|#0:Matrix<double>.Build.Random(2, 3, dist)|};
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                var x = rng.NextDouble();
+                _w[i, j] = {|#1:x|};
+            }
+    }
+
+    public Matrix<double> Forward(Matrix<double> a) => _weights * a;
+}";
+            // The draw sits in a local's initializer, outside the reported value: no fix is offered.
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("_weights", "ContinuousUniform(0, 1)", "[0, 1]", "weights"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(1).WithArguments("_w", "NextDouble()", "[0, 1)", "weights"));
+            test.FixedState.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("_weights", "ContinuousUniform(0, 1)", "[0, 1]", "weights"));
+            test.FixedState.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(1).WithArguments("_w", "NextDouble()", "[0, 1)", "weights"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
         // ---------------------------------------------------------------- negatives
 
         [Fact]
