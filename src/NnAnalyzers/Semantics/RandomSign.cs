@@ -220,37 +220,8 @@ namespace NnAnalyzers.Semantics
             return false;
         }
 
-        /// <summary>The storage symbol a reference (or an element of it: <c>w[i]</c>, <c>w[i][j]</c>, <c>W[i, j]</c>, <c>layer.Weights[i]</c>) denotes.</summary>
-        public static ISymbol? StorageOf(IOperation? target)
-        {
-            for (var op = target; op is not null;)
-            {
-                switch (op)
-                {
-                    case ILocalReferenceOperation local:
-                        return local.Local;
-                    case IParameterReferenceOperation parameter:
-                        return parameter.Parameter;
-                    case IFieldReferenceOperation field:
-                        return field.Field;
-                    case IPropertyReferenceOperation property when property.Arguments.Length == 0:
-                        return property.Property;
-                    case IPropertyReferenceOperation indexer:
-                        op = indexer.Instance;
-                        continue;
-                    case IArrayElementReferenceOperation element:
-                        op = element.ArrayReference;
-                        continue;
-                    case IConversionOperation conversion:
-                        op = conversion.Operand;
-                        continue;
-                    default:
-                        return null;
-                }
-            }
-
-            return null;
-        }
+        /// <summary>The storage a reference or an element of it denotes (see <see cref="NetworkParameters.StorageOf"/>).</summary>
+        public static ISymbol? StorageOf(IOperation? target) => NetworkParameters.StorageOf(target);
 
         private static bool RefersTo(IOperation? target, ISymbol storage)
             => target is not null && SymbolEqualityComparer.Default.Equals(StorageOf(target), storage);
