@@ -9,7 +9,7 @@ namespace NnAnalyzers
         public static readonly DiagnosticDescriptor NN0001AllPositiveWeightInitialization = DescriptorFactory.Create(
             RuleIds.AllPositiveWeightInitialization,
             title: "All-positive weight initialization",
-            messageFormat: "'{0}' is initialized from {1} in {2}: all-positive weights saturate sigmoid units; centre the range",
+            messageFormat: "'{0}' is initialized from {1} in {2}: all-positive {3} saturate sigmoid units; centre the range",
             RuleCategories.Initialization,
             DiagnosticSeverity.Warning,
             description: "Weights and biases drawn from a non-negative range make every pre-activation a sum of positive terms: sigmoid and tanh units start saturated, gradients below the output vanish and the network learns only the class prior. Draw from a range centred on zero (Glorot/Xavier, He) and start biases at zero.");

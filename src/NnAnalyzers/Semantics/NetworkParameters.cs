@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace NnAnalyzers.Semantics
 {
@@ -30,6 +31,10 @@ namespace NnAnalyzers.Semantics
 
         private static readonly HashSet<string> s_biasWords = IdentifierWords.Set("bias", "biases");
 
+        private static readonly HashSet<string> s_connectionTypeWords = IdentifierWords.Set("synapse", "connection", "dendrite");
+
+        private static readonly HashSet<string> s_strengthWords = IdentifierWords.Set("value", "strength");
+
         private readonly NnContext _context;
 
         /// <summary>Creates the oracle of one compilation.</summary>
@@ -54,6 +59,11 @@ namespace NnAnalyzers.Semantics
             }
 
             var kind = ClassifyName(storage.Name, namePattern);
+            if (kind == ParameterKind.None && namePattern is null)
+            {
+                kind = ClassifyMemberOfUnitType(storage);
+            }
+
             if (kind == ParameterKind.None)
             {
                 return ParameterKind.None;
@@ -66,6 +76,99 @@ namespace NnAnalyzers.Semantics
 
             var owner = storage is ILocalSymbol || storage is IParameterSymbol ? storage.ContainingSymbol : storage.ContainingType;
             return _context.Contains(owner) || _context.Contains(storage.ContainingSymbol) ? kind : ParameterKind.None;
+        }
+
+        /// <summary>
+        /// A member of a synapse/connection-like type that holds its strength (<c>Synapse.Value</c>,
+        /// <c>Connection.Strength</c>): a weight even though its own name does not say so.
+        /// </summary>
+        private static ParameterKind ClassifyMemberOfUnitType(ISymbol storage)
+        {
+            if (!(storage is IFieldSymbol || storage is IPropertySymbol) || storage.ContainingType is null)
+            {
+                return ParameterKind.None;
+            }
+
+            if (!IdentifierWords.ContainsAny(storage.ContainingType.Name, s_connectionTypeWords))
+            {
+                return ParameterKind.None;
+            }
+
+            return IdentifierWords.ContainsAny(storage.Name, s_strengthWords) ? ParameterKind.Weight : ParameterKind.None;
+        }
+
+        /// <summary>
+        /// Usage evidence: true when <paramref name="storage"/> is used, inside <paramref name="root"/>, as the matrix of a
+        /// matrix-vector product: the left operand of a MathNet product <c>W * a</c> with a matrix or vector, or the
+        /// first factor of an accumulated product <c>s += w[i, j] * x[j]</c>.
+        /// </summary>
+        public static bool IsUsedAsWeightMatrix(ISymbol storage, IOperation root, KnownSymbols symbols)
+        {
+            foreach (var op in root.Descendants())
+            {
+                if (op is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product)
+                {
+                    var left = Unwrap(product.LeftOperand);
+                    var right = Unwrap(product.RightOperand);
+                    if (symbols.IsMatrix(left.Type) && symbols.IsMathNetTensor(right.Type) && RandomSign.StorageOf(left) is ISymbol s1
+                        && SymbolEqualityComparer.Default.Equals(s1, storage) && !(left is IArrayElementReferenceOperation))
+                    {
+                        return true;
+                    }
+
+                    if (product.Parent is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add }
+                        && left is IArrayElementReferenceOperation { Indices.Length: 2 } element
+                        && SymbolEqualityComparer.Default.Equals(RandomSign.StorageOf(element), storage)
+                        && right is IArrayElementReferenceOperation)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static IOperation Unwrap(IOperation op)
+        {
+            while (op is IConversionOperation conversion)
+            {
+                op = conversion.Operand;
+            }
+
+            return op;
+        }
+
+        /// <summary>The storage symbol a reference (or an element of it: <c>w[i]</c>, <c>w[i][j]</c>, <c>W[i, j]</c>, <c>layer.Weights[i]</c>) denotes.</summary>
+        public static ISymbol? StorageOf(IOperation? target)
+        {
+            for (var op = target; op is not null;)
+            {
+                switch (op)
+                {
+                    case ILocalReferenceOperation local:
+                        return local.Local;
+                    case IParameterReferenceOperation parameter:
+                        return parameter.Parameter;
+                    case IFieldReferenceOperation field:
+                        return field.Field;
+                    case IPropertyReferenceOperation property when property.Arguments.Length == 0:
+                        return property.Property;
+                    case IPropertyReferenceOperation indexer:
+                        op = indexer.Instance;
+                        continue;
+                    case IArrayElementReferenceOperation element:
+                        op = element.ArrayReference;
+                        continue;
+                    case IConversionOperation conversion:
+                        op = conversion.Operand;
+                        continue;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Classifies a name alone (no context).</summary>

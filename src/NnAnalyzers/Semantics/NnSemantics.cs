@@ -13,6 +13,7 @@ namespace NnAnalyzers.Semantics
             Symbols = KnownSymbols.Create(compilation);
             Context = new NnContext(Symbols);
             Parameters = new NetworkParameters(Context);
+            RandomSign = new RandomSign(Symbols);
         }
 
         /// <summary>Types resolved once.</summary>
@@ -23,6 +24,9 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>"Is this storage a weight or bias?"</summary>
         public NetworkParameters Parameters { get; }
+
+        /// <summary>"Is this value drawn from a non-negative random source, uncentred?" (NN0001).</summary>
+        public RandomSign RandomSign { get; }
 
         /// <summary>Creates the semantics of a compilation.</summary>
         public static NnSemantics Create(Compilation compilation) => new NnSemantics(compilation);

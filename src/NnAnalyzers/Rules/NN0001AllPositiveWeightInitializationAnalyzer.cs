@@ -1,0 +1,234 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NnAnalyzers.Semantics;
+
+namespace NnAnalyzers.Rules
+{
+    /// <summary>
+    /// NN0001: a network parameter (weight or bias) receives values drawn from a random source whose support is
+    /// non-negative, and nothing centres them. Every pre-activation is then a sum of positive terms: sigmoid units start
+    /// saturated and the network learns only the class prior.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class NN0001AllPositiveWeightInitializationAnalyzer : NnAnalyzer
+    {
+        /// <summary>Option: a regular expression replacing the default weight/bias name vocabulary.</summary>
+        public const string ParameterNamesOption = "parameter_names";
+
+        /// <summary>Option: whether a parameter must live in NN code (default true).</summary>
+        public const string RequireNnContextOption = "require_nn_context";
+
+        /// <summary>Property keys handed to the code fix.</summary>
+        internal static class Keys
+        {
+            public const string Kind = "Kind";
+            public const string Glorot = "Glorot";
+            public const string Centre = "Centre";
+            public const string Zero = "Zero";
+        }
+
+        private const string NeverMatches = "(?!)";
+
+        private static readonly DiagnosticDescriptor Rule = Descriptors.NN0001AllPositiveWeightInitialization;
+
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+        /// <inheritdoc />
+        protected override void InitializeCore(AnalysisContext context)
+        {
+            context.RegisterCompilationStartAction(start =>
+            {
+                var semantics = NnSemantics.Create(start.Compilation);
+                if (semantics.Symbols.Random is null)
+                {
+                    return;
+                }
+
+                start.RegisterOperationAction(c => AnalyzeAssignment(c, semantics), OperationKind.SimpleAssignment);
+                start.RegisterOperationAction(c => AnalyzeDeclarator(c, semantics), OperationKind.VariableDeclarator);
+                start.RegisterOperationAction(c => AnalyzeMemberInitializer(c, semantics), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
+                start.RegisterOperationAction(c => AnalyzeAdd(c, semantics), OperationKind.Invocation);
+            });
+        }
+
+        private static void AnalyzeAssignment(OperationAnalysisContext context, NnSemantics semantics)
+        {
+            var assignment = (ISimpleAssignmentOperation)context.Operation;
+            Check(context, semantics, RandomSign.StorageOf(assignment.Target), assignment.Target, assignment.Value);
+        }
+
+        private static void AnalyzeDeclarator(OperationAnalysisContext context, NnSemantics semantics)
+        {
+            var declarator = (IVariableDeclaratorOperation)context.Operation;
+            var initializer = declarator.GetVariableInitializer();
+            if (initializer is not null)
+            {
+                Check(context, semantics, declarator.Symbol, null, initializer.Value);
+            }
+        }
+
+        private static void AnalyzeMemberInitializer(OperationAnalysisContext context, NnSemantics semantics)
+        {
+            switch (context.Operation)
+            {
+                case IFieldInitializerOperation field when field.InitializedFields.Length == 1:
+                    Check(context, semantics, field.InitializedFields[0], null, field.Value);
+                    break;
+                case IPropertyInitializerOperation property when property.InitializedProperties.Length == 1:
+                    Check(context, semantics, property.InitializedProperties[0], null, property.Value);
+                    break;
+            }
+        }
+
+        private static void AnalyzeAdd(OperationAnalysisContext context, NnSemantics semantics)
+        {
+            // weights.Add(r.NextDouble()) on a list of parameters.
+            var invocation = (IInvocationOperation)context.Operation;
+            if (invocation.TargetMethod.Name != "Add" || invocation.Arguments.Length != 1 || invocation.Instance is null
+                || invocation.Instance.Type?.Name != "List")
+            {
+                return;
+            }
+
+            Check(context, semantics, RandomSign.StorageOf(invocation.Instance), null, invocation.Arguments[0].Value);
+        }
+
+        /// <summary>The rule: a parameter ← a non-negative random value that nothing centres.</summary>
+        private static void Check(OperationAnalysisContext context, NnSemantics semantics, ISymbol? storage, IOperation? target, IOperation value)
+        {
+            if (storage is null || value.ConstantValue.HasValue || !CanHoldParameterValues(value.Type, semantics.Symbols))
+            {
+                return;
+            }
+
+            var tree = value.Syntax.SyntaxTree;
+            var userPattern = NnOptions.GetString(context.Options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption) is null
+                ? null
+                : NnOptions.GetRegex(context.Options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption, NeverMatches);
+            var namePattern = userPattern is null || userPattern.ToString() == NeverMatches ? null : userPattern; // invalid → default vocabulary
+            var requireContext = NnOptions.GetBool(context.Options, tree, RuleIds.AllPositiveWeightInitialization, RequireNnContextOption, true);
+
+            // Is it a parameter (by name, in NN code)? Cheap name checks first; usage evidence only for unnamed matrices.
+            var kind = semantics.Parameters.Classify(storage, namePattern, requireContext);
+            var byUsage = kind == ParameterKind.None && namePattern is null && IsMatrixLike(storage, semantics.Symbols)
+                && (!requireContext || InNnCode(semantics, storage));
+            if (kind == ParameterKind.None && !byUsage)
+            {
+                return;
+            }
+
+            // Is the value drawn from a non-negative random source, uncentred?
+            var random = semantics.RandomSign.Analyze(value);
+            if (!random.IsNonNegativeRandom || random.Draw is null)
+            {
+                return;
+            }
+
+            if (byUsage)
+            {
+                if (!NetworkParameters.IsUsedAsWeightMatrix(storage, RandomSign.Root(value), semantics.Symbols))
+                {
+                    return;
+                }
+
+                kind = ParameterKind.Weight;
+            }
+
+            // A helper that fills a storage named like a parameter is reported inside the helper, not at each call.
+            if (random.Draw.IsHelperCall && random.Draw.HelperStorage is ISymbol inner
+                && semantics.Parameters.Classify(inner, namePattern, requireContext) != ParameterKind.None)
+            {
+                return;
+            }
+
+            var root = RandomSign.Root(value);
+            if (RandomSign.IsAdjustedInPlace(storage, root))
+            {
+                return;
+            }
+
+            Report(context, semantics, storage, target, value, random, kind);
+        }
+
+        /// <summary>Cheap pre-check: numbers, arrays, MathNet tensors and sequences can hold weights; strings, bools, objects cannot.</summary>
+        private static bool CanHoldParameterValues(ITypeSymbol? type, KnownSymbols symbols)
+        {
+            switch (type?.SpecialType)
+            {
+                case null:
+                    return false;
+                case SpecialType.System_Double:
+                case SpecialType.System_Single:
+                case SpecialType.System_Decimal:
+                case SpecialType.System_Int32:
+                case SpecialType.System_Int64:
+                case SpecialType.System_Int16:
+                case SpecialType.System_Byte:
+                    return true;
+                case SpecialType.None:
+                    return type is IArrayTypeSymbol || symbols.IsMathNetTensor(type) || type.Name == "List" || type.Name == "IEnumerable";
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsMatrixLike(ISymbol storage, KnownSymbols symbols)
+        {
+            var type = storage switch
+            {
+                ILocalSymbol local => local.Type,
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                IParameterSymbol parameter => parameter.Type,
+                _ => null,
+            };
+            return symbols.IsMatrix(type) || type is IArrayTypeSymbol { Rank: 2 };
+        }
+
+        private static bool InNnCode(NnSemantics semantics, ISymbol storage)
+        {
+            var owner = storage is ILocalSymbol || storage is IParameterSymbol ? storage.ContainingSymbol : storage.ContainingType;
+            return semantics.Context.Contains(owner) || semantics.Context.Contains(storage.ContainingSymbol);
+        }
+
+        private static void Report(OperationAnalysisContext context, NnSemantics semantics, ISymbol storage, IOperation? target, IOperation value, RandomValue random, ParameterKind kind)
+        {
+            var draw = random.Draw!;
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            properties[Keys.Kind] = kind.ToString();
+            if (kind == ParameterKind.Weight
+                && InitializationRewrite.TryGetFans(target, value, random, semantics.Symbols, out var fanIn, out var fanOut)
+                && InitializationRewrite.Glorot(value, random, fanIn, fanOut, semantics.Symbols) is Rewrite glorot)
+            {
+                Add(properties, Keys.Glorot, glorot, value);
+            }
+
+            if (InitializationRewrite.Centre(value, random, semantics.Symbols) is Rewrite centre)
+            {
+                Add(properties, Keys.Centre, centre, value);
+            }
+
+            if (kind == ParameterKind.Bias && InitializationRewrite.Zero(value, random, semantics.Symbols) is Rewrite zero)
+            {
+                Add(properties, Keys.Zero, zero, value);
+            }
+
+            var what = kind == ParameterKind.Bias ? "biases" : "weights";
+            context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties.ToImmutable(), storage.Name, draw.Source, draw.Range, what));
+        }
+
+        private static void Add(ImmutableDictionary<string, string?>.Builder properties, string key, Rewrite rewrite, IOperation value)
+        {
+            // The fixer finds the replaced node by its span relative to the reported value.
+            if (rewrite.Target.SyntaxTree != value.Syntax.SyntaxTree)
+            {
+                return;
+            }
+
+            properties[key] = rewrite.Target.SpanStart + ":" + rewrite.Target.Span.Length + ":" + rewrite.Text;
+        }
+    }
+}

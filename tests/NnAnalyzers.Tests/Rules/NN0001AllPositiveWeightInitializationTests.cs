@@ -1,0 +1,1406 @@
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.CSharp;
+using NnAnalyzers.CodeFixes.Rules;
+using NnAnalyzers.Rules;
+using Xunit;
+using Verify = NnAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    NnAnalyzers.Rules.NN0001AllPositiveWeightInitializationAnalyzer,
+    NnAnalyzers.CodeFixes.Rules.NN0001AllPositiveWeightInitializationFixer>;
+
+namespace NnAnalyzers.Tests.Rules
+{
+    public class NN0001AllPositiveWeightInitializationTests
+    {
+        // The recommended fix of each diagnostic (Glorot for weights, zero for biases) shares one key.
+        private const string Glorot = "NN0001.Recommended";
+        private const string Centre = "NN0001.Centre";
+        private const string Zero = "NN0001.Recommended";
+
+        private static Task Fix(string source, string fixedSource, string? key = null, LanguageVersion version = LanguageVersion.Latest, string? batchFixed = null, string? editorConfig = null)
+        {
+            var test = new Verify.Test
+            {
+                TestCode = source,
+                FixedCode = fixedSource,
+                CodeActionEquivalenceKey = key,
+                LanguageVersion = version,
+                EditorConfig = editorConfig,
+            };
+            if (batchFixed is not null)
+            {
+                test.BatchFixedCode = batchFixed;
+            }
+
+            return test.RunAsync(CancellationToken.None);
+        }
+
+        private static Task NoDiagnostic(string source, string? editorConfig = null, LanguageVersion version = LanguageVersion.Latest)
+        {
+            var test = new Verify.Test { TestCode = source, FixedCode = source, EditorConfig = editorConfig, LanguageVersion = version };
+            return test.RunAsync(CancellationToken.None);
+        }
+
+        // ---------------------------------------------------------------- positives + fixes
+
+        [Fact]
+        public async Task Seed_port_dictionary_of_matrices_from_a_helper_gets_glorot_weights_and_zero_biases()
+        {
+            const string source = @"
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+public static class SeedNetwork
+{
+    public static (Dictionary<int, Matrix<double>> W, Dictionary<int, Matrix<double>> B) InitModel(int inputs, int[] nodes, int outputs, int batch, Random rng)
+    {
+        var w = new Dictionary<int, Matrix<double>>();
+        var b = new Dictionary<int, Matrix<double>>();
+        var n = new[] { inputs }.Concat(nodes).Append(outputs).ToArray();
+        for (var i = 0; i < n.Length - 1; i++)
+        {
+            w[i] = {|#0:Rand(rng, n[i + 1], n[i])|};
+            b[i] = {|#1:Rand(rng, n[i + 1], batch)|};
+        }
+        return (w, b);
+    }
+
+    public static Matrix<double> Rand(Random rng, int rows, int cols)
+    {
+        var m = Matrix<double>.Build.Dense(rows, cols);
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < cols; c++)
+                m[r, c] = rng.NextDouble();
+        return m;
+    }
+
+    public static Matrix<double> Sig(Matrix<double> x) => x.Map(v => 1.0 / (1.0 + Math.Exp(-v)));
+}";
+            const string fixedSource = @"
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+public static class SeedNetwork
+{
+    public static (Dictionary<int, Matrix<double>> W, Dictionary<int, Matrix<double>> B) InitModel(int inputs, int[] nodes, int outputs, int batch, Random rng)
+    {
+        var w = new Dictionary<int, Matrix<double>>();
+        var b = new Dictionary<int, Matrix<double>>();
+        var n = new[] { inputs }.Concat(nodes).Append(outputs).ToArray();
+        for (var i = 0; i < n.Length - 1; i++)
+        {
+            w[i] = (Rand(rng, n[i + 1], n[i]) * 2.0 - 1.0) * Math.Sqrt(6.0 / (n[i] + n[i + 1]));
+            b[i] = Matrix<double>.Build.Dense(n[i + 1], batch);
+        }
+        return (w, b);
+    }
+
+    public static Matrix<double> Rand(Random rng, int rows, int cols)
+    {
+        var m = Matrix<double>.Build.Dense(rows, cols);
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < cols; c++)
+                m[r, c] = rng.NextDouble();
+        return m;
+    }
+
+    public static Matrix<double> Sig(Matrix<double> x) => x.Map(v => 1.0 / (1.0 + Math.Exp(-v)));
+}";
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("w", "Rand() via NextDouble()", "[0, 1)", "weights"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(1).WithArguments("b", "Rand() via NextDouble()", "[0, 1)", "biases"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task Field_weights_in_a_2d_array_loop_get_glorot_from_the_loop_bounds()
+        {
+            const string source = @"
+using System;
+
+class DenseLayer
+{
+    private readonly double[,] _weights;
+    private readonly Random _rng = new Random(42);
+
+    public DenseLayer(int inputs, int outputs)
+    {
+        _weights = new double[outputs, inputs];
+        for (int o = 0; o < outputs; o++)
+            for (int i = 0; i < inputs; i++)
+                _weights[o, i] = {|#0:_rng.NextDouble()|};
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            const string fixedSource = @"
+using System;
+
+class DenseLayer
+{
+    private readonly double[,] _weights;
+    private readonly Random _rng = new Random(42);
+
+    public DenseLayer(int inputs, int outputs)
+    {
+        _weights = new double[outputs, inputs];
+        for (int o = 0; o < outputs; o++)
+            for (int i = 0; i < inputs; i++)
+                _weights[o, i] = (_rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (inputs + outputs));
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = Glorot };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("_weights", "NextDouble()", "[0, 1)", "weights"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task Field_weights_in_a_2d_array_in_csharp_7_3()
+        {
+            const string source = @"
+using System;
+
+class Perceptron
+{
+    private double[,] w = new double[3, 4];
+
+    public void Init(Random rng)
+    {
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 4; j++)
+                w[i, j] = [|rng.NextDouble()|];
+    }
+}";
+            const string fixedSource = @"
+using System;
+
+class Perceptron
+{
+    private double[,] w = new double[3, 4];
+
+    public void Init(Random rng)
+    {
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 4; j++)
+                w[i, j] = (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (4 + 3));
+    }
+}";
+            await Fix(source, fixedSource, version: LanguageVersion.CSharp7_3);
+        }
+
+        [Fact]
+        public async Task Jagged_weights_centred_keep_their_scale()
+        {
+            const string source = @"
+using System;
+
+class Network
+{
+    private double[][] _weights;
+
+    public Network(int[] sizes, Random random)
+    {
+        _weights = new double[sizes[1]][];
+        for (int j = 0; j < sizes[1]; j++)
+        {
+            _weights[j] = new double[sizes[0]];
+            for (int k = 0; k < sizes[0]; k++)
+                _weights[j][k] = [|0.1 * random.NextDouble()|];
+        }
+    }
+
+    public double[] FeedForward(double[] input) => input;
+}";
+            const string fixedSource = @"
+using System;
+
+class Network
+{
+    private double[][] _weights;
+
+    public Network(int[] sizes, Random random)
+    {
+        _weights = new double[sizes[1]][];
+        for (int j = 0; j < sizes[1]; j++)
+        {
+            _weights[j] = new double[sizes[0]];
+            for (int k = 0; k < sizes[0]; k++)
+                _weights[j][k] = 0.1 * (2 * random.NextDouble() - 1);
+        }
+    }
+
+    public double[] FeedForward(double[] input) => input;
+}";
+            await Fix(source, fixedSource, Centre);
+        }
+
+        [Fact]
+        public async Task Jagged_weights_get_glorot_from_the_loop_bounds()
+        {
+            const string source = @"
+using System;
+
+class Network
+{
+    private double[][] _weights;
+
+    public Network(int inputs, int hidden, Random random)
+    {
+        _weights = new double[hidden][];
+        for (int j = 0; j < hidden; j++)
+        {
+            _weights[j] = new double[inputs];
+            for (int k = 0; k < inputs; k++)
+                _weights[j][k] = [|0.1 * random.NextDouble()|];
+        }
+    }
+
+    public double[] FeedForward(double[] input) => input;
+}";
+            const string fixedSource = @"
+using System;
+
+class Network
+{
+    private double[][] _weights;
+
+    public Network(int inputs, int hidden, Random random)
+    {
+        _weights = new double[hidden][];
+        for (int j = 0; j < hidden; j++)
+        {
+            _weights[j] = new double[inputs];
+            for (int k = 0; k < inputs; k++)
+                _weights[j][k] = (random.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (inputs + hidden));
+        }
+    }
+
+    public double[] FeedForward(double[] input) => input;
+}";
+            await Fix(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Neuron_property_weights_scaled_by_sqrt_offer_only_the_centring_fix()
+        {
+            const string source = @"
+using System;
+
+public class Neuron
+{
+    public double[] Weights { get; }
+    public double Bias { get; set; }
+
+    public Neuron(int inputs, Random rng)
+    {
+        Weights = new double[inputs];
+        for (var i = 0; i < inputs; i++)
+            Weights[i] = {|#0:rng.NextDouble() / Math.Sqrt(inputs)|};
+    }
+
+    public double Activate(double z) => Math.Tanh(z);
+}";
+            const string fixedSource = @"
+using System;
+
+public class Neuron
+{
+    public double[] Weights { get; }
+    public double Bias { get; set; }
+
+    public Neuron(int inputs, Random rng)
+    {
+        Weights = new double[inputs];
+        for (var i = 0; i < inputs; i++)
+            Weights[i] = (2 * rng.NextDouble() - 1) / Math.Sqrt(inputs);
+    }
+
+    public double Activate(double z) => Math.Tanh(z);
+}";
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("Weights", "NextDouble()", "[0, 1)", "weights"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task Scalar_bias_property_is_set_to_zero()
+        {
+            const string source = @"
+using System;
+
+public class Neuron
+{
+    public double Bias { get; set; }
+
+    public Neuron(Random rng)
+    {
+        Bias = [|rng.NextDouble()|];
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            const string fixedSource = @"
+using System;
+
+public class Neuron
+{
+    public double Bias { get; set; }
+
+    public Neuron(Random rng)
+    {
+        Bias = 0.0;
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            await Fix(source, fixedSource, Zero);
+        }
+
+        [Fact]
+        public async Task Scalar_bias_can_be_centred_instead()
+        {
+            const string source = @"
+using System;
+
+public class Neuron
+{
+    public double Bias { get; set; }
+
+    public Neuron(Random rng)
+    {
+        Bias = [|rng.NextDouble()|];
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            const string fixedSource = @"
+using System;
+
+public class Neuron
+{
+    public double Bias { get; set; }
+
+    public Neuron(Random rng)
+    {
+        Bias = 2 * rng.NextDouble() - 1;
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            await Fix(source, fixedSource, Centre);
+        }
+
+        [Fact]
+        public async Task MathNet_continuous_uniform_gets_a_symmetric_glorot_range()
+        {
+            const string source = @"
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+class DenseLayer
+{
+    public Matrix<double> Weights;
+
+    public DenseLayer(int inputs, int outputs)
+    {
+        Weights = [|Matrix<double>.Build.Random(outputs, inputs, new ContinuousUniform(0, 1))|];
+    }
+
+    public Matrix<double> Forward(Matrix<double> x) => Weights * x;
+}";
+            const string fixedSource = @"
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+class DenseLayer
+{
+    public Matrix<double> Weights;
+
+    public DenseLayer(int inputs, int outputs)
+    {
+        Weights = Matrix<double>.Build.Random(outputs, inputs, new ContinuousUniform(-System.Math.Sqrt(6.0 / (inputs + outputs)), System.Math.Sqrt(6.0 / (inputs + outputs))));
+    }
+
+    public Matrix<double> Forward(Matrix<double> x) => Weights * x;
+}";
+            await Fix(source, fixedSource, Glorot);
+        }
+
+        [Fact]
+        public async Task MathNet_default_continuous_uniform_is_centred()
+        {
+            const string source = @"
+using System;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+class DenseLayer
+{
+    private Matrix<double> _w;
+
+    public DenseLayer(int inputs, int outputs, Random rng)
+    {
+        _w = {|#0:Matrix<double>.Build.Random(outputs, inputs, new ContinuousUniform())|};
+    }
+
+    public Matrix<double> Forward(Matrix<double> x) => _w * x;
+}";
+            const string fixedSource = @"
+using System;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+class DenseLayer
+{
+    private Matrix<double> _w;
+
+    public DenseLayer(int inputs, int outputs, Random rng)
+    {
+        _w = Matrix<double>.Build.Random(outputs, inputs, new ContinuousUniform(-1.0, 1.0));
+    }
+
+    public Matrix<double> Forward(Matrix<double> x) => _w * x;
+}";
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = Centre };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("_w", "ContinuousUniform()", "[0, 1]", "weights"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task MathNet_dense_with_a_generator_is_rewritten_inside_the_lambda()
+        {
+            const string source = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+class Layer
+{
+    private Matrix<double> _weights;
+
+    public Layer(int inputs, int outputs, Random rng)
+    {
+        _weights = [|Matrix<double>.Build.Dense(outputs, inputs, (i, j) => rng.NextDouble())|];
+    }
+
+    public Matrix<double> Forward(Matrix<double> x) => _weights * x;
+}";
+            const string fixedSource = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+class Layer
+{
+    private Matrix<double> _weights;
+
+    public Layer(int inputs, int outputs, Random rng)
+    {
+        _weights = Matrix<double>.Build.Dense(outputs, inputs, (i, j) => (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (inputs + outputs)));
+    }
+
+    public Matrix<double> Forward(Matrix<double> x) => _weights * x;
+}";
+            await Fix(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Linq_bias_array_is_replaced_by_zeros()
+        {
+            const string source = @"
+using System;
+using System.Linq;
+
+class HiddenLayer
+{
+    private readonly double[] _biases;
+
+    public HiddenLayer(int size, Random rng)
+    {
+        _biases = [|Enumerable.Range(0, size).Select(_ => rng.NextDouble()).ToArray()|];
+    }
+
+    public double[] Forward(double[] input) => input;
+}";
+            const string fixedSource = @"
+using System;
+using System.Linq;
+
+class HiddenLayer
+{
+    private readonly double[] _biases;
+
+    public HiddenLayer(int size, Random rng)
+    {
+        _biases = new double[size];
+    }
+
+    public double[] Forward(double[] input) => input;
+}";
+            await Fix(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Scalar_helper_float_and_random_shared_are_followed()
+        {
+            const string source = @"
+using System;
+
+class MyRandom : Random
+{
+}
+
+class Mlp
+{
+    private float[] _weights = new float[8];
+    private float _bias;
+    private readonly MyRandom _random = new MyRandom();
+
+    private static double Uniform(Random r) => r.NextDouble();
+
+    public void Init()
+    {
+        for (var i = 0; i < _weights.Length; i++)
+            _weights[i] = [|(float)Uniform(_random)|];
+        _bias = [|Random.Shared.NextSingle()|];
+    }
+
+    public float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
+}";
+            const string fixedSource = @"
+using System;
+
+class MyRandom : Random
+{
+}
+
+class Mlp
+{
+    private float[] _weights = new float[8];
+    private float _bias;
+    private readonly MyRandom _random = new MyRandom();
+
+    private static double Uniform(Random r) => r.NextDouble();
+
+    public void Init()
+    {
+        for (var i = 0; i < _weights.Length; i++)
+            _weights[i] = (float)(2 * Uniform(_random) - 1);
+        _bias = 0f;
+    }
+
+    public float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
+}";
+
+            // The weight's recommended fix is the centring one (no fans for a 1-D array), the bias's is zero: Fix All
+            // started from the weight still gives the bias its own recommended fix.
+            await Fix(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Synapse_values_and_a_fake_sign_flip_are_reported()
+        {
+            const string source = @"
+using System;
+using System.Collections.Generic;
+
+class Synapse
+{
+    public double Value { get; set; }
+}
+
+class NeuralNet
+{
+    private readonly List<Synapse> _synapses = new List<Synapse>();
+
+    public void Connect(Random r)
+    {
+        _synapses.Add(new Synapse { Value = [|(r.Next(2) * 2 + 1) * r.NextDouble()|] });
+    }
+}";
+            // Two random factors: no rewrite keeps the value's meaning, so no fix is offered.
+            await NoFixOffered(source);
+        }
+
+        [Fact]
+        public async Task Integer_draws_are_reported_and_only_glorot_or_zero_is_offered()
+        {
+            const string source = @"
+using System;
+
+class Layer
+{
+    private int[] _weights = new int[4];
+
+    public void Init(Random rng)
+    {
+        for (var i = 0; i < _weights.Length; i++)
+            _weights[i] = {|#0:rng.Next(0, 10)|};
+    }
+
+    public double Activation(double z) => Math.Max(0, z);
+}";
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("_weights", "Next(0, 10)", "[0, 10)", "weights"));
+            test.FixedState.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("_weights", "Next(0, 10)", "[0, 10)", "weights"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task Helper_filling_a_weight_named_matrix_is_reported_once_inside_the_helper()
+        {
+            const string source = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+class Network
+{
+    private Matrix<double> _w1;
+
+    private static Matrix<double> RandomWeights(Random rng, int rows, int cols)
+    {
+        var w = Matrix<double>.Build.Dense(rows, cols);
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < cols; c++)
+                w[r, c] = [|rng.NextDouble()|];
+        return w;
+    }
+
+    public Network(Random rng)
+    {
+        _w1 = RandomWeights(rng, 20, 34);
+    }
+
+    public Matrix<double> Forward(Matrix<double> x) => _w1 * x;
+}";
+            const string fixedSource = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+class Network
+{
+    private Matrix<double> _w1;
+
+    private static Matrix<double> RandomWeights(Random rng, int rows, int cols)
+    {
+        var w = Matrix<double>.Build.Dense(rows, cols);
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < cols; c++)
+                w[r, c] = (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (cols + rows));
+        return w;
+    }
+
+    public Network(Random rng)
+    {
+        _w1 = RandomWeights(rng, 20, 34);
+    }
+
+    public Matrix<double> Forward(Matrix<double> x) => _w1 * x;
+}";
+            await Fix(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task An_unnamed_matrix_used_as_W_in_W_times_a_is_a_weight()
+        {
+            const string source = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+static class Training
+{
+    public static Vector<double> RunEpoch(Vector<double> input, Random rng)
+    {
+        var m = [|Matrix<double>.Build.Dense(4, input.Count, (i, j) => rng.NextDouble())|];
+        return m * input;
+    }
+}";
+            const string fixedSource = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+static class Training
+{
+    public static Vector<double> RunEpoch(Vector<double> input, Random rng)
+    {
+        var m = Matrix<double>.Build.Dense(4, input.Count, (i, j) => (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (input.Count + 4)));
+        return m * input;
+    }
+}";
+            await Fix(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Fix_all_centres_every_parameter_of_a_document()
+        {
+            const string source = @"
+using System;
+
+class Layer
+{
+    private double[,] _weights = new double[2, 2];
+    private double _bias;
+
+    public void Reset(Random rng)
+    {
+        _weights[0, 0] = [|rng.NextDouble()|];
+        _weights[0, 1] = [|0.5 * rng.NextDouble()|];
+        _weights[1, 0] = [|rng.NextDouble() * 0.5|];
+        _bias = [|rng.NextDouble()|];
+    }
+
+    public double Forward(double[] x) => 0;
+}";
+            const string fixedSource = @"
+using System;
+
+class Layer
+{
+    private double[,] _weights = new double[2, 2];
+    private double _bias;
+
+    public void Reset(Random rng)
+    {
+        _weights[0, 0] = 2 * rng.NextDouble() - 1;
+        _weights[0, 1] = 0.5 * (2 * rng.NextDouble() - 1);
+        _weights[1, 0] = (2 * rng.NextDouble() - 1) * 0.5;
+        _bias = 2 * rng.NextDouble() - 1;
+    }
+
+    public double Forward(double[] x) => 0;
+}";
+            await Fix(source, fixedSource, Centre);
+        }
+
+        [Fact]
+        public async Task Fix_all_gives_each_parameter_its_recommended_fix()
+        {
+            const string source = @"
+using System;
+
+class Layer
+{
+    private double[,] _weights = new double[2, 2];
+    private double[] _scale = new double[2];
+    private double _bias;
+
+    public void Reset(Random rng)
+    {
+        _weights[0, 0] = [|rng.NextDouble()|];
+        _bias = [|rng.NextDouble()|];
+    }
+
+    public double Forward(double[] x) => 0;
+}";
+            const string fixedSource = @"
+using System;
+
+class Layer
+{
+    private double[,] _weights = new double[2, 2];
+    private double[] _scale = new double[2];
+    private double _bias;
+
+    public void Reset(Random rng)
+    {
+        _weights[0, 0] = (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (_weights.GetLength(1) + _weights.GetLength(0)));
+        _bias = 0.0;
+    }
+
+    public double Forward(double[] x) => 0;
+}";
+            await Fix(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Fix_all_works_across_documents()
+        {
+            const string first = @"
+using System;
+
+partial class Network
+{
+    private double[,] _w = new double[2, 3];
+
+    public void InitWeights(Random rng)
+    {
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 3; j++)
+                _w[i, j] = [|rng.NextDouble()|];
+    }
+}";
+            const string second = @"
+using System;
+
+partial class Network
+{
+    private double[] _b = new double[2];
+
+    public void InitBiases(Random rng)
+    {
+        for (int i = 0; i < 2; i++)
+            _b[i] = [|rng.NextDouble()|];
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            const string firstFixed = @"
+using System;
+
+partial class Network
+{
+    private double[,] _w = new double[2, 3];
+
+    public void InitWeights(Random rng)
+    {
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 3; j++)
+                _w[i, j] = (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (3 + 2));
+    }
+}";
+            const string secondFixed = @"
+using System;
+
+partial class Network
+{
+    private double[] _b = new double[2];
+
+    public void InitBiases(Random rng)
+    {
+        for (int i = 0; i < 2; i++)
+            _b[i] = 0.0;
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            var test = new Verify.Test();
+            test.TestState.Sources.Add(first);
+            test.TestState.Sources.Add(second);
+            test.FixedState.Sources.Add(firstFixed);
+            test.FixedState.Sources.Add(secondFixed);
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task Helper_in_another_file_and_a_vector_bias_in_preview_csharp()
+        {
+            const string helpers = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+static class RandomInit
+{
+    public static Vector<double> Uniform(Random rng, int size)
+    {
+        var v = Vector<double>.Build.Dense(size);
+        for (var i = 0; i < size; i++)
+            v[i] = rng.NextDouble();
+        return v;
+    }
+}";
+            const string layer = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+class OutputLayer
+{
+    private Vector<double> _bias;
+
+    public OutputLayer(int size, Random rng)
+    {
+        _bias = {|#0:RandomInit.Uniform(rng, size)|};
+    }
+
+    public Vector<double> Softmax(Vector<double> z) => z;
+}";
+            const string layerFixed = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+class OutputLayer
+{
+    private Vector<double> _bias;
+
+    public OutputLayer(int size, Random rng)
+    {
+        _bias = Vector<double>.Build.Dense(size);
+    }
+
+    public Vector<double> Softmax(Vector<double> z) => z;
+}";
+            var test = new Verify.Test { LanguageVersion = LanguageVersion.Preview };
+            test.TestState.Sources.Add(helpers);
+            test.TestState.Sources.Add(layer);
+            test.FixedState.Sources.Add(helpers);
+            test.FixedState.Sources.Add(layerFixed);
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("_bias", "Uniform() via NextDouble()", "[0, 1)", "biases"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task Top_level_program_with_a_local_function_helper_and_a_local_weight_matrix()
+        {
+            const string source = @"
+using System;
+
+var rng = new Random(0);
+var inputs = 4;
+var hidden = 3;
+var w1 = new double[hidden, inputs];
+for (var i = 0; i < hidden; i++)
+    for (var j = 0; j < inputs; j++)
+        w1[i, j] = [|Draw(rng)|];
+Console.WriteLine(Sigmoid(w1[0, 0]));
+
+double Draw(Random r) => r.NextDouble();
+double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+";
+            const string fixedSource = @"
+using System;
+
+var rng = new Random(0);
+var inputs = 4;
+var hidden = 3;
+var w1 = new double[hidden, inputs];
+for (var i = 0; i < hidden; i++)
+    for (var j = 0; j < inputs; j++)
+        w1[i, j] = (Draw(rng) * 2 - 1) * Math.Sqrt(6.0 / (inputs + hidden));
+Console.WriteLine(Sigmoid(w1[0, 0]));
+
+double Draw(Random r) => r.NextDouble();
+double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+";
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource };
+            test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+            test.FixedState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task Draws_stored_in_locals_are_reported_but_not_rewritten_where_the_local_may_serve_other_uses()
+        {
+            const string source = @"
+using System;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+class Layer
+{
+    private double[,] _w = new double[2, 3];
+    private Matrix<double> _weights;
+
+    public Layer(Random rng)
+    {
+        var dist = new ContinuousUniform(0, 1);
+        _weights = {|#0:Matrix<double>.Build.Random(2, 3, dist)|};
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                var x = rng.NextDouble();
+                _w[i, j] = {|#1:x|};
+            }
+    }
+
+    public Matrix<double> Forward(Matrix<double> a) => _weights * a;
+}";
+            // The draw sits in a local's initializer, outside the reported value: no fix is offered.
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("_weights", "ContinuousUniform(0, 1)", "[0, 1]", "weights"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(1).WithArguments("_w", "NextDouble()", "[0, 1)", "weights"));
+            test.FixedState.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("_weights", "ContinuousUniform(0, 1)", "[0, 1]", "weights"));
+            test.FixedState.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(1).WithArguments("_w", "NextDouble()", "[0, 1)", "weights"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        // ---------------------------------------------------------------- negatives
+
+        [Fact]
+        public async Task Centred_forms_are_not_reported()
+        {
+            const string source = @"
+using System;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+class Network
+{
+    private double[] _weights = new double[10];
+    private double[] _biases = new double[10];
+    private Matrix<double> _w1, _w2, _w3, _w4;
+
+    public void Init(Random rng, int inputs, int outputs)
+    {
+        _weights[0] = rng.NextDouble() - 0.5;
+        _weights[1] = 2 * rng.NextDouble() - 1;
+        _weights[2] = (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (inputs + outputs));
+        _weights[3] = (rng.Next(2) == 0 ? -1 : 1) * rng.NextDouble();
+        _weights[4] = rng.NextDouble() < 0.5 ? -rng.NextDouble() : rng.NextDouble();
+        _weights[5] = Normal.Sample(rng, 0, 1);
+        _weights[6] = new Normal(0.0, 0.1).Sample();
+        _weights[7] = rng.Next(-5, 5);
+        _weights[8] = ContinuousUniform.Sample(rng, -0.5, 0.5);
+        _biases[0] = 0.0;
+        _biases[1] = 0.1;
+        _w1 = Matrix<double>.Build.Random(outputs, inputs);
+        _w2 = Matrix<double>.Build.Random(outputs, inputs, new ContinuousUniform(-0.1, 0.1));
+        var limit = Math.Sqrt(6.0 / (inputs + outputs));
+        _w3 = Matrix<double>.Build.Random(outputs, inputs, new ContinuousUniform(-limit, limit));
+        _w4 = Matrix<double>.Build.Dense(outputs, inputs, (i, j) => rng.NextDouble() - 0.5);
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            await NoDiagnostic(source);
+        }
+
+        [Fact]
+        public async Task Weights_centred_after_the_draw_are_not_reported()
+        {
+            const string source = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+class Network
+{
+    private double[,] _w = new double[2, 3];
+    private Matrix<double> _m;
+
+    public void Init(Random rng)
+    {
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                _w[i, j] = rng.NextDouble();
+                _w[i, j] -= 0.5;
+            }
+
+        _m = Matrix<double>.Build.Dense(2, 3, (i, j) => rng.NextDouble());
+        _m = _m * 2 - 1;
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            await NoDiagnostic(source);
+        }
+
+        [Fact]
+        public async Task Random_values_that_are_not_parameters_are_not_reported()
+        {
+            const string source = @"
+using System;
+using System.Linq;
+
+class NeuralNetwork
+{
+    private double[] _weights = new double[4];
+    private readonly Random _rng = new Random(1);
+
+    public double[] Dropout(double[] activations, double p)
+    {
+        var mask = new double[activations.Length];
+        for (var i = 0; i < mask.Length; i++)
+            mask[i] = _rng.NextDouble() < p ? 0.0 : 1.0 / (1.0 - p);
+        return activations.Zip(mask, (a, m) => a * m).ToArray();
+    }
+
+    public void Shuffle(int[] order)
+    {
+        for (var i = order.Length - 1; i > 0; i--)
+        {
+            var j = _rng.Next(i + 1);
+            var tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+    }
+
+    public int SampleIndex(int count) => _rng.Next(count);
+
+    public double[] AddNoise(double[] input, double scale)
+    {
+        var noisy = new double[input.Length];
+        for (var i = 0; i < input.Length; i++)
+            noisy[i] = input[i] + scale * _rng.NextDouble();
+        return noisy;
+    }
+
+    public double MonteCarloPi(int samples)
+    {
+        var inside = 0;
+        for (var i = 0; i < samples; i++)
+        {
+            var x = _rng.NextDouble();
+            var y = _rng.NextDouble();
+            if (x * x + y * y <= 1) inside++;
+        }
+        return 4.0 * inside / samples;
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            await NoDiagnostic(source);
+        }
+
+        [Fact]
+        public async Task Portfolio_and_graph_edge_weights_outside_a_network_are_not_reported()
+        {
+            const string source = @"
+using System;
+using System.Collections.Generic;
+
+class Portfolio
+{
+    private readonly double[] _weights = new double[5];
+
+    public void Randomize(Random rng)
+    {
+        for (var i = 0; i < _weights.Length; i++)
+            _weights[i] = rng.NextDouble();
+    }
+
+    public double Value(double[] prices) => 0;
+}
+
+class Edge
+{
+    public int From, To;
+    public double Weight;
+}
+
+class Graph
+{
+    private readonly List<Edge> _edges = new List<Edge>();
+
+    public void AddRandomEdge(Random rng, int n)
+    {
+        _edges.Add(new Edge { From = rng.Next(n), To = rng.Next(n), Weight = rng.Next(1, 10) });
+    }
+}";
+            await NoDiagnostic(source, version: LanguageVersion.CSharp7_3);
+        }
+
+        // ---------------------------------------------------------------- options
+
+        [Fact]
+        public async Task Option_require_nn_context_false_reports_portfolio_weights()
+        {
+            const string source = @"
+using System;
+
+class Portfolio
+{
+    private readonly double[] _weights = new double[5];
+
+    public void Randomize(Random rng)
+    {
+        for (var i = 0; i < _weights.Length; i++)
+            _weights[i] = [|rng.NextDouble()|];
+    }
+}";
+            const string fixedSource = @"
+using System;
+
+class Portfolio
+{
+    private readonly double[] _weights = new double[5];
+
+    public void Randomize(Random rng)
+    {
+        for (var i = 0; i < _weights.Length; i++)
+            _weights[i] = 2 * rng.NextDouble() - 1;
+    }
+}";
+            await Fix(source, fixedSource, editorConfig: "nn_analyzers.NN0001.require_nn_context = false\n");
+        }
+
+        [Fact]
+        public async Task Option_parameter_names_replaces_the_name_vocabulary()
+        {
+            const string source = @"
+using System;
+
+class Perceptron
+{
+    private readonly double[] _coefficients = new double[5];
+    private readonly double[] _weights = new double[5];
+
+    public void Init(Random rng)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _coefficients[i] = [|rng.NextDouble()|];
+            _weights[i] = rng.NextDouble();
+        }
+    }
+
+    public double Activation(double z) => z > 0 ? 1 : 0;
+}";
+            const string fixedSource = @"
+using System;
+
+class Perceptron
+{
+    private readonly double[] _coefficients = new double[5];
+    private readonly double[] _weights = new double[5];
+
+    public void Init(Random rng)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _coefficients[i] = 2 * rng.NextDouble() - 1;
+            _weights[i] = rng.NextDouble();
+        }
+    }
+
+    public double Activation(double z) => z > 0 ? 1 : 0;
+}";
+            await Fix(source, fixedSource, editorConfig: "nn_analyzers.NN0001.parameter_names = ^_coef\n");
+        }
+
+        [Fact]
+        public async Task Option_default_vocabulary_is_not_reported_without_context_in_csharp_7_3()
+        {
+            const string source = @"
+using System;
+
+class Portfolio
+{
+    private readonly double[] _weights = new double[5];
+
+    public void Randomize(Random rng)
+    {
+        for (var i = 0; i < _weights.Length; i++)
+            _weights[i] = rng.NextDouble();
+    }
+}";
+            await NoDiagnostic(source, editorConfig: "nn_analyzers.NN0001.require_nn_context = true\n", version: LanguageVersion.CSharp7_3);
+        }
+
+        [Fact]
+        public async Task Option_parameter_names_with_an_invalid_pattern_falls_back_to_the_default_vocabulary()
+        {
+            const string source = @"
+using System;
+
+class Perceptron
+{
+    private readonly double[] _coefficients = new double[5];
+    private readonly double[] _weights = new double[5];
+
+    public void Init(Random rng)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _coefficients[i] = rng.NextDouble();
+            _weights[i] = [|rng.NextDouble()|];
+        }
+    }
+
+    public double Activation(double z) => z > 0 ? 1 : 0;
+}";
+            const string fixedSource = @"
+using System;
+
+class Perceptron
+{
+    private readonly double[] _coefficients = new double[5];
+    private readonly double[] _weights = new double[5];
+
+    public void Init(Random rng)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _coefficients[i] = rng.NextDouble();
+            _weights[i] = 2 * rng.NextDouble() - 1;
+        }
+    }
+
+    public double Activation(double z) => z > 0 ? 1 : 0;
+}";
+            await Fix(source, fixedSource, editorConfig: "nn_analyzers.NN0001.parameter_names = ([\n");
+        }
+
+        [Fact]
+        public async Task Incomplete_code_does_not_crash_the_analyzer()
+        {
+            const string source = @"
+using System;
+
+class Network
+{
+    private double[] _weights = new double[3];
+
+    public void Init(Random rng)
+    {
+        _weights[0] = rng.{|CS1001:|}{|CS1002:|}
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            test.CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.Errors;
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task Truncated_sources_never_make_the_analyzer_throw()
+        {
+            const string source = @"
+using System;
+using System.Linq;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+class Network
+{
+    private double[,] _w = new double[2, 3];
+    private Matrix<double> _w2;
+    private double[] _b;
+
+    static Matrix<double> Rand(Random rng, int rows, int cols)
+    {
+        var m = Matrix<double>.Build.Dense(rows, cols);
+        for (var r = 0; r < rows; r++) for (var c = 0; c < cols; c++) m[r, c] = rng.NextDouble();
+        return m;
+    }
+
+    public void Init(Random rng, int n)
+    {
+        for (int i = 0; i < 2; i++) for (int j = 0; j < 3; j++) _w[i, j] = 0.1 * rng.NextDouble() + Math.Sqrt(rng.NextDouble());
+        _w2 = Matrix<double>.Build.Random(2, 3, new ContinuousUniform(0, 1)) + Rand(rng, 2, 3);
+        _b = Enumerable.Range(0, n).Select(_ => rng.Next(0, 3) > 1 ? rng.NextDouble() : 0.0).ToArray();
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}";
+            var analyzer = new NN0001AllPositiveWeightInitializationAnalyzer();
+            for (var length = source.Length; length > 200; length -= 37)
+            {
+                var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source.Substring(0, length));
+                var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+                    "Truncated", new[] { tree }, Verifiers.TestReferences.All,
+                    new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary));
+                var withAnalyzers = Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzerExtensions.WithAnalyzers(
+                    compilation, System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(analyzer));
+                var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+                Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+                if (length == source.Length)
+                {
+                    // The complete source is analyzed for real: the weights, the matrix and the biases are reported.
+                    Assert.True(diagnostics.Count(d => d.Id == "NN0001") == 3, string.Join("\n", diagnostics));
+                }
+            }
+        }
+
+        private static Task NoFixOffered(string source)
+        {
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            return test.RunAsync(CancellationToken.None);
+        }
+    }
+}
