@@ -13,6 +13,7 @@ namespace NnAnalyzers.Semantics
             Symbols = KnownSymbols.Create(compilation);
             Context = new NnContext(Symbols);
             Parameters = new NetworkParameters(Context);
+            Softmax = new Softmax(Symbols);
         }
 
         /// <summary>Types resolved once.</summary>
@@ -23,6 +24,9 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>"Is this storage a weight or bias?"</summary>
         public NetworkParameters Parameters { get; }
+
+        /// <summary>"Is this exponential a softmax or log-sum-exp, and is it shifted by the maximum of its logits?"</summary>
+        public Softmax Softmax { get; }
 
         /// <summary>Creates the semantics of a compilation.</summary>
         public static NnSemantics Create(Compilation compilation) => new NnSemantics(compilation);
