@@ -51,7 +51,7 @@ namespace NnAnalyzers.Semantics
                 case IInvocationOperation { TargetMethod: { Name: "Subtract" }, Instance: { } instance } call when call.Arguments.Length == 1:
                     return (Collections.Strip(instance), call.Arguments[0].Value);
 
-                case IInvocationOperation call when call.Arguments.Length >= 1 && call.Instance is null
+                case IInvocationOperation call when call.Arguments.Length >= 1
                     && call.TargetMethod.Name.StartsWith("DenseOf", System.StringComparison.Ordinal):
                     {
                         var inner = Unwrap(call.Arguments[0].Value, depth + 1);

@@ -39,8 +39,9 @@ namespace NnAnalyzers.Semantics
     public sealed class SoftmaxSite
     {
         internal SoftmaxSite(Exponentiation exponentiation, SoftmaxKind kind, Certainty shiftedByMaximum,
-            ImmutableArray<IOperation> sums, ImmutableArray<IOperation> normalisers, NormaliserAxis axis)
+            ImmutableArray<IOperation> sums, ImmutableArray<ISymbol> sumSymbols, ImmutableArray<IOperation> normalisers, NormaliserAxis axis)
         {
+            SumSymbols = sumSymbols;
             Exponentiation = exponentiation;
             Kind = kind;
             ShiftedByMaximum = shiftedByMaximum;
@@ -63,6 +64,9 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>The sums of the exponentials (<c>sum</c> accumulations, <c>Sum()</c>, <c>ColumnSums()</c>…).</summary>
         public ImmutableArray<IOperation> Sums { get; }
+
+        /// <summary>The storages that hold a sum of the exponentials (<c>sum</c>, <c>colSums</c>…).</summary>
+        public ImmutableArray<ISymbol> SumSymbols { get; }
 
         /// <summary>The normalisers: divisions by a sum, <c>NormalizeColumns(1)</c>, <c>Math.Log(sum)</c>.</summary>
         public ImmutableArray<IOperation> Normalisers { get; }
@@ -130,12 +134,12 @@ namespace NnAnalyzers.Semantics
             if (flow.Kind == SoftmaxKind.None)
             {
                 return new SoftmaxSite(exponentiation, SoftmaxKind.None, Certainty.Unknown, flow.SumOperations.ToImmutableArray(),
-                    ImmutableArray<IOperation>.Empty, NormaliserAxis.Unknown);
+                    flow.SumSymbols, ImmutableArray<IOperation>.Empty, NormaliserAxis.Unknown);
             }
 
             var shifted = exponentiation.Shift is null ? Certainty.No : Shifts.IsMaximumOf(exponentiation.Shift, exponentiation.Logits);
             return new SoftmaxSite(exponentiation, flow.Kind, shifted, flow.SumOperations.ToImmutableArray(),
-                flow.Normalisers.ToImmutableArray(), flow.Axis);
+                flow.SumSymbols, flow.Normalisers.ToImmutableArray(), flow.Axis);
         }
 
         /// <summary>Every softmax or log-sum-exp in a member's body.</summary>
@@ -199,6 +203,8 @@ namespace NnAnalyzers.Semantics
             public List<IOperation> SumOperations { get; } = new List<IOperation>();
 
             public List<IOperation> Normalisers { get; } = new List<IOperation>();
+
+            public ImmutableArray<ISymbol> SumSymbols => _sums.ToImmutableArray();
 
             public void Run()
             {
