@@ -157,15 +157,32 @@ namespace NnAnalyzers.CodeFixes.Rules
                 return plans;
             }
 
-            var collectionLevel = exp.Form != ExponentiationForm.Element
-                || (exp.Element is not null && Collections.Strip(exp.Element.Element) is IParameterReferenceOperation && exp.Shift is null
-                    && Collections.Strip(exp.Argument!) is IParameterReferenceOperation);
+            var collectionLevel = IsCollectionLevel(exp);
             var receiver = CollectionExpression(exp);
 
             if (shape == CollectionShape.Vector && collectionLevel && receiver is not null && site.Kind == SoftmaxKind.Softmax)
             {
+                // Every exponential of the same vector in this member is shifted, or numerator and sum would disagree.
+                var receivers = new List<SyntaxNode> { receiver.Syntax };
+                foreach (var other in softmax.FindAll(Collections.BodyOf(exp.Operation), cancellationToken))
+                {
+                    if (other.Exponentiation.Operation.Syntax == exp.Operation.Syntax || !other.IsUnstabilized
+                        || !Collections.SameCollection(other.Exponentiation.Logits, logits))
+                    {
+                        continue;
+                    }
+
+                    var otherReceiver = IsCollectionLevel(other.Exponentiation) ? CollectionExpression(other.Exponentiation) : null;
+                    if (otherReceiver is null)
+                    {
+                        return plans;
+                    }
+
+                    receivers.Add(otherReceiver.Syntax);
+                }
+
                 plans.Add(new FixPlan("Subtract the maximum of '" + site.LogitsName + "' (Maximum())", SubtractMaximum, root =>
-                    VectorFix(root, receiver.Syntax, logits.Syntax)));
+                    VectorFix(root, receivers, logits.Syntax)));
                 return plans;
             }
 
@@ -201,6 +218,14 @@ namespace NnAnalyzers.CodeFixes.Rules
             return plans;
         }
 
+        /// <summary>True when the exponential applies to a whole collection (PointwiseExp, Map(Math.Exp), Map(v => Math.Exp(v))).</summary>
+        private static bool IsCollectionLevel(Exponentiation exp)
+        {
+            return exp.Form != ExponentiationForm.Element
+                || (exp.Element is not null && Collections.Strip(exp.Element.Element) is IParameterReferenceOperation
+                    && exp.Argument is not null && Collections.Strip(exp.Argument) is IParameterReferenceOperation);
+        }
+
         /// <summary>The collection expression the exponential is applied to (receiver of PointwiseExp/Map/Select).</summary>
         private static IOperation? CollectionExpression(Exponentiation exp)
         {
@@ -229,36 +254,37 @@ namespace NnAnalyzers.CodeFixes.Rules
             return null;
         }
 
-        private static SyntaxNode VectorFix(SyntaxNode root, SyntaxNode receiver, SyntaxNode logits)
+        private static SyntaxNode VectorFix(SyntaxNode root, List<SyntaxNode> receivers, SyntaxNode logits)
         {
-            if (receiver.Parent is ParenthesizedExpressionSyntax parenthesized)
-            {
-                receiver = parenthesized;
-            }
-
+            var targets = receivers.Select(r => r.Parent is ParenthesizedExpressionSyntax parenthesized ? parenthesized : r).Distinct().ToList();
             var text = logits.WithoutTrivia().ToString();
-            var replacement = SyntaxFactory.ParseExpression("(" + text + " - " + text + ".Maximum())")
-                .WithTriviaFrom(receiver)
-                .WithAdditionalAnnotations(Formatter.Annotation);
-            return root.ReplaceNode(receiver, replacement);
+            return root.ReplaceNodes(targets, (original, current) => SyntaxFactory.ParseExpression("(" + text + " - " + text + ".Maximum())")
+                .WithTriviaFrom(current)
+                .WithAdditionalAnnotations(Formatter.Annotation));
         }
 
         private static FixPlan MatrixPlan(SemanticModel model, StatementSyntax statement, SyntaxNode receiver, SyntaxNode logits, ITypeSymbol elementType, bool byColumn)
         {
             var names = new NameScope(model, statement);
             var max = names.Fresh("max");
-            var acc = names.Fresh("m");
-            var value = names.Fresh("v");
-            var i = names.Fresh("i");
-            var j = names.Fresh("j");
+            var parameters = new NameScope(model, statement, forLambdaParameter: true);
+            parameters.Reserve(max);
+            var acc = parameters.Fresh("m");
+            var value = parameters.Fresh("v");
+            var i = parameters.Fresh("i");
+            var j = parameters.Fresh("j");
             var text = logits.WithoutTrivia().ToString();
             var type = elementType.SpecialType == SpecialType.System_Single ? "float" : "double";
+            var zeros = (model.LookupNamespacesAndTypes(statement.SpanStart, name: "Zeros").Any(z => z.ContainingNamespace?.ToDisplayString() == "MathNet.Numerics.LinearAlgebra")
+                ? "Zeros" : "MathNet.Numerics.LinearAlgebra.Zeros") + ".Include";
+            var mathMax = model.LookupNamespacesAndTypes(statement.SpanStart, name: "Math").Any(m => m.ToDisplayString() == "System.Math")
+                ? "Math.Max" : "System.Math.Max";
             var declaration = "var " + max + " = " + text + "." + (byColumn ? "FoldByColumn" : "FoldByRow") + "((" + acc + ", " + value
-                + ") => System.Math.Max(" + acc + ", " + value + "), " + type + ".NegativeInfinity, MathNet.Numerics.LinearAlgebra.Zeros.Include);";
+                + ") => " + mathMax + "(" + acc + ", " + value + "), " + type + ".NegativeInfinity, " + zeros + ");";
             var shifted = SyntaxFactory.ParseExpression(
                 text + ".MapIndexed((" + i + ", " + j + ", " + value + ") => " + value + " - " + max + "[" + (byColumn ? j : i)
-                + "], MathNet.Numerics.LinearAlgebra.Zeros.Include)")
-                .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
+                + "], " + zeros + ")")
+                .WithAdditionalAnnotations(Formatter.Annotation);
             var title = byColumn
                 ? "Subtract each column's maximum of '" + text + "' (samples in columns)"
                 : "Subtract each row's maximum of '" + text + "' (samples in rows)";
@@ -334,7 +360,7 @@ namespace NnAnalyzers.CodeFixes.Rules
                 }
                 else if (e.Form == ExponentiationForm.MethodGroup)
                 {
-                    var parameter = names.Fresh("v");
+                    var parameter = new NameScope(model, e.Operation.Syntax, forLambdaParameter: true).Fresh("v");
                     edits[e.Operation.Syntax] = current => SyntaxFactory.ParseExpression(
                         parameter + " => " + current.WithoutTrivia() + "(" + parameter + " - " + max + ")")
                         .WithTriviaFrom(current);
@@ -468,7 +494,7 @@ namespace NnAnalyzers.CodeFixes.Rules
                 group[k] = symbol is null || !symbol.DeclaringSyntaxReferences.Any(r => block.Span.Contains(r.Span));
             }
 
-            var varyingName = new NameScope(model, block).Fresh("k");
+            var varyingName = new NameScope(model, block, forLambdaParameter: true).Fresh("k");
             switch (shape)
             {
                 case CollectionShape.Vector:
@@ -638,22 +664,41 @@ namespace NnAnalyzers.CodeFixes.Rules
         {
             private readonly HashSet<string> _taken = new HashSet<string>(System.StringComparer.Ordinal);
 
-            public NameScope(SemanticModel model, SyntaxNode anchor)
+            public NameScope(SemanticModel model, SyntaxNode anchor, bool forLambdaParameter = false)
             {
                 foreach (var symbol in model.LookupSymbols(anchor.SpanStart))
                 {
                     _taken.Add(symbol.Name);
                 }
 
+                // C# 7.3 rejects a local or lambda parameter that shares a name with any local of an enclosing scope,
+                // even one declared later: keep clear of every name declared in the member (a new lambda parameter
+                // may share a sibling lambda's parameter name).
                 var member = anchor.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)anchor.SyntaxTree.GetRoot();
-                foreach (var token in member.DescendantTokens())
+                foreach (var node in member.DescendantNodes())
                 {
-                    if (token.IsKind(SyntaxKind.IdentifierToken))
+                    switch (node)
                     {
-                        _taken.Add(token.ValueText);
+                        case VariableDeclaratorSyntax declarator:
+                            _taken.Add(declarator.Identifier.ValueText);
+                            break;
+                        case ForEachStatementSyntax loop:
+                            _taken.Add(loop.Identifier.ValueText);
+                            break;
+                        case SingleVariableDesignationSyntax designation:
+                            _taken.Add(designation.Identifier.ValueText);
+                            break;
+                        case LocalFunctionStatementSyntax function:
+                            _taken.Add(function.Identifier.ValueText);
+                            break;
+                        case ParameterSyntax parameter when !forLambdaParameter || !(parameter.Parent?.Parent is AnonymousFunctionExpressionSyntax || parameter.Parent is SimpleLambdaExpressionSyntax):
+                            _taken.Add(parameter.Identifier.ValueText);
+                            break;
                     }
                 }
             }
+
+            public void Reserve(string name) => _taken.Add(name);
 
             public string Fresh(string baseName)
             {

@@ -121,7 +121,7 @@ namespace NnAnalyzers.Semantics
                 return FromCollection(ExponentiationForm.Pointwise, invocation, invocation, pointwiseSource);
             }
 
-            if ((name == "Select" || name == "Map") && Collections.Receiver(invocation) is { } source)
+            if ((name == "Select" || name == "Map" || name == "Sum") && Collections.Receiver(invocation) is { } source)
             {
                 foreach (var argument in Collections.ArgumentsAfterReceiver(invocation))
                 {
