@@ -336,6 +336,80 @@ static class Activations
         }
 
         [Fact]
+        public async Task Wrong_shifts_are_reported_in_loops()
+        {
+            var source = @"
+using System;
+
+static class Net
+{
+    public static double[] MaxOfAnotherBuffer(double[] logits, double[] previous)
+    {
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < previous.Length; i++) max = Math.Max(max, previous[i]);
+        var p = new double[logits.Length];
+        double sum = 0;
+        for (int i = 0; i < logits.Length; i++) { p[i] = [|Math.Exp(logits[i] - max)|]; sum += p[i]; }
+        for (int i = 0; i < logits.Length; i++) p[i] /= sum;
+        return p;
+    }
+
+    public static double LogSoftmaxZeroStart(double[] logits, int label)
+    {
+        double max = 0;
+        foreach (var v in logits) if (v > max) max = v;
+        double sum = 0;
+        foreach (var v in logits) sum += [|Math.Exp(v - max)|];
+        return logits[label] - max - Math.Log(sum);
+    }
+
+    public static double[] ColumnMaxFromZeros(double[,] x, int n)
+    {
+        var colMax = new double[x.GetLength(1)];
+        for (int r = 0; r < x.GetLength(0); r++)
+            for (int c = 0; c < x.GetLength(1); c++)
+                colMax[c] = Math.Max(colMax[c], x[r, c]);
+        var p = new double[x.GetLength(1)];
+        double sum = 0;
+        for (int c = 0; c < x.GetLength(1); c++) { p[c] = [|Math.Exp(x[n, c] - colMax[c])|]; sum += p[c]; }
+        for (int c = 0; c < p.Length; c++) p[c] /= sum;
+        return p;
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Per_column_maxima_from_a_loop_are_stable()
+        {
+            var source = @"
+using System;
+
+static class Net
+{
+    public static void SoftmaxColumns(double[,] x, double[,] p)
+    {
+        var colMax = new double[x.GetLength(1)];
+        for (int c = 0; c < x.GetLength(1); c++) colMax[c] = double.NegativeInfinity;
+        for (int r = 0; r < x.GetLength(0); r++)
+            for (int c = 0; c < x.GetLength(1); c++)
+                colMax[c] = Math.Max(colMax[c], x[r, c]);
+        var sums = new double[x.GetLength(1)];
+        for (int r = 0; r < x.GetLength(0); r++)
+            for (int c = 0; c < x.GetLength(1); c++)
+            {
+                p[r, c] = Math.Exp(x[r, c] - colMax[c]);
+                sums[c] += p[r, c];
+            }
+        for (int r = 0; r < x.GetLength(0); r++)
+            for (int c = 0; c < x.GetLength(1); c++)
+                p[r, c] /= sums[c];
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task Incomplete_code_does_not_throw_and_is_still_analysed()
         {
             var code = @"
