@@ -864,6 +864,95 @@ public static class Net
             await test.RunAsync();
         }
 
+        internal const string LogSoftmaxList = @"
+using System;
+using System.Collections.Generic;
+
+public static class Net
+{
+    public static double[] LogSoftmax(List<double> z)
+    {
+        double sum = 0;
+        foreach (var v in z) sum += {|#0:Math.Exp(v)|};
+        var result = new double[z.Count];
+        for (int i = 0; i < z.Count; i++) result[i] = z[i] - Math.Log(sum);
+        return result;
+    }
+}";
+
+        internal const string LogSoftmaxListFixed = @"
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+public static class Net
+{
+    public static double[] LogSoftmax(List<double> z)
+    {
+        double sum = 0;
+        var max = z.Max();
+        foreach (var v in z) sum += Math.Exp(v - max);
+        var result = new double[z.Count];
+        for (int i = 0; i < z.Count; i++) result[i] = z[i] - (max + Math.Log(sum));
+        return result;
+    }
+}";
+
+        [Fact]
+        public async Task Log_softmax_over_a_list_adds_the_maximum_inside_parentheses()
+        {
+            var test = new Verify.Test { TestCode = LogSoftmaxList, FixedCode = LogSoftmaxListFixed, LanguageVersion = LanguageVersion.CSharp7_3 };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("log-sum-exp", "z"));
+            await test.RunAsync();
+        }
+
+        internal const string VectorLoop = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public static class Net
+{
+    public static Vector<double> Softmax(Vector<double> logits)
+    {
+        var p = Vector<double>.Build.Dense(logits.Count);
+        double sum = 0;
+        for (int i = 0; i < logits.Count; i++)
+        {
+            p[i] = [|Math.Exp(logits[i])|];
+            sum += p[i];
+        }
+
+        return p / sum;
+    }
+}";
+
+        internal const string VectorLoopFixed = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public static class Net
+{
+    public static Vector<double> Softmax(Vector<double> logits)
+    {
+        var p = Vector<double>.Build.Dense(logits.Count);
+        double sum = 0;
+        var max = logits.Maximum();
+        for (int i = 0; i < logits.Count; i++)
+        {
+            p[i] = Math.Exp(logits[i] - max);
+            sum += p[i];
+        }
+
+        return p / sum;
+    }
+}";
+
+        [Fact]
+        public async Task Loop_over_a_vector_uses_Maximum_without_adding_System_Linq()
+        {
+            await Verify.VerifyCodeFixAsync(VectorLoop, VectorLoopFixed);
+        }
+
         [Fact]
         public async Task Names_in_use_are_not_reused()
         {
@@ -1029,6 +1118,30 @@ public static class Net
                 var p = code.InvokeStatic<double[][]>("Net", "Softmax", (object)new[] { s_logits, s_logits.Select(v => -v).ToArray() });
                 AssertProbabilities(reference, p[0], 1e-12);
                 AssertProbabilities(ReferenceSoftmax(s_logits.Select(v => -v).ToArray()), p[1], 1e-12);
+            }
+        }
+
+        [Fact]
+        public void Fixed_log_softmax_and_vector_loop_stay_finite_and_exact()
+        {
+            var reference = ReferenceSoftmax(s_logits);
+            using (var code = CompiledCode.Compile(LogSoftmaxListFixed))
+            {
+                var logP = code.InvokeStatic<double[]>("Net", "LogSoftmax", s_logits.ToList());
+                Assert.All(logP, v => Assert.True(double.IsFinite(v)));
+                for (var i = 0; i < s_logits.Length; i++)
+                {
+                    var expected = s_logits[i] - s_logits.Max() - Math.Log(s_logits.Sum(v => Math.Exp(v - s_logits.Max())));
+                    Assert.Equal(expected, logP[i], 9);
+                }
+
+                AssertProbabilities(reference, logP.Select(Math.Exp).ToArray(), 1e-12);
+            }
+
+            using (var code = CompiledCode.Compile(VectorLoopFixed))
+            {
+                var p = code.InvokeStatic<Vector<double>>("Net", "Softmax", Vector<double>.Build.DenseOfArray(s_logits));
+                AssertProbabilities(reference, p.ToArray(), 1e-12);
             }
         }
 
