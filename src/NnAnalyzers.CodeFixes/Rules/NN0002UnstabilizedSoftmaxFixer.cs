@@ -365,6 +365,13 @@ namespace NnAnalyzers.CodeFixes.Rules
                         parameter + " => " + current.WithoutTrivia() + "(" + parameter + " - " + max + ")")
                         .WithTriviaFrom(current);
                 }
+                else if (e.Scale is not null && e.Element?.Element.Syntax is ExpressionSyntax)
+                {
+                    // Math.Exp(x[i] / T) → Math.Exp((x[i] - max) / T): the shift goes on the logit, before the temperature.
+                    edits[e.Element.Element.Syntax] = current => SyntaxFactory.ParenthesizedExpression(SyntaxFactory.BinaryExpression(
+                        SyntaxKind.SubtractExpression, (ExpressionSyntax)current.WithoutTrivia(), SyntaxFactory.IdentifierName(max)))
+                        .WithTriviaFrom(current);
+                }
                 else if (e.Argument?.Syntax is ExpressionSyntax)
                 {
                     edits[e.Argument.Syntax] = current => SyntaxFactory.BinaryExpression(

@@ -24,8 +24,9 @@ namespace NnAnalyzers.Semantics
     {
         internal Exponentiation(
             ExponentiationForm form, IOperation operation, IOperation? argument, IOperation carrier,
-            IOperation logits, IOperation? shift, CollectionElement? element)
+            IOperation logits, IOperation? shift, CollectionElement? element, IOperation? scale = null)
         {
+            Scale = scale;
             Form = form;
             Operation = operation;
             Argument = argument;
@@ -55,6 +56,9 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>The value subtracted from the logits before the exponential, or null.</summary>
         public IOperation? Shift { get; }
+
+        /// <summary>A temperature or inverse temperature applied after the shift (<c>T</c> in <c>Math.Exp((x[i] - m) / T)</c>), or null.</summary>
+        public IOperation? Scale { get; }
 
         /// <summary>For <see cref="ExponentiationForm.Element"/>, the element read (<c>x[i]</c>).</summary>
         public CollectionElement? Element { get; }
@@ -160,6 +164,16 @@ namespace NnAnalyzers.Semantics
                 value = Collections.Strip(initializer);
             }
 
+            // A softmax with a temperature: Math.Exp((x[i] - max) / T), Math.Exp(x[i] * beta).
+            IOperation? scale = null;
+            if (value is IBinaryOperation scaled
+                && (scaled.OperatorKind == BinaryOperatorKind.Divide || scaled.OperatorKind == BinaryOperatorKind.Multiply)
+                && IsScalar(scaled.RightOperand))
+            {
+                scale = scaled.RightOperand;
+                value = Collections.Strip(scaled.LeftOperand);
+            }
+
             if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } subtract)
             {
                 shift = subtract.RightOperand;
@@ -181,7 +195,31 @@ namespace NnAnalyzers.Semantics
                 shift = unwrapped.Shift;
             }
 
-            return new Exponentiation(ExponentiationForm.Element, invocation, argument, CarrierOf(invocation), logits, shift, element);
+            return new Exponentiation(ExponentiationForm.Element, invocation, argument, CarrierOf(invocation), logits, shift, element, scale);
+        }
+
+        /// <summary>A constant or a plain variable (a temperature), not an element of a collection.</summary>
+        private static bool IsScalar(IOperation operation)
+        {
+            var op = Collections.Strip(operation);
+            if (op.ConstantValue.HasValue)
+            {
+                return true;
+            }
+
+            switch (op)
+            {
+                case ILocalReferenceOperation local:
+                    return Collections.FindForEach(local) is null;
+                case IParameterReferenceOperation parameter:
+                    return Collections.LambdaSource(parameter, out _) is null;
+                case IFieldReferenceOperation _:
+                    return true;
+                case IPropertyReferenceOperation property:
+                    return !property.Property.IsIndexer;
+                default:
+                    return false;
+            }
         }
 
         /// <summary>The exponential's value holder: the enclosing Select/Map/Sum when the call is a lambda's whole result.</summary>

@@ -954,6 +954,58 @@ public static class Net
         }
 
         [Fact]
+        public async Task Softmax_with_a_temperature_is_shifted_before_the_temperature()
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+public static class Net
+{
+    public static double[] Softmax(double[] logits, double temperature)
+    {
+        var e = logits.Select(v => [|Math.Exp(v / temperature)|]).ToArray();
+        var s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+
+    public static double[] Stable(double[] logits, double temperature)
+    {
+        var m = logits.Max();
+        var e = logits.Select(v => Math.Exp((v - m) / temperature)).ToArray();
+        var s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+}";
+            var fixedSource = @"
+using System;
+using System.Linq;
+
+public static class Net
+{
+    public static double[] Softmax(double[] logits, double temperature)
+    {
+        var max = logits.Max();
+        var e = logits.Select(v => Math.Exp((v - max) / temperature)).ToArray();
+        var s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+
+    public static double[] Stable(double[] logits, double temperature)
+    {
+        var m = logits.Max();
+        var e = logits.Select(v => Math.Exp((v - m) / temperature)).ToArray();
+        var s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+}";
+            await Verify.VerifyCodeFixAsync(source, fixedSource);
+            using var code = CompiledCode.Compile(fixedSource);
+            var p = code.InvokeStatic<double[]>("Net", "Softmax", s_logits, 0.5);
+            AssertProbabilities(ReferenceSoftmax(s_logits.Select(v => v / 0.5).ToArray()), p, 1e-12);
+        }
+
+        [Fact]
         public async Task Names_in_use_are_not_reused()
         {
             var source = @"
