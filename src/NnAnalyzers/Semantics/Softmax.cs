@@ -411,7 +411,6 @@ namespace NnAnalyzers.Semantics
                     {
                         if (IsCarrier(op))
                         {
-                            Axis = NormaliserAxis.Unknown;
                             return true;
                         }
 
@@ -484,8 +483,7 @@ namespace NnAnalyzers.Semantics
                             }
                             else if ((name == "NormalizeColumns" || name == "NormalizeRows" || name == "Normalize")
                                 && call.Instance is not null && call.Arguments.Length == 1
-                                && call.Arguments[0].Value.ConstantValue.HasValue
-                                && System.Convert.ToDouble(call.Arguments[0].Value.ConstantValue.Value, System.Globalization.CultureInfo.InvariantCulture) == 1.0
+                                && IsOne(call.Arguments[0].Value)
                                 && IsExpValued(call.Instance))
                             {
                                 Axis = name == "NormalizeColumns" ? NormaliserAxis.Columns : name == "NormalizeRows" ? NormaliserAxis.Rows : Axis;
@@ -498,6 +496,27 @@ namespace NnAnalyzers.Semantics
 
                             break;
                         }
+                }
+            }
+
+            private static bool IsOne(IOperation value)
+            {
+                var constant = value.ConstantValue;
+                if (!constant.HasValue)
+                {
+                    return false;
+                }
+
+                switch (constant.Value)
+                {
+                    case double d:
+                        return d == 1.0;
+                    case float f:
+                        return f == 1f;
+                    case int i:
+                        return i == 1;
+                    default:
+                        return false;
                 }
             }
 
