@@ -1005,6 +1005,68 @@ public static class Net
             AssertProbabilities(ReferenceSoftmax(s_logits.Select(v => v / 0.5).ToArray()), p, 1e-12);
         }
 
+        internal const string MatrixElementLoop = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public static class Net
+{
+    public static Matrix<double> Softmax(Matrix<double> z)
+    {
+        var p = Matrix<double>.Build.Dense(z.RowCount, z.ColumnCount);
+        for (int c = 0; c < z.ColumnCount; c++)
+        {
+            double sum = 0;
+            for (int r = 0; r < z.RowCount; r++)
+            {
+                p[r, c] = [|Math.Exp(z[r, c])|];
+                sum += p[r, c];
+            }
+
+            for (int r = 0; r < z.RowCount; r++) p[r, c] /= sum;
+        }
+
+        return p;
+    }
+}";
+
+        internal const string MatrixElementLoopFixed = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public static class Net
+{
+    public static Matrix<double> Softmax(Matrix<double> z)
+    {
+        var p = Matrix<double>.Build.Dense(z.RowCount, z.ColumnCount);
+        for (int c = 0; c < z.ColumnCount; c++)
+        {
+            double sum = 0;
+            var max = z.Column(c).Maximum();
+            for (int r = 0; r < z.RowCount; r++)
+            {
+                p[r, c] = Math.Exp(z[r, c] - max);
+                sum += p[r, c];
+            }
+
+            for (int r = 0; r < z.RowCount; r++) p[r, c] /= sum;
+        }
+
+        return p;
+    }
+}";
+
+        [Fact]
+        public async Task Loop_over_matrix_elements_gets_the_maximum_of_each_sample_column()
+        {
+            await Verify.VerifyCodeFixAsync(MatrixElementLoop, MatrixElementLoopFixed);
+            var columns = new[] { s_logits, s_logits.Select(v => -v).ToArray() };
+            using var code = CompiledCode.Compile(MatrixElementLoopFixed);
+            var p = code.InvokeStatic<Matrix<double>>("Net", "Softmax", Matrix<double>.Build.DenseOfColumnArrays(columns));
+            AssertProbabilities(ReferenceSoftmax(columns[0]), p.Column(0).ToArray(), 1e-12);
+            AssertProbabilities(ReferenceSoftmax(columns[1]), p.Column(1).ToArray(), 1e-12);
+        }
+
         [Fact]
         public async Task Names_in_use_are_not_reused()
         {
