@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -229,6 +230,9 @@ namespace NnAnalyzers.Semantics
         {
             var body = Collections.BodyOf(logits);
             var starts = 0;
+            var updates = 0;
+            var strongStart = false;
+            var indexedStart = false;
             foreach (var write in Writes(body, local, elements))
             {
                 if (write.Kind == WriteKind.Other)
@@ -245,6 +249,7 @@ namespace NnAnalyzers.Semantics
                 if (IsMaxStart(value))
                 {
                     starts++;
+                    strongStart = true;
                     continue;
                 }
 
@@ -256,7 +261,17 @@ namespace NnAnalyzers.Semantics
                         return Certainty.No;
                     }
 
+                    // In a loop: a running maximum (if (x[i] > m) m = x[i]); outside: a start (m = x[0]).
                     starts++;
+                    if (InLoop(write.Value))
+                    {
+                        updates++;
+                    }
+                    else if (element.Indices.Any(i => !i.ConstantValue.HasValue))
+                    {
+                        indexedStart = true;
+                    }
+
                     continue;
                 }
 
@@ -268,6 +283,7 @@ namespace NnAnalyzers.Semantics
                     }
 
                     starts++;
+                    updates++;
                     continue;
                 }
 
@@ -278,6 +294,7 @@ namespace NnAnalyzers.Semantics
                         return Certainty.No;
                     }
 
+                    updates++;
                     continue;
                 }
 
@@ -293,9 +310,39 @@ namespace NnAnalyzers.Semantics
                 }
 
                 starts++;
+                strongStart = true;
             }
 
-            return starts > 0 ? Certainty.Yes : Certainty.No;
+            if (starts == 0)
+            {
+                return Certainty.No;
+            }
+
+            if (strongStart || updates > 0)
+            {
+                return Certainty.Yes;
+            }
+
+            // Only element reads and no running maximum: x[0] is not the maximum; x[best] may be (an arg-max).
+            return indexedStart ? Certainty.Unknown : Certainty.No;
+        }
+
+        private static bool InLoop(IOperation operation)
+        {
+            for (var p = operation.Parent; p is not null; p = p.Parent)
+            {
+                if (p is ILoopOperation)
+                {
+                    return true;
+                }
+
+                if (p is IAnonymousFunctionOperation || p is ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
         }
 
         /// <summary><c>Math.Max(m, x[i])</c> or <c>x[i] &gt; m ? x[i] : m</c>; <paramref name="sameLogits"/> tells whether the other side reads the logits.</summary>

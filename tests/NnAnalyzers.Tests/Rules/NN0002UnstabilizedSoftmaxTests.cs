@@ -283,6 +283,13 @@ static class Net
         return x[r].Select(v => Math.Exp(v - m) / s).ToArray();
     }
 
+    public static double[] ArgMax(double[] x, int best)
+    {
+        var m = x[best];
+        var s = x.Sum(v => Math.Exp(v - m));
+        return x.Select(v => Math.Exp(v - m) / s).ToArray();
+    }
+
     public static double[] ShiftFromCaller(double[] x, double max)
     {
         var s = x.Sum(v => Math.Exp(v - max));
@@ -340,6 +347,7 @@ static class Activations
         {
             var source = @"
 using System;
+using System.Linq;
 
 static class Net
 {
@@ -361,6 +369,14 @@ static class Net
         double sum = 0;
         foreach (var v in logits) sum += [|Math.Exp(v - max)|];
         return logits[label] - max - Math.Log(sum);
+    }
+
+    public static double[] FirstElementOnly(double[] x)
+    {
+        var m = x[0];
+        double sum = 0;
+        foreach (var v in x) sum += [|Math.Exp(v - m)|];
+        return x.Select(v => [|Math.Exp(v - m)|] / sum).ToArray();
     }
 
     public static double[] ColumnMaxFromZeros(double[,] x, int n)
