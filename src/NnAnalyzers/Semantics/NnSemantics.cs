@@ -14,6 +14,7 @@ namespace NnAnalyzers.Semantics
             Context = new NnContext(Symbols);
             Parameters = new NetworkParameters(Context);
             RandomSign = new RandomSign(Symbols);
+            Softmax = new Softmax(Symbols);
         }
 
         /// <summary>Types resolved once.</summary>
@@ -27,6 +28,8 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>"Is this value drawn from a non-negative random source, uncentred?" (NN0001).</summary>
         public RandomSign RandomSign { get; }
+        /// <summary>"Is this exponential a softmax or log-sum-exp, and is it shifted by the maximum of its logits?"</summary>
+        public Softmax Softmax { get; }
 
         /// <summary>Creates the semantics of a compilation.</summary>
         public static NnSemantics Create(Compilation compilation) => new NnSemantics(compilation);

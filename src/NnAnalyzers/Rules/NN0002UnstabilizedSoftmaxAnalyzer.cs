@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using NnAnalyzers.Semantics;
+
+namespace NnAnalyzers.Rules
+{
+    /// <summary>
+    /// NN0002: a softmax (exponentials divided by their own sum) or a log-sum-exp exponentiates logits that are not
+    /// shifted by their maximum; exp overflows above ~709 (double) or ~88 (float) and the result turns into NaN.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class NN0002UnstabilizedSoftmaxAnalyzer : NnAnalyzer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.NN0002UnstabilizedSoftmax);
+
+        /// <inheritdoc />
+        protected override void InitializeCore(AnalysisContext context)
+        {
+            context.RegisterCompilationStartAction(start =>
+            {
+                var semantics = NnSemantics.Create(start.Compilation);
+                if (semantics.Symbols.Math is null && semantics.Symbols.MathF is null)
+                {
+                    return;
+                }
+
+                var softmax = semantics.Softmax;
+                start.RegisterOperationAction(c => Analyze(c, softmax), OperationKind.Invocation);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, Softmax softmax)
+        {
+            var site = softmax.Analyze(context.Operation, context.CancellationToken);
+            if (site is null || !site.IsUnstabilized)
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.NN0002UnstabilizedSoftmax,
+                site.Exponentiation.Operation.Syntax.GetLocation(),
+                site.Kind == SoftmaxKind.LogSumExp ? "log-sum-exp" : "softmax",
+                site.LogitsName));
+        }
+    }
+}

@@ -1,0 +1,498 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>Three-valued answer of the semantics layer.</summary>
+    public enum Certainty
+    {
+        /// <summary>Cannot tell (a parameter, a call we do not know): rules stay silent.</summary>
+        Unknown,
+
+        /// <summary>Known to hold.</summary>
+        Yes,
+
+        /// <summary>Known not to hold.</summary>
+        No,
+    }
+
+    /// <summary>
+    /// Answers "is this value the maximum (or an upper bound) of that collection?", however it is computed: LINQ
+    /// <c>Max()</c>, MathNet <c>Maximum()</c>/<c>AbsoluteMaximum()</c>, per row or column (<c>x.Column(j).Maximum()</c>,
+    /// <c>x[i].Max()</c>, <c>FoldByColumn(Math.Max, -∞)</c>), or a loop that starts at an element, −∞ or MinValue and
+    /// keeps the larger value. A max over another buffer, a max that starts at 0 or a constant is not one.
+    /// Also splits a shifted collection (<c>x - m</c>, <c>x.Subtract(m)</c>, <c>x.Select(v => v - m)</c>,
+    /// <c>x.MapIndexed((i, j, v) => v - m[j])</c>) into the collection and its shift.
+    /// </summary>
+    public static class Shifts
+    {
+        private const int MaxDepth = 4;
+
+        /// <summary>Splits a collection expression into the unshifted logits and the value subtracted from them.</summary>
+        public static (IOperation Logits, IOperation? Shift) Unwrap(IOperation collection)
+        {
+            return Unwrap(collection, 0);
+        }
+
+        private static (IOperation Logits, IOperation? Shift) Unwrap(IOperation collection, int depth)
+        {
+            var op = Collections.Strip(collection);
+            if (depth > MaxDepth)
+            {
+                return (op, null);
+            }
+
+            switch (op)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } subtract:
+                    return (Collections.Strip(subtract.LeftOperand), subtract.RightOperand);
+
+                case IInvocationOperation { TargetMethod: { Name: "Subtract" }, Instance: { } instance } call when call.Arguments.Length == 1:
+                    return (Collections.Strip(instance), call.Arguments[0].Value);
+
+                case IInvocationOperation call when call.Arguments.Length >= 1
+                    && call.TargetMethod.Name.StartsWith("DenseOf", System.StringComparison.Ordinal):
+                    {
+                        var inner = Unwrap(call.Arguments[0].Value, depth + 1);
+                        return inner.Shift is null ? (op, null) : inner;
+                    }
+
+                case IInvocationOperation call when (call.TargetMethod.Name == "Select" || call.TargetMethod.Name == "Map"
+                    || call.TargetMethod.Name == "MapIndexed") && Collections.Receiver(call) is { } source:
+                    {
+                        foreach (var argument in Collections.ArgumentsAfterReceiver(call))
+                        {
+                            var lambda = Collections.LambdaArgument(argument.Value);
+                            if (lambda is null)
+                            {
+                                continue;
+                            }
+
+                            var returned = Collections.ReturnedValue(lambda);
+                            if (returned is not null && Collections.Strip(returned) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } s
+                                && Collections.Strip(s.LeftOperand) is IParameterReferenceOperation p
+                                && Collections.LambdaSource(p, out var isElement) is not null && isElement)
+                            {
+                                return (Collections.Strip(source), s.RightOperand);
+                            }
+                        }
+
+                        return (op, null);
+                    }
+
+                case ILocalReferenceOperation local when Collections.FindForEach(local) is null:
+                    {
+                        var initializer = SingleInitializer(local);
+                        if (initializer is not null)
+                        {
+                            var inner = Unwrap(initializer, depth + 1);
+                            if (inner.Shift is not null)
+                            {
+                                return inner;
+                            }
+                        }
+
+                        return (op, null);
+                    }
+
+                default:
+                    return (op, null);
+            }
+        }
+
+        /// <summary>The initializer of a local that is written exactly once (at its declaration), or null.</summary>
+        public static IOperation? SingleInitializer(ILocalReferenceOperation local)
+        {
+            IOperation? initializer = null;
+            foreach (var write in Writes(Collections.BodyOf(local), local.Local, elements: false))
+            {
+                if (initializer is not null || write.Kind != WriteKind.Initializer)
+                {
+                    return null;
+                }
+
+                initializer = write.Value;
+            }
+
+            return initializer;
+        }
+
+        /// <summary>Is <paramref name="shift"/> the maximum (or an upper bound) of <paramref name="logits"/>?</summary>
+        public static Certainty IsMaximumOf(IOperation shift, IOperation logits)
+        {
+            return IsMaximumOf(shift, logits, 0);
+        }
+
+        private static Certainty IsMaximumOf(IOperation shift, IOperation logits, int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                return Certainty.Unknown;
+            }
+
+            var op = Collections.Strip(shift);
+            if (op.ConstantValue.HasValue)
+            {
+                return Certainty.No;
+            }
+
+            switch (op)
+            {
+                case IInvocationOperation call:
+                    return InvocationIsMaximum(call, logits, depth);
+                case IArrayElementReferenceOperation element when Collections.Strip(element.ArrayReference) is ILocalReferenceOperation array:
+                    return LocalIsMaximum(array.Local, logits, elements: true, depth);
+                case ILocalReferenceOperation local when Collections.FindForEach(local) is null:
+                    return LocalIsMaximum(local.Local, logits, elements: false, depth);
+                default:
+                    return Certainty.Unknown;
+            }
+        }
+
+        private static Certainty InvocationIsMaximum(IInvocationOperation call, IOperation logits, int depth)
+        {
+            var name = call.TargetMethod.Name;
+            if (name == "Max" && call.Instance is null && !call.TargetMethod.IsExtensionMethod && call.Arguments.Length == 2)
+            {
+                // Math.Max(a, b): an upper bound when either side is one.
+                var left = IsMaximumOf(call.Arguments[0].Value, logits, depth + 1);
+                var right = IsMaximumOf(call.Arguments[1].Value, logits, depth + 1);
+                return left == Certainty.Yes || right == Certainty.Yes ? Certainty.Yes
+                    : left == Certainty.Unknown || right == Certainty.Unknown ? Certainty.Unknown
+                    : Certainty.No;
+            }
+
+            var receiver = Collections.Receiver(call);
+            if (receiver is null)
+            {
+                return Certainty.Unknown;
+            }
+
+            if (name == "Max" || name == "Maximum" || name == "AbsoluteMaximum" || name == "MaxBy")
+            {
+                IAnonymousFunctionOperation? selector = null;
+                foreach (var argument in Collections.ArgumentsAfterReceiver(call))
+                {
+                    selector = Collections.LambdaArgument(argument.Value) ?? selector;
+                }
+
+                if (selector is not null)
+                {
+                    // Enumerable.Range(0, n).Max(k => x[i, k]), rows.Max(r => r.Max()).
+                    var returned = Collections.ReturnedValue(selector);
+                    if (returned is null)
+                    {
+                        return Certainty.Unknown;
+                    }
+
+                    var value = StripAbs(Collections.Strip(returned));
+                    var element = Collections.GetElement(value);
+                    if (element is not null && !(Collections.Strip(element.Element) is IParameterReferenceOperation))
+                    {
+                        return Collections.SameCollection(element.Collection, logits) ? Certainty.Yes : Certainty.No;
+                    }
+
+                    return IsMaximumOf(value, logits, depth + 1) == Certainty.Yes ? Certainty.Yes : Certainty.Unknown;
+                }
+
+                return Collections.Root(receiver) is null && Collections.Root(logits) is not null ? Certainty.Unknown
+                    : Collections.SameCollection(receiver, logits) ? Certainty.Yes : Certainty.No;
+            }
+
+            if (name == "FoldByColumn" || name == "FoldByRow")
+            {
+                if (!Collections.SameCollection(receiver, logits))
+                {
+                    return Certainty.No;
+                }
+
+                if (call.Arguments.Length >= 2 && !IsMaxStart(call.Arguments[1].Value))
+                {
+                    return Certainty.No;
+                }
+
+                return Certainty.Yes;
+            }
+
+            return Certainty.Unknown;
+        }
+
+        private static IOperation StripAbs(IOperation op)
+        {
+            return op is IInvocationOperation { TargetMethod: { Name: "Abs" } } abs && abs.Arguments.Length == 1
+                ? Collections.Strip(abs.Arguments[0].Value)
+                : op;
+        }
+
+        private static Certainty LocalIsMaximum(ILocalSymbol local, IOperation logits, bool elements, int depth)
+        {
+            var body = Collections.BodyOf(logits);
+            var starts = 0;
+            var updates = 0;
+            var strongStart = false;
+            var indexedStart = false;
+            foreach (var write in Writes(body, local, elements))
+            {
+                if (write.Kind == WriteKind.Other)
+                {
+                    return Certainty.Unknown;
+                }
+
+                if (write.Value is IArrayCreationOperation { Initializer: null } && elements)
+                {
+                    continue;
+                }
+
+                var value = Collections.Strip(write.Value);
+                if (IsMaxStart(value))
+                {
+                    starts++;
+                    strongStart = true;
+                    continue;
+                }
+
+                var element = Collections.GetElement(value);
+                if (element is not null && !(value is ILocalReferenceOperation || value is IParameterReferenceOperation))
+                {
+                    if (!Collections.SameCollection(element.Collection, logits))
+                    {
+                        return Certainty.No;
+                    }
+
+                    // In a loop: a running maximum (if (x[i] > m) m = x[i]); outside: a start (m = x[0]).
+                    starts++;
+                    if (InLoop(write.Value))
+                    {
+                        updates++;
+                    }
+                    else if (element.Indices.Any(i => !i.ConstantValue.HasValue))
+                    {
+                        indexedStart = true;
+                    }
+
+                    continue;
+                }
+
+                if (value is ILocalReferenceOperation foreachVariable && Collections.FindForEach(foreachVariable) is { } loop)
+                {
+                    if (!Collections.SameCollection(loop.Collection, logits))
+                    {
+                        return Certainty.No;
+                    }
+
+                    starts++;
+                    updates++;
+                    continue;
+                }
+
+                if (IsMaxUpdate(value, local, logits, out var sameLogits))
+                {
+                    if (!sameLogits)
+                    {
+                        return Certainty.No;
+                    }
+
+                    updates++;
+                    continue;
+                }
+
+                if (value.ConstantValue.HasValue)
+                {
+                    return Certainty.No;
+                }
+
+                var nested = IsMaximumOf(value, logits, depth + 1);
+                if (nested != Certainty.Yes)
+                {
+                    return nested;
+                }
+
+                starts++;
+                strongStart = true;
+            }
+
+            if (starts == 0)
+            {
+                return Certainty.No;
+            }
+
+            if (strongStart || updates > 0)
+            {
+                return Certainty.Yes;
+            }
+
+            // Only element reads and no running maximum: x[0] is not the maximum; x[best] may be (an arg-max).
+            return indexedStart ? Certainty.Unknown : Certainty.No;
+        }
+
+        private static bool InLoop(IOperation operation)
+        {
+            for (var p = operation.Parent; p is not null; p = p.Parent)
+            {
+                if (p is ILoopOperation)
+                {
+                    return true;
+                }
+
+                if (p is IAnonymousFunctionOperation || p is ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>Math.Max(m, x[i])</c> or <c>x[i] &gt; m ? x[i] : m</c>; <paramref name="sameLogits"/> tells whether the other side reads the logits.</summary>
+        private static bool IsMaxUpdate(IOperation value, ILocalSymbol local, IOperation logits, out bool sameLogits)
+        {
+            sameLogits = false;
+            IOperation? a = null;
+            IOperation? b = null;
+            switch (value)
+            {
+                case IInvocationOperation { TargetMethod: { Name: "Max" } } call when call.Arguments.Length == 2:
+                    a = call.Arguments[0].Value;
+                    b = call.Arguments[1].Value;
+                    break;
+                case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                    a = conditional.WhenTrue;
+                    b = whenFalse;
+                    break;
+            }
+
+            if (a is null || b is null)
+            {
+                return false;
+            }
+
+            var other = IsLocal(a, local) ? b : IsLocal(b, local) ? a : null;
+            if (other is null)
+            {
+                return false;
+            }
+
+            var otherStripped = Collections.Strip(other);
+            var element = Collections.GetElement(otherStripped);
+            sameLogits = element is not null && Collections.SameCollection(element.Collection, logits);
+            return true;
+        }
+
+        private static bool IsLocal(IOperation op, ILocalSymbol local)
+        {
+            var stripped = Collections.Strip(op);
+            if (stripped is IArrayElementReferenceOperation element)
+            {
+                stripped = Collections.Strip(element.ArrayReference);
+            }
+
+            return stripped is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+        }
+
+        /// <summary>−∞ or the type's MinValue: a correct start for a running maximum.</summary>
+        public static bool IsMaxStart(IOperation operation)
+        {
+            var op = Collections.Strip(operation);
+            if (!op.ConstantValue.HasValue)
+            {
+                return false;
+            }
+
+            switch (op.ConstantValue.Value)
+            {
+                case double d:
+                    return double.IsNegativeInfinity(d) || d == double.MinValue || d == float.MinValue;
+                case float f:
+                    return float.IsNegativeInfinity(f) || f == float.MinValue;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>How a storage is written.</summary>
+        public enum WriteKind
+        {
+            /// <summary>Its declaration's initializer.</summary>
+            Initializer,
+
+            /// <summary>A simple assignment.</summary>
+            Assignment,
+
+            /// <summary>A compound assignment, increment, ref/out argument…</summary>
+            Other,
+        }
+
+        /// <summary>One write of a storage.</summary>
+        public readonly struct Write
+        {
+            /// <summary>Creates a write.</summary>
+            public Write(WriteKind kind, IOperation value)
+            {
+                Kind = kind;
+                Value = value;
+            }
+
+            /// <summary>How it is written.</summary>
+            public WriteKind Kind { get; }
+
+            /// <summary>The value written (the whole operation for <see cref="WriteKind.Other"/>).</summary>
+            public IOperation Value { get; }
+        }
+
+        /// <summary>Every write of <paramref name="local"/> in <paramref name="body"/> (of its elements when <paramref name="elements"/>).</summary>
+        public static IEnumerable<Write> Writes(IOperation body, ILocalSymbol local, bool elements)
+        {
+            foreach (var op in body.DescendantsAndSelf())
+            {
+                switch (op)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        var init = declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer;
+                        if (init is not null)
+                        {
+                            yield return new Write(WriteKind.Initializer, init.Value);
+                        }
+
+                        break;
+                    case ISimpleAssignmentOperation assignment when Targets(assignment.Target, local, elements):
+                        yield return new Write(WriteKind.Assignment, assignment.Value);
+                        break;
+                    case ISimpleAssignmentOperation assignment when elements && Targets(assignment.Target, local, elements: false):
+                        yield return new Write(WriteKind.Assignment, assignment.Value);
+                        break;
+                    case ICompoundAssignmentOperation compound when Targets(compound.Target, local, elements):
+                        yield return new Write(WriteKind.Other, compound);
+                        break;
+                    case IIncrementOrDecrementOperation increment when Targets(increment.Target, local, elements):
+                        yield return new Write(WriteKind.Other, increment);
+                        break;
+                    case IArgumentOperation argument when argument.Parameter is { RefKind: RefKind.Ref } || argument.Parameter is { RefKind: RefKind.Out }:
+                        if (Targets(argument.Value, local, elements: false) || Targets(argument.Value, local, elements: true))
+                        {
+                            yield return new Write(WriteKind.Other, argument);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        private static bool Targets(IOperation target, ILocalSymbol local, bool elements)
+        {
+            var op = Collections.Strip(target);
+            if (elements)
+            {
+                if (!(op is IArrayElementReferenceOperation element))
+                {
+                    return false;
+                }
+
+                op = Collections.Strip(element.ArrayReference);
+            }
+
+            return op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+        }
+    }
+}
