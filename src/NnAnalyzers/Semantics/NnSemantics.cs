@@ -13,6 +13,7 @@ namespace NnAnalyzers.Semantics
             Symbols = KnownSymbols.Create(compilation);
             Context = new NnContext(Symbols);
             Parameters = new NetworkParameters(Context);
+            GradientFlow = new GradientFlow(Symbols, Context, new MathNetOperations(Symbols));
         }
 
         /// <summary>Types resolved once.</summary>
@@ -23,6 +24,9 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>"Is this storage a weight or bias?"</summary>
         public NetworkParameters Parameters { get; }
+
+        /// <summary>"Do these gradients reach the parameters?" (and, through it, "does this MathNet call return a new object?").</summary>
+        public GradientFlow GradientFlow { get; }
 
         /// <summary>Creates the semantics of a compilation.</summary>
         public static NnSemantics Create(Compilation compilation) => new NnSemantics(compilation);
