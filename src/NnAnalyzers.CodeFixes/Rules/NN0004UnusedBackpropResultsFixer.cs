@@ -508,6 +508,7 @@ namespace NnAnalyzers.CodeFixes.Rules
                 else
                 {
                     expression = FromBackpropArguments(model, backprop, parameter)
+                        ?? FromBackpropReceiver(model, invocation, backprop, parameter)
                         ?? FromScope(model, inScope, parameter);
                 }
 
@@ -555,12 +556,60 @@ namespace NnAnalyzers.CodeFixes.Rules
             {
                 target = MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, access.Expression.WithoutTrivia(), IdentifierName(method.Name));
             }
+            else if (FindInstance(model, position, method.ContainingType) is { } instance)
+            {
+                // An optimizer of our library (or another object that applies them) in scope: optimizer.Step(net, gradients).
+                target = MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(instance.Name), IdentifierName(method.Name));
+            }
             else
             {
                 return null;
             }
 
             return InvocationExpression(target, ArgumentList(SeparatedList(arguments)));
+        }
+
+        // The only local, parameter, field or property in scope holding an instance of the type.
+        private static ISymbol? FindInstance(SemanticModel model, int position, INamedTypeSymbol type)
+        {
+            ISymbol? found = null;
+            foreach (var symbol in model.LookupSymbols(position))
+            {
+                var symbolType = symbol switch
+                {
+                    ILocalSymbol l => l.Type,
+                    IParameterSymbol p => p.Type,
+                    IFieldSymbol f => f.Type,
+                    IPropertySymbol { IsIndexer: false } p => p.Type,
+                    _ => null,
+                };
+                if (symbolType is not null && KnownSymbols.DerivesFrom(symbolType, type))
+                {
+                    if (found is not null)
+                    {
+                        return null;
+                    }
+
+                    found = symbol;
+                }
+            }
+
+            return found;
+        }
+
+        // The object the backprop method was called on, for a parameter of its type: optimizer.Step(net, …) after net.Backward(…).
+        private static ExpressionSyntax? FromBackpropReceiver(SemanticModel model, InvocationExpressionSyntax invocation, IInvocationOperation backprop, IParameterSymbol parameter)
+        {
+            if (backprop.Instance is { IsImplicit: false, Type: { } type } instance && IsStorage(instance, 0)
+                && invocation.Expression is MemberAccessExpressionSyntax access
+                && type.SpecialType == SpecialType.None && !type.IsValueType
+                && model.Compilation.ClassifyConversion(type, parameter.Type).IsImplicit
+                && parameter.Type.SpecialType != SpecialType.System_Object)
+            {
+                return access.Expression.WithoutTrivia();
+            }
+
+            return null;
         }
 
         private static bool IsWithin(INamedTypeSymbol? type, INamedTypeSymbol container)

@@ -24,7 +24,7 @@ namespace NnAnalyzers.Semantics
 
         private static readonly HashSet<string> s_notComputingWords = IdentifierWords.Set(
             "apply", "update", "clip", "zero", "reset", "clear", "check", "norm", "print", "log", "plot", "show",
-            "accumulate", "step", "set", "color", "colour", "brush", "fill");
+            "accumulate", "step", "set", "color", "colour", "brush", "fill", "create", "new", "allocate", "init", "initialize");
 
         private static readonly HashSet<string> s_learningRateNames = IdentifierWords.Set(
             "lr", "learnrate", "learningrate", "learn_rate", "learning_rate", "eta", "alpha", "stepsize", "step_size");
@@ -112,17 +112,29 @@ namespace NnAnalyzers.Semantics
                 || !string.IsNullOrEmpty(name) && s_learningRateNames.Contains(name!);
         }
 
-        /// <summary>True when a method's name says it computes gradients (Backward, BackProp, ComputeGradients, Gradient…).</summary>
-        public static bool HasGradientMethodName(string name)
+        /// <summary>True when a method's name says it does something else than computing gradients: Apply, Update, Clip, Create…</summary>
+        public static bool HasNonComputingName(string name)
         {
-            var words = IdentifierWords.Split(name);
-            foreach (var word in words)
+            foreach (var word in IdentifierWords.Split(name))
             {
                 if (s_notComputingWords.Contains(word))
                 {
-                    return false;
+                    return true;
                 }
             }
+
+            return false;
+        }
+
+        /// <summary>True when a method's name says it computes gradients (Backward, BackProp, ComputeGradients, Gradient…).</summary>
+        public static bool HasGradientMethodName(string name)
+        {
+            if (HasNonComputingName(name))
+            {
+                return false;
+            }
+
+            var words = IdentifierWords.Split(name);
 
             var lower = name.Replace("_", string.Empty).ToLowerInvariant();
             if (lower.Contains("backprop") || lower.Contains("backward") || lower.Contains("gradient"))
@@ -195,7 +207,8 @@ namespace NnAnalyzers.Semantics
 
             if (ContainsGradientsType(method.ReturnType))
             {
-                return true;
+                // CreateGradients(), NewGradients(): an empty buffer, not computed gradients.
+                return !HasNonComputingName(method.Name);
             }
 
             if (!CarriesNumbers(method.ReturnType, 0) || !_context.Contains(method))
@@ -610,7 +623,7 @@ namespace NnAnalyzers.Semantics
             foreach (var candidate in candidates)
             {
                 if (candidate.MethodKind != MethodKind.Ordinary || candidate.IsGenericMethod || candidate.Parameters.Length < gradientTypes.Count
-                    || HasGradientMethodName(candidate.Name) && !candidate.ReturnsVoid
+                    || HasGradientMethodName(candidate.Name)
                     || !within.ContainingAssembly.Equals(candidate.ContainingAssembly, SymbolEqualityComparer.Default) && candidate.DeclaredAccessibility != Accessibility.Public)
                 {
                     continue;

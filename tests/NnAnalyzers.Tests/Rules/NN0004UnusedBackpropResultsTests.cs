@@ -331,6 +331,178 @@ namespace NnAnalyzers.Network
 }", Verify.Diagnostic().WithLocation(0).WithArguments("the gradients returned by Compute(...) are never applied to the weights"));
         }
 
+        [Fact]
+        public async Task Instance_network_backward_is_applied_with_its_apply_method()
+        {
+            const string Header = @"
+using MathNet.Numerics.LinearAlgebra;
+
+public class Network
+{
+    private Matrix<double> _w1 = Matrix<double>.Build.Dense(3, 2);
+    private Matrix<double> _b1 = Matrix<double>.Build.Dense(3, 1);
+
+    public (Matrix<double> dW1, Matrix<double> dB1) Backward(Matrix<double> x, Matrix<double> delta)
+    {
+        var dW1 = delta * x.Transpose();
+        var dB1 = delta.RowSums().ToColumnMatrix();
+        return (dW1, dB1);
+    }
+
+    public void ApplyGradients(Matrix<double> dW1, Matrix<double> dB1, double learningRate)
+    {
+        _w1 = _w1 - learningRate * dW1;
+        _b1 = _b1 - learningRate * dB1;
+    }
+";
+            await Verify.VerifyCodeFixAsync(
+                Header + @"
+    public void Fit(Matrix<double> x, Matrix<double> delta, double learningRate)
+    {
+        [|Backward(x, delta)|];
+    }
+}
+
+public class Trainer
+{
+    public void Epoch(Network net, Matrix<double> x, Matrix<double> delta, double lr)
+    {
+        [|net.Backward(x, delta)|];
+    }
+}",
+                Header + @"
+    public void Fit(Matrix<double> x, Matrix<double> delta, double learningRate)
+    {
+        var (dW1, dB1) = Backward(x, delta);
+        ApplyGradients(dW1, dB1, learningRate);
+    }
+}
+
+public class Trainer
+{
+    public void Epoch(Network net, Matrix<double> x, Matrix<double> delta, double lr)
+    {
+        var (dW1, dB1) = net.Backward(x, delta);
+        net.ApplyGradients(dW1, dB1, lr);
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Library_gradients_are_applied_with_the_optimizer_in_scope()
+        {
+            const string Library = @"
+namespace NnAnalyzers.Network
+{
+    public sealed class Gradients
+    {
+        public double[] Values = new double[2];
+    }
+
+    public sealed class DenseNetwork
+    {
+        public double[] Weights = new double[2];
+
+        public Gradients Backward(double[] x, double[] y) => new Gradients();
+
+        public Gradients CreateGradients() => new Gradients();
+    }
+
+    public abstract class Optimizer
+    {
+        public void Step(DenseNetwork network, Gradients gradients)
+        {
+            network.Weights[0] -= gradients.Values[0];
+        }
+    }
+}
+";
+            await Verify.VerifyCodeFixAsync(
+                Library + @"
+public static class Training
+{
+    public static void Fit(NnAnalyzers.Network.DenseNetwork net, NnAnalyzers.Network.Optimizer optimizer, double[] x, double[] y)
+    {
+        net.CreateGradients();
+        [|net.Backward(x, y)|];
+    }
+}",
+                Library + @"
+public static class Training
+{
+    public static void Fit(NnAnalyzers.Network.DenseNetwork net, NnAnalyzers.Network.Optimizer optimizer, double[] x, double[] y)
+    {
+        net.CreateGradients();
+        var gradients = net.Backward(x, y);
+        optimizer.Step(net, gradients);
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Gradient_local_computed_in_a_loop_and_never_read_is_reported()
+        {
+            await Verify.VerifyAnalyzerAsync(@"
+public class Perceptron
+{
+    private double[] _weights = new double[3];
+
+    public void TrainEpoch(double[][] inputs, double[] targets, double lr)
+    {
+        for (var n = 0; n < inputs.Length; n++)
+        {
+            var output = Predict(inputs[n]);
+            var error = targets[n] - output;
+            var [|gradW|] = new double[_weights.Length];
+            for (var j = 0; j < _weights.Length; j++)
+            {
+                gradW[j] = error * inputs[n][j];
+                _weights[j] += lr * error * inputs[n][j];
+            }
+        }
+    }
+
+    private double Predict(double[] x)
+    {
+        var sum = 0.0;
+        for (var j = 0; j < x.Length; j++)
+        {
+            sum += _weights[j] * x[j];
+        }
+
+        return sum;
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Incomplete_code_does_not_throw()
+        {
+            const string Source = @"
+using MathNet.Numerics.LinearAlgebra;
+
+public class Net
+{
+    Matrix<double> W;
+
+    public (Matrix<double> dW, Matrix<double> dB) Backward(Matrix<double> x) { var dW = x.; return (dW, }
+
+    public void Fit(Matrix<double> x, double lr)
+    {
+        W.Subtract(;
+        Backward(x
+        var dB = ;
+    }
+}";
+            var test = new Verify.Test
+            {
+                TestCode = Source,
+                FixedCode = Source,
+                CompilerDiagnostics = Microsoft.CodeAnalysis.Testing.CompilerDiagnostics.None,
+            };
+            await test.RunAsync();
+        }
+
         // ------------------------------------------------------------------ MathNet results
 
         private const string MathNetHeader = @"
