@@ -211,7 +211,9 @@ namespace NnAnalyzers.Semantics
                 return !HasNonComputingName(method.Name);
             }
 
-            if (!CarriesNumbers(method.ReturnType, 0) || !_context.Contains(method))
+            // "BackProp"/"back_prop" is NN evidence by itself (NnContext splits it into two plain words).
+            if (!CarriesNumbers(method.ReturnType, 0)
+                || !(_context.Contains(method) || method.Name.Replace("_", string.Empty).IndexOf("backprop", StringComparison.OrdinalIgnoreCase) >= 0))
             {
                 return false;
             }
@@ -358,30 +360,42 @@ namespace NnAnalyzers.Semantics
         /// </summary>
         public bool WritesState(IMethodSymbol method, CancellationToken cancellationToken)
         {
-            return WritesState(method.OriginalDefinition, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+            return WritesState(method.OriginalDefinition, new Visit(), cancellationToken);
         }
 
-        private bool WritesState(IMethodSymbol method, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        private bool WritesState(IMethodSymbol method, Visit visiting, CancellationToken cancellationToken)
         {
             if (_writes.TryGetValue(method, out var known))
             {
                 return known;
             }
 
-            if (!visiting.Add(method))
+            if (!visiting.Methods.Add(method))
             {
-                // Recursion: the cycle itself adds no write.
+                // Recursion: the cycle itself adds no write (but answers computed meanwhile are provisional).
+                visiting.CycleHit = true;
                 return false;
             }
 
             var body = GetBody(method, cancellationToken);
             var result = body is null || ComputeWrites(body, visiting, cancellationToken);
-            visiting.Remove(method);
-            _writes.TryAdd(method, result);
+            visiting.Methods.Remove(method);
+            if (result || !visiting.CycleHit || visiting.Methods.Count == 0)
+            {
+                _writes.TryAdd(method, result);
+            }
+
             return result;
         }
 
-        private bool ComputeWrites(IOperation body, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        private sealed class Visit
+        {
+            public HashSet<IMethodSymbol> Methods { get; } = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
+            public bool CycleHit { get; set; }
+        }
+
+        private bool ComputeWrites(IOperation body, Visit visiting, CancellationToken cancellationToken)
         {
             var roots = new RootAnalysis(body, _mathNet);
             foreach (var operation in body.Descendants())
@@ -427,7 +441,7 @@ namespace NnAnalyzers.Semantics
             return false;
         }
 
-        private bool InvocationWrites(IInvocationOperation invocation, RootAnalysis roots, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        private bool InvocationWrites(IInvocationOperation invocation, RootAnalysis roots, Visit visiting, CancellationToken cancellationToken)
         {
             var target = invocation.TargetMethod;
             var receiverExternal = invocation.Instance is { } instance && roots.IsExternalRoot(instance);
