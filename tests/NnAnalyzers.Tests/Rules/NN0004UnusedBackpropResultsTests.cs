@@ -178,6 +178,24 @@ public static class SeedNetwork
         }
 
         [Fact]
+        public async Task Fix_all_repairs_both_kinds_in_one_pass_like_dotnet_format()
+        {
+            await Verify.VerifyCodeFixAsync(
+                Seed(@"                [|xk.Multiply(2.0)|];
+                [|BackProp(yk, pred, layer, w, b)|];"),
+                Seed(@"                xk = xk.Multiply(2.0);
+                var (dW, dB) = BackProp(yk, pred, layer, w, b);
+                Update(w, b, dW, dB, learnRate);"));
+        }
+
+        [Fact]
+        public async Task Partly_used_gradients_report_the_unread_local()
+        {
+            await Verify.VerifyAnalyzerAsync(Seed(@"                var (dW, [|dB|]) = BackProp(yk, pred, layer, w, b);
+                Update(w, b, dW, dW, learnRate);"));
+        }
+
+        [Fact]
         public async Task Embedded_statement_is_wrapped_in_a_block()
         {
             await Verify.VerifyCodeFixAsync(
