@@ -27,7 +27,7 @@ namespace NnAnalyzers.Semantics
             "accumulate", "step", "set", "color", "colour", "brush", "fill", "create", "new", "allocate", "init", "initialize");
 
         private static readonly HashSet<string> s_learningRateNames = IdentifierWords.Set(
-            "lr", "learnrate", "learningrate", "learn_rate", "learning_rate", "eta", "alpha", "stepsize", "step_size");
+            "lr", "learnrate", "learningrate", "eta", "alpha", "stepsize");
 
         private readonly KnownSymbols _symbols;
         private readonly NnContext _context;
@@ -105,11 +105,10 @@ namespace NnAnalyzers.Semantics
             return false;
         }
 
-        /// <summary>True when a variable name means the learning rate: lr, learnRate, learningRate, learning_rate, eta, alpha.</summary>
+        /// <summary>True when a variable name means the learning rate: lr, learnRate, learningRate, learning_rate, eta, alpha, stepSize.</summary>
         public static bool IsLearningRateName(string? name)
         {
-            return !string.IsNullOrEmpty(name) && s_learningRateNames.Contains(name!.Replace("_", string.Empty))
-                || !string.IsNullOrEmpty(name) && s_learningRateNames.Contains(name!);
+            return !string.IsNullOrEmpty(name) && s_learningRateNames.Contains(name!.TrimStart('_').Replace("_", string.Empty));
         }
 
         /// <summary>True when a method's name says it does something else than computing gradients: Apply, Update, Clip, Create…</summary>

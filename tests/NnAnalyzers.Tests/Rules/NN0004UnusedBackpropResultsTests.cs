@@ -705,6 +705,21 @@ public class Trainer
 }");
         }
 
+        [Theory]
+        [InlineData("W.Transpose()")]
+        [InlineData("W.Multiply(dW)")]
+        [InlineData("GetW().Subtract(dW)")]
+        public async Task No_in_place_fix_for_shape_changing_operations_or_temporaries(string call)
+        {
+            var source = MathNetHeader + @"
+    public void Step(Matrix<double> dW)
+    {
+        [|" + call + @"|];
+    }
+}";
+            await new Verify.Test { TestCode = source, FixedCode = source, CodeActionEquivalenceKey = InPlace }.RunAsync();
+        }
+
         [Fact]
         public async Task In_place_overloads_inplace_methods_and_assigned_fluent_chains_are_not_reported()
         {
