@@ -340,7 +340,7 @@ namespace NnAnalyzers.CodeFixes.Rules
                 newRoot = root.InsertNodesAfter(statement, new[] { updateStatement.WithAdditionalAnnotations(mark) });
             }
 
-            var result = await FinishAsync(document.WithSyntaxRoot(newRoot), mark, null, ct).ConfigureAwait(false);
+            var result = await FinishAsync(document, document.WithSyntaxRoot(newRoot), mark, null, ct).ConfigureAwait(false);
             return result is null ? null : new Fix($"Apply them with {update.Method.Name}", ApplyGradientsVariant, result);
         }
 
@@ -365,8 +365,10 @@ namespace NnAnalyzers.CodeFixes.Rules
 
         private static List<GradientValue>? NewGradientLocals(SemanticModel model, MemberDeclarationSyntax member, int position, ITypeSymbol returnType, CancellationToken ct)
         {
+            // Every identifier of the member (of the whole file for top-level statements, which share one scope).
             var taken = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var token in member.DescendantTokens())
+            var scope = member is GlobalStatementSyntax && member.Parent is { } unit ? unit : member;
+            foreach (var token in scope.DescendantTokens())
             {
                 if (token.IsKind(SyntaxKind.IdentifierToken))
                 {
@@ -694,15 +696,22 @@ namespace NnAnalyzers.CodeFixes.Rules
 
             var mark = new SyntaxAnnotation("NN0004.Changed");
             var newRoot = root.ReplaceNode(oldNode, newNode.WithAdditionalAnnotations(mark, Formatter.Annotation));
-            return await FinishAsync(document.WithSyntaxRoot(newRoot), mark, bindsTo, ct).ConfigureAwait(false);
+            return await FinishAsync(document, document.WithSyntaxRoot(newRoot), mark, bindsTo, ct).ConfigureAwait(false);
         }
 
-        // Simplifies and formats the changed nodes; null when they do not bind without error.
-        private static async Task<Document?> FinishAsync(Document document, SyntaxAnnotation mark, Func<IOperation?, bool>? bindsTo, CancellationToken ct)
+        // Simplifies and formats the changed nodes; null when they do not bind without error or when the change adds an
+        // error elsewhere in the document (a new local that collides with a later declaration, say).
+        private static async Task<Document?> FinishAsync(Document original, Document document, SyntaxAnnotation mark, Func<IOperation?, bool>? bindsTo, CancellationToken ct)
         {
             var model = await document.GetSemanticModelAsync(ct).ConfigureAwait(false);
             var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
-            if (model is null || root is null)
+            var originalModel = await original.GetSemanticModelAsync(ct).ConfigureAwait(false);
+            if (model is null || root is null || originalModel is null)
+            {
+                return null;
+            }
+
+            if (CountErrors(model, ct) > CountErrors(originalModel, ct))
             {
                 return null;
             }
@@ -723,6 +732,9 @@ namespace NnAnalyzers.CodeFixes.Rules
             document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: ct).ConfigureAwait(false);
             return await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: ct).ConfigureAwait(false);
         }
+
+        private static int CountErrors(SemanticModel model, CancellationToken ct)
+            => model.GetDiagnostics(null, ct).Count(d => d.Severity == DiagnosticSeverity.Error);
 
         private static string CamelCase(string name)
         {

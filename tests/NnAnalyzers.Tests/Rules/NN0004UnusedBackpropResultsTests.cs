@@ -705,6 +705,35 @@ public class Trainer
 }");
         }
 
+        [Fact]
+        public async Task Property_with_a_setter_is_assigned_back_and_a_getter_only_property_is_written_in_place()
+        {
+            const string Header = @"
+using MathNet.Numerics.LinearAlgebra;
+
+public class Layer
+{
+    public Matrix<double> Weights { get; set; } = Matrix<double>.Build.Dense(2, 2);
+
+    public Matrix<double> Bias { get; } = Matrix<double>.Build.Dense(2, 1);
+";
+            await Verify.VerifyCodeFixAsync(
+                Header + @"
+    public void Step(Matrix<double> dW, Matrix<double> dB, double lr)
+    {
+        [|Weights.Subtract(dW.Multiply(lr))|];
+        [|Bias.Subtract(dB.Multiply(lr))|];
+    }
+}",
+                Header + @"
+    public void Step(Matrix<double> dW, Matrix<double> dB, double lr)
+    {
+        Weights = Weights.Subtract(dW.Multiply(lr));
+        Bias.Subtract(dB.Multiply(lr), Bias);
+    }
+}");
+        }
+
         [Theory]
         [InlineData("W.Transpose()")]
         [InlineData("W.Multiply(dW)")]
