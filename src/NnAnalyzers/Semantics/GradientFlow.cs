@@ -534,7 +534,8 @@ namespace NnAnalyzers.Semantics
                         }
 
                         break;
-                    case IArgumentOperation { Parameter.RefKind: RefKind.Out } argument when Unwrap(argument.Value) is ILocalReferenceOperation outLocal:
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Out } argument
+                        when (Unwrap(argument.Value) is IDeclarationExpressionOperation declaration ? declaration.Expression : Unwrap(argument.Value)) is ILocalReferenceOperation outLocal:
                         Add(outLocal.Local, argument.Parent ?? argument);
                         break;
                 }

@@ -312,6 +312,33 @@ public class Network
         }
 
         [Fact]
+        public async Task Gradients_returned_through_an_out_argument_and_never_read_are_reported()
+        {
+            await Verify.VerifyAnalyzerAsync(@"
+using System;
+
+public class Neuron
+{
+    private double[] _weights = new double[2];
+
+    public double Loss(double[] x, double target, out double[] gradW)
+    {
+        var output = _weights[0] * x[0] + _weights[1] * x[1];
+        gradW = new[] { (output - target) * x[0], (output - target) * x[1] };
+        return 0.5 * (output - target) * (output - target);
+    }
+
+    public void TrainStep(double[] x, double target, double lr)
+    {
+        var loss = Loss(x, target, out var [|gradW|]);
+        Console.WriteLine(loss);
+        var used = Loss(x, target, out var gradUsed);
+        _weights[0] -= lr * gradUsed[0] * used;
+    }
+}");
+        }
+
+        [Fact]
         public async Task Gradient_names_outside_nn_code_and_colour_gradients_are_not_reported()
         {
             await Verify.VerifyAnalyzerAsync(@"
