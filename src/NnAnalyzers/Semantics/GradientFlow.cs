@@ -496,7 +496,10 @@ namespace NnAnalyzers.Semantics
             return read;
         }
 
-        /// <summary>The values assigned to each local of <paramref name="body"/> (initializers, assignments, deconstructions).</summary>
+        /// <summary>
+        /// The values assigned to each local of <paramref name="body"/>: initializers, assignments, deconstructions (the
+        /// whole value), foreach collections, and the argument operation for <c>out</c> arguments.
+        /// </summary>
         public static Dictionary<ILocalSymbol, List<IOperation>> AssignedValues(IOperation body)
         {
             var values = new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
@@ -536,7 +539,7 @@ namespace NnAnalyzers.Semantics
                         break;
                     case IArgumentOperation { Parameter.RefKind: RefKind.Out } argument
                         when (Unwrap(argument.Value) is IDeclarationExpressionOperation declaration ? declaration.Expression : Unwrap(argument.Value)) is ILocalReferenceOperation outLocal:
-                        Add(outLocal.Local, argument.Parent ?? argument);
+                        Add(outLocal.Local, argument);
                         break;
                 }
             }
@@ -928,8 +931,16 @@ namespace NnAnalyzers.Semantics
                 {
                     foreach (var value in values)
                     {
-                        if (value is IInvocationOperation or IObjectCreationOperation && value.Parent is IArgumentOperation)
+                        if (value is IArgumentOperation { Parent: IInvocationOperation call } outArgument)
                         {
+                            // Foo(out var m): m may be storage of whatever the call can reach (TryGetValue on a field).
+                            if ((call.Instance is null ? !call.TargetMethod.IsStatic : IsExternalRoot(call.Instance))
+                                || call.Arguments.Any(a => a != outArgument && IsExternalRoot(a.Value)))
+                            {
+                                external = true;
+                                break;
+                            }
+
                             continue;
                         }
 

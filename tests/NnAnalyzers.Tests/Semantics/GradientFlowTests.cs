@@ -118,6 +118,23 @@ public static class Net
     }
 
     public static void Step(Dictionary<int, Matrix<double>> w, Dictionary<int, Matrix<double>> dW) => Update(w, dW, 0.1);
+
+    private static readonly Dictionary<int, Matrix<double>> s_weights = new Dictionary<int, Matrix<double>>();
+
+    public static void Apply(Matrix<double> dW)
+    {
+        if (s_weights.TryGetValue(0, out var wi))
+        {
+            wi.Subtract(dW, wi);
+        }
+    }
+
+    public static Matrix<double> Scratch(Matrix<double> dW)
+    {
+        var copy = dW.Clone();
+        copy.MapInplace(v => v * 2);
+        return copy;
+    }
 }");
             var flow = NnSemantics.Create(compilation).GradientFlow;
             var type = compilation.GetTypeByMetadataName("Net")!;
@@ -128,6 +145,8 @@ public static class Net
             Assert.True(flow.WritesState(M("Update"), CancellationToken.None));
             Assert.True(flow.WritesState(M("Step"), CancellationToken.None));
             Assert.False(flow.ReturnsGradients(M("Sig"), CancellationToken.None));
+            Assert.True(flow.WritesState(M("Apply"), CancellationToken.None));
+            Assert.False(flow.WritesState(M("Scratch"), CancellationToken.None));
         }
     }
 }
