@@ -15,6 +15,7 @@ namespace NnAnalyzers.Semantics
             Parameters = new NetworkParameters(Context);
             RandomSign = new RandomSign(Symbols);
             Softmax = new Softmax(Symbols);
+            GradientFlow = new GradientFlow(Symbols, Context, new MathNetOperations(Symbols));
         }
 
         /// <summary>Types resolved once.</summary>
@@ -30,6 +31,8 @@ namespace NnAnalyzers.Semantics
         public RandomSign RandomSign { get; }
         /// <summary>"Is this exponential a softmax or log-sum-exp, and is it shifted by the maximum of its logits?"</summary>
         public Softmax Softmax { get; }
+        /// <summary>"Do these gradients reach the parameters?" (and, through it, "does this MathNet call return a new object?").</summary>
+        public GradientFlow GradientFlow { get; }
 
         /// <summary>Creates the semantics of a compilation.</summary>
         public static NnSemantics Create(Compilation compilation) => new NnSemantics(compilation);

@@ -1,0 +1,176 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NnAnalyzers.Semantics;
+
+namespace NnAnalyzers.Rules
+{
+    /// <summary>
+    /// NN0004 Unused backprop results: work done by backprop never reaches the parameters.
+    /// (a) the result of a MathNet operation that returns a new object is discarded (<c>W.Subtract(dW);</c>);
+    /// (b) a method that returns gradients and writes nothing is called as a statement, or its result is stored and
+    /// never read; (c) a gradient local is computed and never read.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class NN0004UnusedBackpropResultsAnalyzer : NnAnalyzer
+    {
+        /// <summary>Property key: which case was found (one of the <c>Kind…</c> values).</summary>
+        public const string KindProperty = "Kind";
+
+        /// <summary>A discarded MathNet result.</summary>
+        public const string KindMathNetResult = "MathNetResult";
+
+        /// <summary>Gradients returned by a call used as a statement.</summary>
+        public const string KindGradientsDiscarded = "GradientsDiscarded";
+
+        /// <summary>Gradients returned by a call, stored in locals never read.</summary>
+        public const string KindGradientsNotRead = "GradientsNotRead";
+
+        /// <summary>A gradient local computed and never read.</summary>
+        public const string KindGradientLocal = "GradientLocal";
+
+        private static readonly ImmutableDictionary<string, string?> s_mathNet = Properties(KindMathNetResult);
+        private static readonly ImmutableDictionary<string, string?> s_discarded = Properties(KindGradientsDiscarded);
+        private static readonly ImmutableDictionary<string, string?> s_notRead = Properties(KindGradientsNotRead);
+        private static readonly ImmutableDictionary<string, string?> s_local = Properties(KindGradientLocal);
+
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.NN0004UnusedBackpropResults);
+
+        /// <inheritdoc />
+        protected override void InitializeCore(AnalysisContext context)
+        {
+            context.RegisterCompilationStartAction(start =>
+            {
+                var flow = NnSemantics.Create(start.Compilation).GradientFlow;
+                start.RegisterOperationAction(c => AnalyzeDiscardedCall(c, flow), OperationKind.Invocation);
+                start.RegisterOperationBlockAction(c => AnalyzeBody(c, flow));
+            });
+        }
+
+        // (a) and (b, as a statement): a call whose value is thrown away.
+        private static void AnalyzeDiscardedCall(OperationAnalysisContext context, GradientFlow flow)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (!IsDiscarded(invocation) || invocation.TargetMethod.ReturnsVoid)
+            {
+                return;
+            }
+
+            var method = invocation.TargetMethod;
+            var kind = flow.MathNet.ReturnsNewObject(method);
+            if (kind != MathNetResultKind.None && invocation.Instance is { } receiver)
+            {
+                var what = kind == MathNetResultKind.Matrix ? "a new matrix" : kind == MathNetResultKind.Vector ? "a new vector" : "a value";
+                var message = $"the result of '{Shorten(invocation.Syntax.ToString())}' is discarded: MathNet returns {what} and leaves '{Shorten(receiver.Syntax.ToString())}' unchanged";
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, invocation.Syntax.GetLocation(), s_mathNet, message));
+                return;
+            }
+
+            if (flow.ReturnsUnappliedGradients(method, context.CancellationToken))
+            {
+                var message = $"the gradients returned by {method.Name}(...) are never applied to the weights";
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, invocation.Syntax.GetLocation(), s_discarded, message));
+            }
+        }
+
+        // (b, stored) and (c): locals that receive gradients and are never read.
+        private static void AnalyzeBody(OperationBlockAnalysisContext context, GradientFlow flow)
+        {
+            var ct = context.CancellationToken;
+            foreach (var block in context.OperationBlocks)
+            {
+                if (block is not (IMethodBodyBaseOperation or IBlockOperation))
+                {
+                    continue;
+                }
+
+                var assigned = GradientFlow.AssignedValues(block);
+                if (assigned.Count == 0)
+                {
+                    continue;
+                }
+
+                var reads = GradientFlow.ReadLocals(block);
+                var inNnCode = context.OwningSymbol is { } owner && flow.Context.Contains(owner);
+
+                // Gradient calls whose every receiving local is unread: one diagnostic on the call.
+                var byCall = new Dictionary<IInvocationOperation, List<ILocalSymbol>>();
+                var fromGradientCall = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+                foreach (var pair in assigned)
+                {
+                    foreach (var value in pair.Value)
+                    {
+                        if (GradientFlow.Unwrap(value) is IInvocationOperation call && flow.ReturnsUnappliedGradients(call.TargetMethod, ct))
+                        {
+                            fromGradientCall.Add(pair.Key);
+                            if (!byCall.TryGetValue(call, out var list))
+                            {
+                                byCall[call] = list = new List<ILocalSymbol>();
+                            }
+
+                            list.Add(pair.Key);
+                        }
+                    }
+                }
+
+                var reported = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+                foreach (var pair in byCall)
+                {
+                    if (pair.Value.Any(l => reads.Contains(l) || assigned[l].Count > 1))
+                    {
+                        continue;
+                    }
+
+                    var names = string.Join(", ", pair.Value.Select(l => "'" + l.Name + "'"));
+                    var message = $"the gradients returned by {pair.Key.TargetMethod.Name}(...) are stored in {names} and never read: they are never applied to the weights";
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, pair.Key.Syntax.GetLocation(), s_notRead, message));
+                    reported.UnionWith(pair.Value);
+                }
+
+                foreach (var pair in assigned)
+                {
+                    var local = pair.Key;
+                    if (reported.Contains(local) || reads.Contains(local) || local.Locations.IsEmpty || !local.Locations[0].IsInSource
+                        || local.IsForEach || local.Name.StartsWith("_", System.StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    var isGradient = fromGradientCall.Contains(local) || (inNnCode && GradientFlow.IsGradientName(local.Name));
+                    if (!isGradient || pair.Value.All(v => v.ConstantValue.HasValue || GradientFlow.Unwrap(v) is IDefaultValueOperation))
+                    {
+                        continue;
+                    }
+
+                    var message = $"the gradient '{local.Name}' is computed and never read: it never reaches the weights";
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, local.Locations[0], s_local, message));
+                }
+            }
+        }
+
+        private static bool IsDiscarded(IInvocationOperation invocation)
+        {
+            var parent = invocation.Parent;
+            if (parent is IConditionalAccessOperation conditional && conditional.WhenNotNull == invocation)
+            {
+                parent = conditional.Parent;
+            }
+
+            return parent is IExpressionStatementOperation;
+        }
+
+        private static string Shorten(string text)
+        {
+            text = string.Join(" ", text.Split((char[]?)null, System.StringSplitOptions.RemoveEmptyEntries));
+            return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
+        }
+
+        private static ImmutableDictionary<string, string?> Properties(string kind)
+            => ImmutableDictionary<string, string?>.Empty.Add(KindProperty, kind);
+    }
+}

@@ -1,0 +1,977 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>
+    /// The gradient-flow questions of NN0004: "does this method compute gradients and hand them back without applying
+    /// them?" (by its name — Backward, BackProp, Backpropagate, ComputeGradients, Gradient(s) —, by returning our
+    /// library's gradients type, or by returning values named like dW/gradW/delta), "does this method write any field,
+    /// array element, indexer or argument?" (its body's operations analysed once, cached per method), "is this local ever
+    /// read?", and "which method applies these gradients?". One instance per compilation.
+    /// </summary>
+    public sealed class GradientFlow
+    {
+        private static readonly HashSet<string> s_gradientWords = IdentifierWords.Set(
+            "grad", "grads", "gradient", "gradients", "delta", "deltas", "nabla");
+
+        private static readonly HashSet<string> s_notComputingWords = IdentifierWords.Set(
+            "apply", "update", "clip", "zero", "reset", "clear", "check", "norm", "print", "log", "plot", "show",
+            "accumulate", "step", "set", "color", "colour", "brush", "fill", "create", "new", "allocate", "init", "initialize");
+
+        private static readonly HashSet<string> s_learningRateNames = IdentifierWords.Set(
+            "lr", "learnrate", "learningrate", "eta", "alpha", "stepsize");
+
+        private readonly KnownSymbols _symbols;
+        private readonly NnContext _context;
+        private readonly MathNetOperations _mathNet;
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _writes =
+            new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _returnsGradients =
+            new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+
+        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
+
+        /// <summary>Creates the oracle of one compilation.</summary>
+        public GradientFlow(KnownSymbols symbols, NnContext context, MathNetOperations mathNet)
+        {
+            _symbols = symbols;
+            _context = context;
+            _mathNet = mathNet;
+        }
+
+        /// <summary>The NN-context oracle this one uses.</summary>
+        public NnContext Context => _context;
+
+        /// <summary>The MathNet oracle this one uses.</summary>
+        public MathNetOperations MathNet => _mathNet;
+
+        // ---------------------------------------------------------------- names
+
+        /// <summary>
+        /// True when a variable name says it holds gradients: dW, dB, d_w, dWeights, dBias1, gradW, grad_b, grads,
+        /// gradients, delta, deltas, nablaW.
+        /// </summary>
+        public static bool IsGradientName(string? name)
+        {
+            if (string.IsNullOrEmpty(name))
+            {
+                return false;
+            }
+
+            var words = IdentifierWords.Split(name!);
+            if (words.Count == 0)
+            {
+                return false;
+            }
+
+            foreach (var word in words)
+            {
+                if (s_gradientWords.Contains(word))
+                {
+                    return true;
+                }
+            }
+
+            var trimmed = name!.TrimStart('_');
+            if (trimmed.Length >= 2 && (trimmed[0] == 'd' || trimmed[0] == 'D'))
+            {
+                // d + a parameter name: dW, dB, d_w, dWeights, dBias1, DW/DB (tuple elements), dw, db, dw1.
+                string rest;
+                if (trimmed[1] == '_' || char.IsUpper(trimmed[1]))
+                {
+                    rest = trimmed.Substring(trimmed[1] == '_' ? 2 : 1);
+                }
+                else if (trimmed.Length == 2 || (trimmed.Length == 3 && char.IsDigit(trimmed[2])))
+                {
+                    rest = trimmed.Substring(1);
+                }
+                else
+                {
+                    return false;
+                }
+
+                return rest.Length > 0 && NetworkParameters.ClassifyName(rest) != ParameterKind.None;
+            }
+
+            return false;
+        }
+
+        /// <summary>True when a variable name means the learning rate: lr, learnRate, learningRate, learning_rate, eta, alpha, stepSize.</summary>
+        public static bool IsLearningRateName(string? name)
+        {
+            return !string.IsNullOrEmpty(name) && s_learningRateNames.Contains(name!.TrimStart('_').Replace("_", string.Empty));
+        }
+
+        /// <summary>True when a method's name says it does something else than computing gradients: Apply, Update, Clip, Create…</summary>
+        public static bool HasNonComputingName(string name)
+        {
+            foreach (var word in IdentifierWords.Split(name))
+            {
+                if (s_notComputingWords.Contains(word))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True when a method's name says it computes gradients (Backward, BackProp, ComputeGradients, Gradient…).</summary>
+        public static bool HasGradientMethodName(string name)
+        {
+            if (HasNonComputingName(name))
+            {
+                return false;
+            }
+
+            var words = IdentifierWords.Split(name);
+
+            var lower = name.Replace("_", string.Empty).ToLowerInvariant();
+            if (lower.Contains("backprop") || lower.Contains("backward") || lower.Contains("gradient"))
+            {
+                return true;
+            }
+
+            foreach (var word in words)
+            {
+                if (word == "grad" || word == "grads")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // ---------------------------------------------------------------- gradient-computing methods
+
+        /// <summary>
+        /// True when <paramref name="method"/> returns gradients and writes no field, array element, indexer or argument:
+        /// whatever it computed is lost unless the caller applies its result.
+        /// </summary>
+        public bool ReturnsUnappliedGradients(IMethodSymbol? method, CancellationToken cancellationToken)
+        {
+            if (method is null || method.ReturnsVoid || method.ReturnsByRef || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
+            {
+                return false;
+            }
+
+            if (!ReturnsGradients(method, cancellationToken))
+            {
+                return false;
+            }
+
+            if (!HasSourceBody(method))
+            {
+                // Without a body we trust only our library's contract: a Gradients value is computed, not applied.
+                return ContainsGradientsType(method.ReturnType);
+            }
+
+            return !WritesState(method, cancellationToken);
+        }
+
+        /// <summary>
+        /// True when the value <paramref name="method"/> returns is gradients: our library's gradients type, tuple elements
+        /// named like gradients, a returned local named like gradients, or a gradient-computing name with a numeric result.
+        /// Name evidence counts only inside NN code.
+        /// </summary>
+        public bool ReturnsGradients(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            method = method.OriginalDefinition;
+            if (_returnsGradients.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            var result = ComputeReturnsGradients(method, cancellationToken);
+            _returnsGradients.TryAdd(method, result);
+            return result;
+        }
+
+        private bool ComputeReturnsGradients(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            if (method.ReturnsVoid)
+            {
+                return false;
+            }
+
+            if (ContainsGradientsType(method.ReturnType))
+            {
+                // CreateGradients(), NewGradients(): an empty buffer, not computed gradients.
+                return !HasNonComputingName(method.Name);
+            }
+
+            // "BackProp"/"back_prop" is NN evidence by itself (NnContext splits it into two plain words).
+            if (!CarriesNumbers(method.ReturnType, 0)
+                || !(_context.Contains(method) || method.Name.Replace("_", string.Empty).IndexOf("backprop", StringComparison.OrdinalIgnoreCase) >= 0))
+            {
+                return false;
+            }
+
+            if (method.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple)
+            {
+                foreach (var element in tuple.TupleElements)
+                {
+                    if (!element.Name.StartsWith("Item", StringComparison.Ordinal) && IsGradientName(element.Name))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.RefKind == RefKind.Out && IsGradientName(parameter.Name))
+                {
+                    // The gradients leave through out arguments; the return value is something else (a loss, an error).
+                    return false;
+                }
+            }
+
+            if (HasGradientMethodName(method.Name))
+            {
+                return true;
+            }
+
+            return ReturnsGradientLocal(method, cancellationToken);
+        }
+
+        private bool ReturnsGradientLocal(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            var body = GetBody(method, cancellationToken);
+            if (body is null)
+            {
+                return false;
+            }
+
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is IReturnOperation { ReturnedValue: { } value } && IsInThisBody(operation, body))
+                {
+                    value = Unwrap(value);
+                    if (value is ILocalReferenceOperation local && IsGradientName(local.Local.Name))
+                    {
+                        return true;
+                    }
+
+                    if (value is ITupleOperation tupleValue
+                        && tupleValue.Elements.Any(e => Unwrap(e) is ILocalReferenceOperation l && IsGradientName(l.Local.Name)))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True when <paramref name="type"/> is our library's gradients type or a tuple holding it.</summary>
+        public bool ContainsGradientsType(ITypeSymbol? type)
+        {
+            if (type is null || _symbols.NetworkGradients is null)
+            {
+                return false;
+            }
+
+            if (KnownSymbols.DerivesFrom(type, _symbols.NetworkGradients))
+            {
+                return true;
+            }
+
+            return type is INamedTypeSymbol { IsTupleType: true } tuple
+                && tuple.TupleElements.Any(e => KnownSymbols.DerivesFrom(e.Type, _symbols.NetworkGradients));
+        }
+
+        /// <summary>True when a value of this type can hold gradients: numbers, arrays, MathNet tensors, collections or tuples of them.</summary>
+        public bool CarriesNumbers(ITypeSymbol? type, int depth)
+        {
+            if (type is null || depth > 4)
+            {
+                return false;
+            }
+
+            if (_symbols.IsMathNetTensor(type) || ContainsGradientsType(type))
+            {
+                return true;
+            }
+
+            switch (type.SpecialType)
+            {
+                case SpecialType.System_Double:
+                case SpecialType.System_Single:
+                case SpecialType.System_Decimal:
+                    return true;
+            }
+
+            if (type is IArrayTypeSymbol array)
+            {
+                return CarriesNumbers(array.ElementType, depth + 1);
+            }
+
+            if (type is INamedTypeSymbol named)
+            {
+                if (named.IsTupleType)
+                {
+                    return named.TupleElements.Any(e => CarriesNumbers(e.Type, depth + 1));
+                }
+
+                if (named.IsGenericType && named.ContainingNamespace?.ToDisplayString().StartsWith("System.Collections", StringComparison.Ordinal) == true)
+                {
+                    return named.TypeArguments.Any(t => CarriesNumbers(t, depth + 1));
+                }
+            }
+
+            return false;
+        }
+
+        // ---------------------------------------------------------------- writes
+
+        /// <summary>True when <paramref name="method"/> has a body in this compilation.</summary>
+        public static bool HasSourceBody(IMethodSymbol method)
+        {
+            foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                if (syntax is BaseMethodDeclarationSyntax { Body: not null } or BaseMethodDeclarationSyntax { ExpressionBody: not null }
+                    || syntax is LocalFunctionStatementSyntax { Body: not null } or LocalFunctionStatementSyntax { ExpressionBody: not null })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// True when <paramref name="method"/> writes state outside its own locals: a field, a static, an array element,
+        /// indexer or property reached from a parameter, a field or <c>this</c>, a ref/out argument, a mutating call on
+        /// such storage (MathNet in-place overloads, void methods), or a call to a method of this compilation that does.
+        /// Methods without a body in this compilation are assumed to write.
+        /// </summary>
+        public bool WritesState(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            return WritesState(method.OriginalDefinition, new Visit(), cancellationToken);
+        }
+
+        private bool WritesState(IMethodSymbol method, Visit visiting, CancellationToken cancellationToken)
+        {
+            if (_writes.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            if (!visiting.Methods.Add(method))
+            {
+                // Recursion: the cycle itself adds no write (but answers computed meanwhile are provisional).
+                visiting.CycleHit = true;
+                return false;
+            }
+
+            var body = GetBody(method, cancellationToken);
+            var result = body is null || ComputeWrites(body, visiting, cancellationToken);
+            visiting.Methods.Remove(method);
+            if (result || !visiting.CycleHit || visiting.Methods.Count == 0)
+            {
+                _writes.TryAdd(method, result);
+            }
+
+            return result;
+        }
+
+        private sealed class Visit
+        {
+            public HashSet<IMethodSymbol> Methods { get; } = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
+            public bool CycleHit { get; set; }
+        }
+
+        private bool ComputeWrites(IOperation body, Visit visiting, CancellationToken cancellationToken)
+        {
+            var roots = new RootAnalysis(body, _mathNet);
+            foreach (var operation in body.Descendants())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                switch (operation)
+                {
+                    case IAssignmentOperation assignment when assignment is not IDeconstructionAssignmentOperation:
+                        if (roots.IsExternalTarget(assignment.Target))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case IDeconstructionAssignmentOperation deconstruction:
+                        foreach (var target in deconstruction.Target.DescendantsAndSelf())
+                        {
+                            if (target is IFieldReferenceOperation or IArrayElementReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation
+                                && roots.IsExternalTarget(target))
+                            {
+                                return true;
+                            }
+                        }
+
+                        break;
+                    case IIncrementOrDecrementOperation increment:
+                        if (roots.IsExternalTarget(increment.Target))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case IInvocationOperation invocation:
+                        if (InvocationWrites(invocation, roots, visiting, cancellationToken))
+                        {
+                            return true;
+                        }
+
+                        break;
+                }
+            }
+
+            return false;
+        }
+
+        private bool InvocationWrites(IInvocationOperation invocation, RootAnalysis roots, Visit visiting, CancellationToken cancellationToken)
+        {
+            var target = invocation.TargetMethod;
+            var receiverExternal = invocation.Instance is { } instance && roots.IsExternalRoot(instance);
+            var anyArgumentExternal = false;
+            foreach (var argument in invocation.Arguments)
+            {
+                var external = roots.IsExternalRoot(argument.Value);
+                if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out && external)
+                {
+                    return true;
+                }
+
+                anyArgumentExternal |= external;
+            }
+
+            if (_symbols.IsMathNetTensor(target.ContainingType) && !target.IsStatic)
+            {
+                // A MathNet method that returns a new object mutates nothing; the others write their receiver or 'result'.
+                return _mathNet.ReturnsNewObject(target) == MathNetResultKind.None && (receiverExternal || anyArgumentExternal);
+            }
+
+            if (receiverExternal && target.ReturnsVoid)
+            {
+                return true;
+            }
+
+            if (HasSourceBody(target) && (receiverExternal || anyArgumentExternal || invocation.Instance is null && !target.IsStatic))
+            {
+                return WritesState(target.OriginalDefinition, visiting, cancellationToken);
+            }
+
+            return false;
+        }
+
+        // ---------------------------------------------------------------- reads of locals
+
+        /// <summary>
+        /// The locals of <paramref name="body"/> whose value is used somewhere: any reference that is not the target of
+        /// an assignment, an increment, a compound assignment, a deconstruction or an out argument, nor the storage an
+        /// element/field/property write goes into.
+        /// </summary>
+        public static HashSet<ILocalSymbol> ReadLocals(IOperation body)
+        {
+            var read = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is ILocalReferenceOperation reference && !reference.IsDeclaration && !IsWrittenOnly(reference))
+                {
+                    read.Add(reference.Local);
+                }
+            }
+
+            return read;
+        }
+
+        /// <summary>
+        /// The values assigned to each local of <paramref name="body"/>: initializers, assignments, deconstructions (the
+        /// whole value), foreach collections, and the argument operation for <c>out</c> arguments.
+        /// </summary>
+        public static Dictionary<ILocalSymbol, List<IOperation>> AssignedValues(IOperation body)
+        {
+            var values = new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
+            void Add(ILocalSymbol local, IOperation value)
+            {
+                if (!values.TryGetValue(local, out var list))
+                {
+                    values[local] = list = new List<IOperation>(1);
+                }
+
+                list.Add(value);
+            }
+
+            foreach (var operation in body.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when declarator.GetVariableInitializer() is { } initializer:
+                        Add(declarator.Symbol, initializer.Value);
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
+                        Add(target.Local, assignment.Value);
+                        break;
+                    case IDeconstructionAssignmentOperation deconstruction:
+                        foreach (var local in deconstruction.Target.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
+                        {
+                            Add(local.Local, deconstruction.Value);
+                        }
+
+                        break;
+                    case IForEachLoopOperation loop:
+                        foreach (var local in loop.Locals)
+                        {
+                            Add(local, loop.Collection);
+                        }
+
+                        break;
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Out } argument
+                        when (Unwrap(argument.Value) is IDeclarationExpressionOperation declaration ? declaration.Expression : Unwrap(argument.Value)) is ILocalReferenceOperation outLocal:
+                        Add(outLocal.Local, argument);
+                        break;
+                }
+            }
+
+            return values;
+        }
+
+        private static bool IsWrittenOnly(IOperation reference)
+        {
+            IOperation current = reference;
+            while (true)
+            {
+                var parent = current.Parent;
+                switch (parent)
+                {
+                    case IAssignmentOperation assignment when assignment.Target == current && assignment is not ICoalesceAssignmentOperation:
+                        return true;
+                    case IIncrementOrDecrementOperation:
+                        return true;
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Out }:
+                        return true;
+                    case IDeclarationExpressionOperation or ITupleOperation when IsInDeconstructionTarget(parent):
+                        return true;
+                    case IArrayElementReferenceOperation element when element.ArrayReference == current:
+                    case IPropertyReferenceOperation property when property.Instance == current:
+                    case IFieldReferenceOperation field when field.Instance == current:
+                        // dW[i] = …: the storage is written into, not read; keep climbing to see whether the access is a target.
+                        current = parent!;
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+        }
+
+        private static bool IsInDeconstructionTarget(IOperation? operation)
+        {
+            var child = operation;
+            for (var p = operation?.Parent; p is not null; child = p, p = p.Parent)
+            {
+                if (p is IDeconstructionAssignmentOperation deconstruction)
+                {
+                    return deconstruction.Target == child;
+                }
+
+                if (p is not (ITupleOperation or IDeclarationExpressionOperation or IConversionOperation))
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
+        // ---------------------------------------------------------------- update methods
+
+        /// <summary>
+        /// The only method that applies gradients of the given types: declared in one of <paramref name="types"/> (or in
+        /// our library next to the gradients type), not itself computing gradients, accepting each gradient value in a
+        /// parameter of its type (gradient-named parameters first), and writing state (a body that writes, or a void
+        /// method of our library). Null when there is none or more than one.
+        /// </summary>
+        public UpdateMethod? FindUpdateMethod(
+            IEnumerable<INamedTypeSymbol> types,
+            IReadOnlyList<ITypeSymbol> gradientTypes,
+            IReadOnlyList<string?> gradientNames,
+            ISymbol within,
+            CancellationToken cancellationToken)
+        {
+            UpdateMethod? found = null;
+            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var candidates = new List<IMethodSymbol>();
+            foreach (var type in types)
+            {
+                foreach (var member in type.GetMembers())
+                {
+                    if (member is IMethodSymbol m && seen.Add(m))
+                    {
+                        candidates.Add(m);
+                    }
+                }
+            }
+
+            if (_symbols.NetworkGradients is { } gradientsType && gradientTypes.Any(t => KnownSymbols.DerivesFrom(t, gradientsType)))
+            {
+                foreach (var type in gradientsType.ContainingNamespace.GetTypeMembers())
+                {
+                    foreach (var member in type.GetMembers())
+                    {
+                        if (member is IMethodSymbol m && seen.Add(m))
+                        {
+                            candidates.Add(m);
+                        }
+                    }
+                }
+            }
+
+            foreach (var candidate in candidates)
+            {
+                if (candidate.MethodKind != MethodKind.Ordinary || candidate.IsGenericMethod || candidate.Parameters.Length < gradientTypes.Count
+                    || HasGradientMethodName(candidate.Name)
+                    || !within.ContainingAssembly.Equals(candidate.ContainingAssembly, SymbolEqualityComparer.Default) && candidate.DeclaredAccessibility != Accessibility.Public)
+                {
+                    continue;
+                }
+
+                var mapping = MapGradients(candidate, gradientTypes, gradientNames);
+                if (mapping is null)
+                {
+                    continue;
+                }
+
+                var writes = HasSourceBody(candidate) ? WritesState(candidate, cancellationToken) : candidate.ReturnsVoid;
+                if (!writes)
+                {
+                    continue;
+                }
+
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = new UpdateMethod(candidate, mapping.Value);
+            }
+
+            return found;
+        }
+
+        private static ImmutableArray<int>? MapGradients(IMethodSymbol candidate, IReadOnlyList<ITypeSymbol> gradientTypes, IReadOnlyList<string?> gradientNames)
+        {
+            var used = new bool[candidate.Parameters.Length];
+            var mapping = ImmutableArray.CreateBuilder<int>(gradientTypes.Count);
+            var gradientParameters = candidate.Parameters.Count(p => IsGradientName(p.Name));
+            for (var g = 0; g < gradientTypes.Count; g++)
+            {
+                var index = -1;
+
+                // Same name (DW ↔ dW), then the next unused gradient-named parameter of the type, then (only when the
+                // method has no gradient-named parameter) the only parameter of the type.
+                for (var i = 0; i < candidate.Parameters.Length && index < 0; i++)
+                {
+                    var p = candidate.Parameters[i];
+                    if (!used[i] && p.RefKind == RefKind.None && SymbolEqualityComparer.Default.Equals(p.Type, gradientTypes[g])
+                        && gradientNames[g] is { } name && string.Equals(name, p.Name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        index = i;
+                    }
+                }
+
+                for (var i = 0; i < candidate.Parameters.Length && index < 0; i++)
+                {
+                    var p = candidate.Parameters[i];
+                    if (!used[i] && p.RefKind == RefKind.None && SymbolEqualityComparer.Default.Equals(p.Type, gradientTypes[g]) && IsGradientName(p.Name))
+                    {
+                        index = i;
+                    }
+                }
+
+                if (index < 0 && gradientParameters == 0)
+                {
+                    var sameType = Enumerable.Range(0, candidate.Parameters.Length)
+                        .Where(i => !used[i] && candidate.Parameters[i].RefKind == RefKind.None && SymbolEqualityComparer.Default.Equals(candidate.Parameters[i].Type, gradientTypes[g]))
+                        .ToList();
+                    if (sameType.Count == 1)
+                    {
+                        index = sameType[0];
+                    }
+                }
+
+                if (index < 0)
+                {
+                    return null;
+                }
+
+                used[index] = true;
+                mapping.Add(index);
+            }
+
+            // Every gradient-named parameter must receive a gradient (otherwise the method wants gradients we do not have).
+            for (var i = 0; i < candidate.Parameters.Length; i++)
+            {
+                if (!used[i] && IsGradientName(candidate.Parameters[i].Name) && !candidate.Parameters[i].IsOptional)
+                {
+                    return null;
+                }
+            }
+
+            return mapping.MoveToImmutable();
+        }
+
+        // ---------------------------------------------------------------- plumbing
+
+        /// <summary>The operation tree of a method's body in this compilation, or null.</summary>
+        public IOperation? GetBody(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(cancellationToken);
+                if (syntax is not (BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax))
+                {
+                    continue;
+                }
+
+                var model = GetModel(syntax.SyntaxTree);
+                if (model is null)
+                {
+                    return null;
+                }
+
+                var operation = model.GetOperation(syntax, cancellationToken);
+                if (operation is IMethodBodyBaseOperation or ILocalFunctionOperation)
+                {
+                    return operation;
+                }
+            }
+
+            return null;
+        }
+
+        private SemanticModel? GetModel(SyntaxTree tree)
+        {
+            var compilation = _symbols.Compilation;
+            if (!compilation.ContainsSyntaxTree(tree))
+            {
+                return null;
+            }
+
+            // One model per tree, for the bodies of called methods (the body of the method being analysed comes with its
+            // own operation); analysed once and cached with the answers above.
+#pragma warning disable RS1030 // Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer
+            return _models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
+#pragma warning restore RS1030
+        }
+
+        private static bool IsInThisBody(IOperation operation, IOperation body)
+        {
+            for (var p = operation.Parent; p is not null; p = p.Parent)
+            {
+                if (p == body)
+                {
+                    return true;
+                }
+
+                if (p is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The operation without implicit or explicit conversions and parentheses.</summary>
+        public static IOperation Unwrap(IOperation operation)
+        {
+            while (true)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        operation = parenthesized.Operand;
+                        continue;
+                    default:
+                        return operation;
+                }
+            }
+        }
+
+        /// <summary>Where a piece of storage comes from: outside the method (parameters, fields, this) or its own locals.</summary>
+        private sealed class RootAnalysis
+        {
+            private readonly Dictionary<ILocalSymbol, List<IOperation>> _assigned;
+            private readonly MathNetOperations _mathNet;
+            private readonly Dictionary<ILocalSymbol, bool> _localExternal = new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default);
+
+            public RootAnalysis(IOperation body, MathNetOperations mathNet)
+            {
+                _assigned = AssignedValues(body);
+                _mathNet = mathNet;
+            }
+
+            /// <summary>True when writing <paramref name="target"/> changes state the caller can see.</summary>
+            public bool IsExternalTarget(IOperation target)
+            {
+                target = Unwrap(target);
+                switch (target)
+                {
+                    case ILocalReferenceOperation local:
+                        return local.Local.IsRef && IsExternalLocal(local.Local);
+                    case IParameterReferenceOperation parameter:
+                        return parameter.Parameter.RefKind is RefKind.Ref or RefKind.Out;
+                    case IFieldReferenceOperation field:
+                        return field.Field.IsStatic || field.Instance is null || IsExternalRoot(field.Instance);
+                    case IPropertyReferenceOperation property:
+                        return property.Property.IsStatic || property.Instance is null || IsExternalRoot(property.Instance);
+                    case IArrayElementReferenceOperation element:
+                        return IsExternalRoot(element.ArrayReference);
+                    case IDiscardOperation:
+                        return false;
+                    default:
+                        return true;
+                }
+            }
+
+            /// <summary>True when the object <paramref name="value"/> evaluates to may be shared with the caller.</summary>
+            public bool IsExternalRoot(IOperation value) => IsExternalRoot(value, 0);
+
+            private bool IsExternalRoot(IOperation value, int depth)
+            {
+                if (depth > 8)
+                {
+                    return true;
+                }
+
+                value = Unwrap(value);
+                if (value.Type is { IsValueType: true } && value is not (IFieldReferenceOperation or IArrayElementReferenceOperation or IInstanceReferenceOperation))
+                {
+                    return value is IParameterReferenceOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out };
+                }
+
+                switch (value)
+                {
+                    case IParameterReferenceOperation:
+                    case IInstanceReferenceOperation:
+                        return true;
+                    case IFieldReferenceOperation field:
+                        return field.Field.IsStatic || field.Instance is null || IsExternalRoot(field.Instance, depth + 1);
+                    case IPropertyReferenceOperation property:
+                        return property.Property.IsStatic || property.Instance is null || IsExternalRoot(property.Instance, depth + 1);
+                    case IArrayElementReferenceOperation element:
+                        return IsExternalRoot(element.ArrayReference, depth + 1);
+                    case ILocalReferenceOperation local:
+                        return IsExternalLocal(local.Local);
+                    case IInvocationOperation invocation:
+                        if (_mathNet.ReturnsNewObject(invocation.TargetMethod) != MathNetResultKind.None
+                            || invocation.TargetMethod.ReturnType.IsValueType
+                            || invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_String)
+                        {
+                            return false;
+                        }
+
+                        if (invocation.Instance is null && !invocation.TargetMethod.IsStatic)
+                        {
+                            return true;
+                        }
+
+                        if (invocation.Instance is { } instance && IsExternalRoot(instance, depth + 1))
+                        {
+                            return true;
+                        }
+
+                        return invocation.Arguments.Any(a => IsExternalRoot(a.Value, depth + 1));
+                    case IObjectCreationOperation:
+                    case IArrayCreationOperation:
+                    case ILiteralOperation:
+                    case IDefaultValueOperation:
+                    case IBinaryOperation:
+                    case IUnaryOperation:
+                    case IAnonymousFunctionOperation:
+                    case IDelegateCreationOperation:
+                    case ITupleOperation:
+                    case IInterpolatedStringOperation:
+                    case ITypeParameterObjectCreationOperation:
+                        return false;
+                    case IConditionalOperation conditional:
+                        return IsExternalRoot(conditional.WhenTrue, depth + 1) || (conditional.WhenFalse is { } f && IsExternalRoot(f, depth + 1));
+                    case ICoalesceOperation coalesce:
+                        return IsExternalRoot(coalesce.Value, depth + 1) || IsExternalRoot(coalesce.WhenNull, depth + 1);
+                    default:
+                        return true;
+                }
+            }
+
+            private bool IsExternalLocal(ILocalSymbol local)
+            {
+                if (_localExternal.TryGetValue(local, out var known))
+                {
+                    return known;
+                }
+
+                // Assume owned while visiting (cycles: x = x.Next).
+                _localExternal[local] = false;
+                var external = false;
+                if (_assigned.TryGetValue(local, out var values))
+                {
+                    foreach (var value in values)
+                    {
+                        if (value is IArgumentOperation { Parent: IInvocationOperation call } outArgument)
+                        {
+                            // Foo(out var m): m may be storage of whatever the call can reach (TryGetValue on a field).
+                            if ((call.Instance is null ? !call.TargetMethod.IsStatic : IsExternalRoot(call.Instance))
+                                || call.Arguments.Any(a => a != outArgument && IsExternalRoot(a.Value)))
+                            {
+                                external = true;
+                                break;
+                            }
+
+                            continue;
+                        }
+
+                        if (IsExternalRoot(value))
+                        {
+                            external = true;
+                            break;
+                        }
+                    }
+                }
+
+                _localExternal[local] = external;
+                return external;
+            }
+        }
+    }
+
+    /// <summary>A method that applies gradients, with the parameter that receives each gradient value.</summary>
+    public sealed class UpdateMethod
+    {
+        /// <summary>Creates the answer.</summary>
+        public UpdateMethod(IMethodSymbol method, ImmutableArray<int> gradientParameterIndexes)
+        {
+            Method = method;
+            GradientParameterIndexes = gradientParameterIndexes;
+        }
+
+        /// <summary>The update method.</summary>
+        public IMethodSymbol Method { get; }
+
+        /// <summary>For each gradient value (in order), the index of the parameter that receives it.</summary>
+        public ImmutableArray<int> GradientParameterIndexes { get; }
+    }
+}
