@@ -1,0 +1,329 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>A gradient summed over the samples of a batch and applied to a parameter without dividing by the batch size.</summary>
+    internal sealed class UnscaledBatchGradient
+    {
+        /// <summary>The accumulator (<c>gradW</c>).</summary>
+        public ISymbol Accumulator { get; set; } = null!;
+
+        /// <summary>The loop over the samples.</summary>
+        public ILoopOperation SampleLoop { get; set; } = null!;
+
+        /// <summary>The batch size as it can be written after the loop (<c>batchSize</c>, <c>batch.Length</c>).</summary>
+        public string BatchSizeText { get; set; } = string.Empty;
+
+        /// <summary>The write that applies the gradient to the parameter.</summary>
+        public IOperation Application { get; set; } = null!;
+
+        /// <summary>The read of the accumulator inside the application.</summary>
+        public IOperation GradientRead { get; set; } = null!;
+    }
+
+    /// <summary>
+    /// Answers "is this gradient summed over a batch and applied without dividing by the batch size, while the code
+    /// elsewhere averages?". A heuristic: an accumulator declared outside a loop over the samples of a batch (the loop
+    /// bound is a batch size, or the loop walks a collection named batch/samples) receives <c>+=</c> inside it, and after
+    /// the loop a network parameter is written with the accumulator times a factor; neither the accumulator, the
+    /// factor nor the write is divided, and the code around averages something else by the batch size (a mean loss).
+    /// </summary>
+    internal sealed class BatchGradients
+    {
+        private readonly NetworkParameters _parameters;
+
+        /// <summary>Creates the oracle of one compilation.</summary>
+        public BatchGradients(NetworkParameters parameters)
+        {
+            _parameters = parameters;
+        }
+
+        /// <summary>Cheap pre-check: <c>x += …</c> into a variable, field or element.</summary>
+        public static bool MayBeAccumulation(ICompoundAssignmentOperation assignment)
+            => assignment.OperatorKind == BinaryOperatorKind.Add && BatchAxis.StorageSymbol(assignment.Target) is not null;
+
+        /// <summary>The unscaled batch gradient that <paramref name="accumulation"/> feeds, or null.</summary>
+        public UnscaledBatchGradient? FromAccumulation(ICompoundAssignmentOperation accumulation, IOperation body)
+        {
+            if (!MayBeAccumulation(accumulation))
+            {
+                return null;
+            }
+
+            var accumulator = BatchAxis.StorageSymbol(accumulation.Target);
+            if (accumulator is null || accumulator is IPropertySymbol || _parameters.Classify(accumulator) != ParameterKind.None)
+            {
+                return null;
+            }
+
+            var loop = SampleLoopAround(accumulation, out var batchSizeText);
+            if (loop is null || batchSizeText is null)
+            {
+                return null;
+            }
+
+            if (accumulator is ILocalSymbol local
+                && local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is SyntaxNode declaration
+                && loop.Syntax.Span.Contains(declaration.Span))
+            {
+                return null;
+            }
+
+            if (ContainsDivision(accumulation.Value))
+            {
+                return null;
+            }
+
+            IOperation? application = null;
+            IOperation? read = null;
+            foreach (var op in body.Descendants())
+            {
+                if (ScalesAccumulator(op, accumulator))
+                {
+                    return null;
+                }
+
+                if (application is null && op is IAssignmentOperation write && op.Syntax.SpanStart >= loop.Syntax.Span.End
+                    && _parameters.Classify(BatchAxis.StorageSymbol(write.Target)) != ParameterKind.None
+                    && (write is ISimpleAssignmentOperation || (write is ICompoundAssignmentOperation c
+                        && (c.OperatorKind == BinaryOperatorKind.Subtract || c.OperatorKind == BinaryOperatorKind.Add))))
+                {
+                    read = ScaledRead(write.Value, accumulator, body);
+                    if (read is not null)
+                    {
+                        application = write;
+                    }
+                }
+            }
+
+            if (application is null || read is null || ContainsDivision(application))
+            {
+                return null;
+            }
+
+            if (!AveragesElsewhere(body, accumulator, batchSizeText))
+            {
+                return null;
+            }
+
+            return new UnscaledBatchGradient
+            {
+                Accumulator = accumulator,
+                SampleLoop = loop,
+                BatchSizeText = batchSizeText,
+                Application = application,
+                GradientRead = read,
+            };
+        }
+
+        /// <summary>
+        /// The innermost loop around <paramref name="operation"/> that walks the samples of a batch, with the batch
+        /// size as text that is valid after the loop.
+        /// </summary>
+        public static ILoopOperation? SampleLoopAround(IOperation operation, out string? batchSizeText)
+        {
+            batchSizeText = null;
+            for (var p = operation.Parent; p is not null; p = p.Parent)
+            {
+                if (p is IAnonymousFunctionOperation || p is ILocalFunctionOperation)
+                {
+                    return null;
+                }
+
+                if (p is IForLoopOperation forLoop)
+                {
+                    var bound = Normalization.BoundOf(forLoop);
+                    if (bound is not null && BatchAxis.IsBatchSize(bound)
+                        && !bound.Descendants().Concat(new[] { bound }).Any(o => o is ILocalReferenceOperation l && forLoop.Syntax.Span.Contains(l.Local.DeclaringSyntaxReferences.FirstOrDefault()?.Span ?? default)))
+                    {
+                        batchSizeText = bound.Syntax.ToString();
+                        return forLoop;
+                    }
+                }
+
+                if (p is IForEachLoopOperation forEach)
+                {
+                    var collection = BatchAxis.Unwrap(forEach.Collection);
+                    var name = BatchAxis.StorageSymbol(collection)?.Name;
+                    if (collection is not null && name is not null && BatchAxis.IsBatchName(name) && collection.Syntax is IdentifierNameSyntax)
+                    {
+                        if (collection.Type is IArrayTypeSymbol)
+                        {
+                            batchSizeText = collection.Syntax + ".Length";
+                            return forEach;
+                        }
+
+                        if (collection.Type?.GetMembers("Count").OfType<IPropertySymbol>().Any() == true
+                            || collection.Type?.AllInterfaces.Any(i => i.Name == "ICollection" || i.Name == "IReadOnlyCollection`1" || i.MetadataName == "ICollection`1" || i.MetadataName == "IReadOnlyCollection`1") == true)
+                        {
+                            batchSizeText = collection.Syntax + ".Count";
+                            return forEach;
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static IOperation? ScaledRead(IOperation value, ISymbol accumulator, IOperation body)
+        {
+            foreach (var op in value.Descendants())
+            {
+                if (op is IBinaryOperation multiply && multiply.OperatorKind == BinaryOperatorKind.Multiply)
+                {
+                    var read = ReadOf(multiply.RightOperand, accumulator) ?? ReadOf(multiply.LeftOperand, accumulator);
+                    if (read is null)
+                    {
+                        continue;
+                    }
+
+                    var factor = read == ReadOf(multiply.RightOperand, accumulator) ? multiply.LeftOperand : multiply.RightOperand;
+                    if (FactorIsDivided(factor, body))
+                    {
+                        return null;
+                    }
+
+                    return read;
+                }
+            }
+
+            return null;
+        }
+
+        private static IOperation? ReadOf(IOperation operand, ISymbol accumulator)
+        {
+            var unwrapped = BatchAxis.Unwrap(operand);
+            return unwrapped is not null && (unwrapped is ILocalReferenceOperation || unwrapped is IFieldReferenceOperation
+                    || unwrapped is IParameterReferenceOperation || unwrapped is IArrayElementReferenceOperation
+                    || (unwrapped is IPropertyReferenceOperation p && p.Property.IsIndexer))
+                && SymbolEqualityComparer.Default.Equals(BatchAxis.StorageSymbol(unwrapped), accumulator)
+                ? unwrapped
+                : null;
+        }
+
+        private static bool FactorIsDivided(IOperation factor, IOperation body)
+        {
+            if (ContainsDivision(factor))
+            {
+                return true;
+            }
+
+            var symbol = BatchAxis.StorageSymbol(factor);
+            if (!(symbol is ILocalSymbol local))
+            {
+                return false;
+            }
+
+            foreach (var op in body.Descendants())
+            {
+                var written = op switch
+                {
+                    IVariableDeclaratorOperation d when SymbolEqualityComparer.Default.Equals(d.Symbol, local) => d.Initializer?.Value,
+                    IAssignmentOperation a when a.Target is ILocalReferenceOperation t && SymbolEqualityComparer.Default.Equals(t.Local, local) => a,
+                    _ => null,
+                };
+                if (written is not null && (ContainsDivision(written) || (written is ICompoundAssignmentOperation ca && ca.OperatorKind == BinaryOperatorKind.Divide)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool ScalesAccumulator(IOperation op, ISymbol accumulator)
+        {
+            switch (op)
+            {
+                case ICompoundAssignmentOperation compound when compound.OperatorKind != BinaryOperatorKind.Add
+                        && SymbolEqualityComparer.Default.Equals(BatchAxis.StorageSymbol(compound.Target), accumulator):
+                    return true;
+                case ISimpleAssignmentOperation assignment when SymbolEqualityComparer.Default.Equals(BatchAxis.StorageSymbol(assignment.Target), accumulator)
+                        && ContainsDivision(assignment.Value):
+                    return true;
+                case IBinaryOperation binary when binary.OperatorKind == BinaryOperatorKind.Divide
+                        && (ReadOf(binary.LeftOperand, accumulator) is not null || References(binary.LeftOperand, accumulator)):
+                    return true;
+                case IInvocationOperation invocation when invocation.Instance is not null
+                        && (invocation.TargetMethod.Name == "Divide" || invocation.TargetMethod.Name == "Multiply" || invocation.TargetMethod.Name == "MapInplace")
+                        && SymbolEqualityComparer.Default.Equals(BatchAxis.StorageSymbol(invocation.Instance), accumulator):
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        private static bool References(IOperation operation, ISymbol symbol)
+            => operation.DescendantsAndSelf().Any(o => ReadOf(o, symbol) is not null);
+
+        private static bool ContainsDivision(IOperation operation)
+            => operation.DescendantsAndSelf().Any(o => o is IBinaryOperation b && b.OperatorKind == BinaryOperatorKind.Divide);
+
+        /// <summary>
+        /// True when the method or its type divides something else by the batch size (a mean loss, an average), or
+        /// calls Average/Mean: the code means averages, so a summed gradient is off by the batch size.
+        /// </summary>
+        private static bool AveragesElsewhere(IOperation body, ISymbol accumulator, string batchSizeText)
+        {
+            var scope = body.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>() ?? (SyntaxNode)body.Syntax;
+            foreach (var node in scope.DescendantNodes())
+            {
+                ExpressionSyntax? left = null;
+                ExpressionSyntax? right = null;
+                switch (node)
+                {
+                    case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.DivideExpression):
+                        left = binary.Left;
+                        right = binary.Right;
+                        break;
+                    case AssignmentExpressionSyntax assignment when assignment.IsKind(SyntaxKind.DivideAssignmentExpression):
+                        left = assignment.Left;
+                        right = assignment.Right;
+                        break;
+                    case InvocationExpressionSyntax invocation:
+                        var name = invocation.Expression is MemberAccessExpressionSyntax m ? m.Name.Identifier.ValueText
+                            : invocation.Expression is IdentifierNameSyntax id ? id.Identifier.ValueText : null;
+                        if (name == "Average" || name == "Mean")
+                        {
+                            return true;
+                        }
+
+                        continue;
+                    default:
+                        continue;
+                }
+
+                if (left.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.ValueText == accumulator.Name))
+                {
+                    continue;
+                }
+
+                var divisor = right is ParenthesizedExpressionSyntax p ? p.Expression : right;
+                if (divisor is CastExpressionSyntax cast)
+                {
+                    divisor = cast.Expression;
+                }
+
+                if (divisor.ToString() == batchSizeText)
+                {
+                    return true;
+                }
+
+                var last = divisor is MemberAccessExpressionSyntax member
+                    ? (member.Name.Identifier.ValueText == "Length" || member.Name.Identifier.ValueText == "Count" ? member.Expression as SimpleNameSyntax ?? (member.Expression as MemberAccessExpressionSyntax)?.Name : member.Name)
+                    : divisor as SimpleNameSyntax;
+                if (last is not null && BatchAxis.IsBatchName(last.Identifier.ValueText))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
