@@ -172,7 +172,7 @@ namespace NnAnalyzers.Semantics
 
         private static IOperation? ScaledRead(IOperation value, ISymbol accumulator, IOperation body)
         {
-            foreach (var op in value.Descendants())
+            foreach (var op in value.DescendantsAndSelf())
             {
                 if (op is IBinaryOperation multiply && multiply.OperatorKind == BinaryOperatorKind.Multiply)
                 {

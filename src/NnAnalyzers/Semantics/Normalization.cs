@@ -501,13 +501,15 @@ namespace NnAnalyzers.Semantics
             }
         }
 
-        /// <summary>True when <paramref name="value"/> contains a call of Math.Exp / MathF.Exp (or a method named Exp).</summary>
+        /// <summary>True when <paramref name="value"/> calls (or passes as a delegate) Math.Exp, MathF.Exp or another static Exp.</summary>
         public static bool ContainsExp(IOperation value)
         {
             foreach (var op in new[] { value }.Concat(value.Descendants()))
             {
-                if (op is IInvocationOperation invocation && invocation.TargetMethod.Name == "Exp"
-                    && invocation.TargetMethod.IsStatic && invocation.TargetMethod.Parameters.Length == 1)
+                var method = op is IInvocationOperation invocation ? invocation.TargetMethod
+                    : op is IMethodReferenceOperation reference ? reference.Method
+                    : null;
+                if (method is not null && method.Name == "Exp" && method.IsStatic && method.Parameters.Length == 1)
                 {
                     return true;
                 }
