@@ -34,6 +34,9 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     internal sealed class BatchGradients
     {
+        private static readonly System.Collections.Generic.HashSet<string> s_gradientWords = IdentifierWords.Set(
+            "grad", "grads", "gradient", "gradients", "delta", "deltas", "nabla");
+
         private readonly NetworkParameters _parameters;
 
         /// <summary>Creates the oracle of one compilation.</summary>
@@ -55,7 +58,9 @@ namespace NnAnalyzers.Semantics
             }
 
             var accumulator = BatchAxis.StorageSymbol(accumulation.Target);
-            if (accumulator is null || accumulator is IPropertySymbol || _parameters.Classify(accumulator) != ParameterKind.None)
+            // weightGradients / biasGrad name a parameter's gradient, not the parameter.
+            if (accumulator is null || accumulator is IPropertySymbol
+                || (_parameters.Classify(accumulator) != ParameterKind.None && !IdentifierWords.ContainsAny(accumulator.Name, s_gradientWords)))
             {
                 return null;
             }
@@ -88,7 +93,7 @@ namespace NnAnalyzers.Semantics
                 }
 
                 if (application is null && op is IAssignmentOperation write && op.Syntax.SpanStart >= loop.Syntax.Span.End
-                    && _parameters.Classify(BatchAxis.StorageSymbol(write.Target)) != ParameterKind.None
+                    && IsParameter(BatchAxis.StorageSymbol(write.Target))
                     && (write is ISimpleAssignmentOperation || (write is ICompoundAssignmentOperation c
                         && (c.OperatorKind == BinaryOperatorKind.Subtract || c.OperatorKind == BinaryOperatorKind.Add))))
                 {
@@ -119,6 +124,9 @@ namespace NnAnalyzers.Semantics
                 GradientRead = read,
             };
         }
+
+        private bool IsParameter(ISymbol? storage)
+            => storage is not null && _parameters.Classify(storage) != ParameterKind.None && !IdentifierWords.ContainsAny(storage.Name, s_gradientWords);
 
         /// <summary>
         /// The innermost loop around <paramref name="operation"/> that walks the samples of a batch, with the batch
