@@ -289,7 +289,8 @@ namespace NnAnalyzers.Rules
                 }
 
                 var storage = BatchAxis.StorageReceiving(creation);
-                if (storage is null || _semantics.Parameters.Classify(storage) != ParameterKind.Bias)
+                // A per-sample buffer for a bias gradient (biasGrad[units, batch]) is fine: it is summed later.
+                if (storage is null || _semantics.Parameters.Classify(storage) != ParameterKind.Bias || BatchGradients.IsGradientName(storage.Name))
                 {
                     return;
                 }

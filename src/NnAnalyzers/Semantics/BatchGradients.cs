@@ -125,8 +125,11 @@ namespace NnAnalyzers.Semantics
             };
         }
 
+        /// <summary>True when a name says "gradient of" (biasGrad, weightGradients, deltaW…): storage for a gradient, not a parameter.</summary>
+        public static bool IsGradientName(string name) => IdentifierWords.ContainsAny(name, s_gradientWords);
+
         private bool IsParameter(ISymbol? storage)
-            => storage is not null && _parameters.Classify(storage) != ParameterKind.None && !IdentifierWords.ContainsAny(storage.Name, s_gradientWords);
+            => storage is not null && _parameters.Classify(storage) != ParameterKind.None && !IsGradientName(storage.Name);
 
         /// <summary>
         /// The innermost loop around <paramref name="operation"/> that walks the samples of a batch, with the batch

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using MathNet.Numerics.LinearAlgebra;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 using NnAnalyzers.CodeFixes.Rules;
 using NnAnalyzers.Rules;
@@ -696,6 +697,8 @@ public sealed class DenseLayer
         _bias = Matrix<double>.Build.Dense(units, 1);
         _b = new double[units, batch];
         _weights = Matrix<double>.Build.Dense(units, inputs);
+        var biasGrad = new double[units, batchSize];
+        var a = Matrix<double>.Build.Dense(units, batchSize);
     }
 
     public Matrix<double> Forward(Matrix<double> x) => x.Map(v => 1.0 / (1.0 + Math.Exp(-v)));
@@ -875,6 +878,131 @@ public static class SeedNetwork
             return FixAsync(source, fixedSource, null, LanguageVersion.Latest,
                 D(0, UnknownAxisMessage),
                 D(1, "bias 'b' is allocated with a batch-size dimension ('batch'); a bias has one column"));
+        }
+
+        [Fact]
+        public Task Fix_all_with_the_per_row_key_also_fixes_the_bias_in_the_same_pass()
+        {
+            const string source = Usings + @"
+public static class SeedNetwork
+{
+    public static Matrix<double> Bias(int units, int batch) => Matrix<double>.Build.Dense(units, batch);
+
+    public static Matrix<double> Softmax(Matrix<double> x)
+    {
+        var z = x.PointwiseExp();
+        return z / {|#0:z.Enumerate().Sum()|};
+    }
+
+    public static void Init(Dictionary<int, Matrix<double>> b, int units, int batch)
+    {
+        b[0] = Matrix<double>.Build.Dense(units, {|#2:batch|});
+    }
+}
+";
+            const string fixedSource = Usings + @"
+public static class SeedNetwork
+{
+    public static Matrix<double> Bias(int units, int batch) => Matrix<double>.Build.Dense(units, batch);
+
+    public static Matrix<double> Softmax(Matrix<double> x)
+    {
+        var z = x.PointwiseExp();
+        return z.NormalizeRows(1.0);
+    }
+
+    public static void Init(Dictionary<int, Matrix<double>> b, int units, int batch)
+    {
+        b[0] = Matrix<double>.Build.Dense(units, 1);
+    }
+}
+";
+            // The method named Bias is not storage: only the dictionary b is a bias parameter.
+            // One at a time, the per-row action exists only for the softmax; Fix All with that key fixes the bias too.
+            var oneAtATime = fixedSource.Replace("Build.Dense(units, 1);", "Build.Dense(units, {|#2:batch|});");
+            var test = new Verify.Test
+            {
+                TestCode = source,
+                FixedCode = oneAtATime,
+                BatchFixedCode = fixedSource,
+                CodeActionEquivalenceKey = "NN0003.PerRow",
+                CodeActionIndex = 1,
+                NumberOfIncrementalIterations = 1,
+                NumberOfFixAllIterations = 1,
+            };
+            test.ExpectedDiagnostics.Add(D(0, UnknownAxisMessage));
+            test.ExpectedDiagnostics.Add(D(2, "bias 'b' is allocated with a batch-size dimension ('batch'); a bias has one column"));
+            test.FixedState.ExpectedDiagnostics.Add(D(2, "bias 'b' is allocated with a batch-size dimension ('batch'); a bias has one column"));
+            return test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public Task Transposed_product_with_a_weight_on_the_right_puts_samples_in_columns()
+        {
+            const string source = Usings + @"
+public sealed class Network
+{
+    private readonly Matrix<double> _w = Matrix<double>.Build.Dense(3, 2);
+
+    public Matrix<double> Forward(Matrix<double> batch)
+    {
+        var logits = (batch * _w).Transpose();
+        var e = logits.PointwiseExp();
+        var s = {|#0:e.ColumnSums().Sum()|};
+        var p = e / s;
+        Console.WriteLine(s);
+        return p;
+    }
+}
+";
+            const string fixedSource = Usings + @"
+public sealed class Network
+{
+    private readonly Matrix<double> _w = Matrix<double>.Build.Dense(3, 2);
+
+    public Matrix<double> Forward(Matrix<double> batch)
+    {
+        var logits = (batch * _w).Transpose();
+        var e = logits.PointwiseExp();
+        var s = e.ColumnSums().Sum();
+        var p = e.NormalizeColumns(1.0);
+        Console.WriteLine(s);
+        return p;
+    }
+}
+";
+            // s is still read after the fix: its declaration stays.
+            return FixAsync(source, fixedSource, null, LanguageVersion.Latest,
+                D(0, "'e' is normalised by a sum over the whole batch matrix; normalise each sample (column) by its own sum"));
+        }
+
+        [Fact]
+        public async Task Incomplete_code_never_throws()
+        {
+            var sources = new[] { SeedSoftmax, ArraySoftmax, GradientSource.Replace("REPLACE", "gradW[j, k]") }
+                .Select(s => s.Replace("{|#0:", string.Empty).Replace("|}", string.Empty))
+                .ToArray();
+            var analyzer = new NN0003BatchUnawareSummationAnalyzer();
+            var exceptions = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+            foreach (var source in sources)
+            {
+                for (var length = Usings.Length; length < source.Length; length += 23)
+                {
+                    var tree = CSharpSyntaxTree.ParseText(source.Substring(0, length));
+                    var compilation = CSharpCompilation.Create("Broken", new[] { tree }, TestReferences.All,
+                        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+                    var options = new Microsoft.CodeAnalysis.Diagnostics.CompilationWithAnalyzersOptions(
+                        new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(System.Collections.Immutable.ImmutableArray<AdditionalText>.Empty),
+                        (ex, _, _) => exceptions.Add(ex),
+                        concurrentAnalysis: false,
+                        logAnalyzerExecutionTime: false);
+                    var withAnalyzers = compilation.WithAnalyzers(
+                        System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(analyzer), options);
+                    await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+                }
+            }
+
+            Assert.Empty(exceptions);
         }
 
         // ---------------------------------------------------------------- behaviour of the fixed code
