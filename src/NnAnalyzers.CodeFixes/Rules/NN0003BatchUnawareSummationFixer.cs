@@ -276,7 +276,9 @@ namespace NnAnalyzers.CodeFixes.Rules
 
             diagnostic.Properties.TryGetValue(NN0003BatchUnawareSummationAnalyzer.ArrayKey, out var array);
             diagnostic.Properties.TryGetValue(NN0003BatchUnawareSummationAnalyzer.ElementTypeKey, out var elementType);
-            var jagged = diagnostic.Properties.TryGetValue(NN0003BatchUnawareSummationAnalyzer.JaggedKey, out var j) && j == "true";
+            diagnostic.Properties.TryGetValue(NN0003BatchUnawareSummationAnalyzer.LayoutKey, out var layout);
+            var jagged = layout == "Jagged";
+            var matrix = layout == "Matrix";
             if (string.IsNullOrEmpty(array) || string.IsNullOrEmpty(elementType))
             {
                 return null;
@@ -289,8 +291,8 @@ namespace NnAnalyzers.CodeFixes.Rules
             }
 
             var length = perColumn
-                ? (jagged ? array + "[0].Length" : array + ".GetLength(1)")
-                : (jagged ? array + ".Length" : array + ".GetLength(0)");
+                ? (jagged ? array + "[0].Length" : matrix ? array + ".ColumnCount" : array + ".GetLength(1)")
+                : (jagged ? array + ".Length" : matrix ? array + ".RowCount" : array + ".GetLength(0)");
             var sumName = declarator.Identifier.ValueText;
             var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
 

@@ -49,8 +49,8 @@ namespace NnAnalyzers.Rules
         /// <summary>Property: "true" when the last additional location is the sum's declaration, to remove.</summary>
         public const string RemoveSumKey = "RemoveSum";
 
-        /// <summary>Property (arrays): "true" for jagged arrays.</summary>
-        public const string JaggedKey = "Jagged";
+        /// <summary>Property (scalar sums): how the collection is indexed (an <see cref="ElementLayout"/> name).</summary>
+        public const string LayoutKey = "Layout";
 
         /// <summary>Property (arrays): the array as written.</summary>
         public const string ArrayKey = "Array";
@@ -256,7 +256,7 @@ namespace NnAnalyzers.Rules
                 properties[FixableKey] = normaliser.SumLocalIsPrivate && normaliser.ArrayDeclaredBeforeSum ? "true" : "false";
                 properties[AccumulationCountKey] = normaliser.Accumulations.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 properties[DivisionCountKey] = normaliser.Divisions.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                properties[JaggedKey] = normaliser.Jagged == true ? "true" : "false";
+                properties[LayoutKey] = normaliser.Layout.ToString();
                 properties[ArrayKey] = normaliser.ArrayText;
                 properties[ElementTypeKey] = normaliser.SumDeclarator?.Symbol.Type.SpecialType == SpecialType.System_Single ? "float" : "double";
 

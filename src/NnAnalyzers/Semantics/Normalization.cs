@@ -9,6 +9,19 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace NnAnalyzers.Semantics
 {
+    /// <summary>How a summed collection is indexed.</summary>
+    internal enum ElementLayout
+    {
+        /// <summary><c>double[,]</c>: <c>e[i, j]</c>.</summary>
+        Array2D,
+
+        /// <summary><c>double[][]</c>: <c>e[i][j]</c>.</summary>
+        Jagged,
+
+        /// <summary>MathNet <c>Matrix&lt;T&gt;</c>: <c>m[i, j]</c>.</summary>
+        Matrix,
+    }
+
     /// <summary>A probability normaliser: values divided by one sum of themselves.</summary>
     internal sealed class Normaliser
     {
@@ -42,8 +55,8 @@ namespace NnAnalyzers.Semantics
         /// <summary>Arrays: the loop over the second index.</summary>
         public ILoopOperation? SecondIndexLoop { get; set; }
 
-        /// <summary>Arrays: true for <c>double[][]</c>, false for <c>double[,]</c>; null for MathNet.</summary>
-        public bool? Jagged { get; set; }
+        /// <summary>Scalar sums: how the summed collection is laid out.</summary>
+        public ElementLayout Layout { get; set; }
 
         /// <summary>Arrays: the summed array as written (<c>e</c>).</summary>
         public string? ArrayText { get; set; }
@@ -179,7 +192,7 @@ namespace NnAnalyzers.Semantics
             }
 
             var sumLocal = ((ILocalReferenceOperation)accumulation.Target).Local;
-            var element = FindElement(accumulation.Value, out var first, out var second, out var jagged);
+            var element = FindElement(accumulation.Value, out var first, out var second, out var layout, out var collection);
             if (element is null || first is null || second is null || SymbolEqualityComparer.Default.Equals(first, second))
             {
                 return null;
@@ -220,7 +233,7 @@ namespace NnAnalyzers.Semantics
                 var parent = Parent(r);
                 if (parent is ICompoundAssignmentOperation add && add.Target == r && add.OperatorKind == BinaryOperatorKind.Add)
                 {
-                    if (Signature(add.Value.Syntax) != signature || FindElement(add.Value, out _, out _, out _) is null)
+                    if (Signature(add.Value.Syntax) != signature || FindElement(add.Value, out _, out _, out _, out _) is null)
                     {
                         isPrivate = false;
                     }
@@ -242,14 +255,14 @@ namespace NnAnalyzers.Semantics
                 }
 
                 if (parent is IBinaryOperation binary && binary.OperatorKind == BinaryOperatorKind.Divide && binary.RightOperand == r
-                    && Signature(binary.LeftOperand.Syntax) == signature && FindElement(binary.LeftOperand, out _, out _, out _) is not null)
+                    && Signature(binary.LeftOperand.Syntax) == signature && FindElement(binary.LeftOperand, out _, out _, out _, out _) is not null)
                 {
                     divisions.Add(binary);
                     continue;
                 }
 
                 if (parent is ICompoundAssignmentOperation div && div.OperatorKind == BinaryOperatorKind.Divide && div.Value == r
-                    && Signature(div.Target.Syntax) == signature && FindElement(div.Target, out _, out _, out _) is not null)
+                    && Signature(div.Target.Syntax) == signature && FindElement(div.Target, out _, out _, out _, out _) is not null)
                 {
                     divisions.Add(div);
                     continue;
@@ -257,7 +270,7 @@ namespace NnAnalyzers.Semantics
 
                 if (parent is IConversionOperation conversion && Parent(conversion) is IBinaryOperation convBinary
                     && convBinary.OperatorKind == BinaryOperatorKind.Divide && convBinary.RightOperand == conversion
-                    && Signature(convBinary.LeftOperand.Syntax) == signature && FindElement(convBinary.LeftOperand, out _, out _, out _) is not null)
+                    && Signature(convBinary.LeftOperand.Syntax) == signature && FindElement(convBinary.LeftOperand, out _, out _, out _, out _) is not null)
                 {
                     divisions.Add(convBinary);
                     continue;
@@ -276,8 +289,8 @@ namespace NnAnalyzers.Semantics
                 return null;
             }
 
-            var arraySyntax = ArrayBaseSyntax(element, jagged);
-            var arraySymbol = BatchAxis.StorageSymbol(jagged ? ((IArrayElementReferenceOperation)element.ArrayReference).ArrayReference : element.ArrayReference);
+            var arraySyntax = collection?.Syntax as ExpressionSyntax;
+            var arraySymbol = BatchAxis.StorageSymbol(collection);
             var declaredBefore = arraySymbol is IParameterSymbol || arraySymbol is IFieldSymbol
                 || (arraySymbol is ILocalSymbol arrayLocal
                     && arrayLocal.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is SyntaxNode arrayDecl
@@ -295,10 +308,11 @@ namespace NnAnalyzers.Semantics
                 Accumulations = accumulations.ToImmutable(),
                 SumDeclarator = declarator,
                 SumLocalIsPrivate = isPrivate && initIsZero && declarator.Parent is IVariableDeclarationOperation { Declarators.Length: 1 },
-                NonNegative = ContainsExp(accumulation.Value) || IsFilledWithExp(arraySymbol, body),
+                NonNegative = ContainsExp(accumulation.Value) || IsFilledWithExp(arraySymbol, body)
+                    || (layout == ElementLayout.Matrix && IsNonNegativeMatrix(collection, body, 0)),
                 FirstIndexLoop = firstLoop,
                 SecondIndexLoop = secondLoop,
-                Jagged = jagged,
+                Layout = layout,
                 ArrayText = arraySyntax?.ToString(),
                 ArrayDeclaredBeforeSum = declaredBefore && arraySyntax is IdentifierNameSyntax,
             };
@@ -325,16 +339,28 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>
-        /// The first element of a 2-D (<c>e[i, j]</c>) or jagged (<c>e[i][j]</c>) array read inside
-        /// <paramref name="value"/>, with the loop variables of its two indices.
+        /// The first element of a 2-D array (<c>e[i, j]</c>), a jagged array (<c>e[i][j]</c>) or a MathNet matrix
+        /// (<c>m[i, j]</c>) read inside <paramref name="value"/>, with the loop variables of its two indices and the
+        /// collection it reads.
         /// </summary>
-        public static IArrayElementReferenceOperation? FindElement(IOperation value, out ILocalSymbol? first, out ILocalSymbol? second, out bool jagged)
+        public IOperation? FindElement(IOperation value, out ILocalSymbol? first, out ILocalSymbol? second, out ElementLayout layout, out IOperation? collection)
         {
             first = null;
             second = null;
-            jagged = false;
+            layout = ElementLayout.Array2D;
+            collection = null;
             foreach (var op in new[] { value }.Concat(value.Descendants()))
             {
+                if (op is IPropertyReferenceOperation indexer && indexer.Property.IsIndexer && indexer.Arguments.Length == 2
+                    && indexer.Instance is not null && _symbols.IsMatrix(indexer.Instance.Type))
+                {
+                    layout = ElementLayout.Matrix;
+                    collection = indexer.Instance;
+                    first = (BatchAxis.Unwrap(indexer.Arguments[0].Value) as ILocalReferenceOperation)?.Local;
+                    second = (BatchAxis.Unwrap(indexer.Arguments[1].Value) as ILocalReferenceOperation)?.Local;
+                    return first is null || second is null ? null : op;
+                }
+
                 if (!(op is IArrayElementReferenceOperation element))
                 {
                     continue;
@@ -342,6 +368,7 @@ namespace NnAnalyzers.Semantics
 
                 if (element.Indices.Length == 2)
                 {
+                    collection = element.ArrayReference;
                     first = (BatchAxis.Unwrap(element.Indices[0]) as ILocalReferenceOperation)?.Local;
                     second = (BatchAxis.Unwrap(element.Indices[1]) as ILocalReferenceOperation)?.Local;
                     return first is null || second is null ? null : element;
@@ -349,7 +376,8 @@ namespace NnAnalyzers.Semantics
 
                 if (element.Indices.Length == 1 && element.ArrayReference is IArrayElementReferenceOperation row && row.Indices.Length == 1)
                 {
-                    jagged = true;
+                    layout = ElementLayout.Jagged;
+                    collection = row.ArrayReference;
                     first = (BatchAxis.Unwrap(row.Indices[0]) as ILocalReferenceOperation)?.Local;
                     second = (BatchAxis.Unwrap(element.Indices[0]) as ILocalReferenceOperation)?.Local;
                     return first is null || second is null ? null : element;
@@ -386,17 +414,6 @@ namespace NnAnalyzers.Semantics
             return null;
         }
 
-        private static ExpressionSyntax? ArrayBaseSyntax(IArrayElementReferenceOperation element, bool jagged)
-        {
-            var syntax = element.Syntax as ElementAccessExpressionSyntax;
-            if (jagged)
-            {
-                syntax = syntax?.Expression as ElementAccessExpressionSyntax;
-            }
-
-            return syntax?.Expression;
-        }
-
         private IOperation? DivisionOf(IOperation divisor, IOperation matrix)
         {
             var parent = Parent(divisor);
@@ -410,6 +427,20 @@ namespace NnAnalyzers.Semantics
                 && _symbols.IsMatrix(binary.LeftOperand.Type) && SameValue(binary.LeftOperand, matrix))
             {
                 return binary;
+            }
+
+            // e.Map(v => v / s): the lambda divides each element by the sum.
+            if (parent is IBinaryOperation elementDivision && elementDivision.OperatorKind == BinaryOperatorKind.Divide
+                && elementDivision.RightOperand == divisor
+                && BatchAxis.Unwrap(elementDivision.LeftOperand) is IParameterReferenceOperation element
+                && Parent(elementDivision) is IReturnOperation returned && returned.Parent is IBlockOperation { Operations.Length: 1 } block
+                && block.Parent is IAnonymousFunctionOperation lambda && lambda.Symbol.Parameters.Length == 1
+                && SymbolEqualityComparer.Default.Equals(lambda.Symbol.Parameters[0], element.Parameter)
+                && lambda.Parent is IDelegateCreationOperation delegateCreation && delegateCreation.Parent is IArgumentOperation lambdaArgument
+                && lambdaArgument.Parent is IInvocationOperation map && map.TargetMethod.Name == "Map"
+                && map.Instance is not null && _symbols.IsMatrix(map.Instance.Type) && SameValue(map.Instance, matrix))
+            {
+                return map;
             }
 
             if (parent is IArgumentOperation argument && argument.Parent is IInvocationOperation invocation
@@ -527,8 +558,9 @@ namespace NnAnalyzers.Semantics
 
             foreach (var op in body.Descendants())
             {
-                if (op is ISimpleAssignmentOperation assignment && assignment.Target is IArrayElementReferenceOperation target
-                    && SymbolEqualityComparer.Default.Equals(BatchAxis.StorageSymbol(target), array) && ContainsExp(assignment.Value))
+                if (op is ISimpleAssignmentOperation assignment
+                    && (assignment.Target is IArrayElementReferenceOperation || assignment.Target is IPropertyReferenceOperation { Property.IsIndexer: true })
+                    && SymbolEqualityComparer.Default.Equals(BatchAxis.StorageSymbol(assignment.Target), array) && ContainsExp(assignment.Value))
                 {
                     return true;
                 }

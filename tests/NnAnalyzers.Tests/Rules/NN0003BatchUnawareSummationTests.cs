@@ -537,6 +537,81 @@ public static class Activations
         }
 
         [Fact]
+        public Task Matrix_elements_summed_in_loops_and_a_Map_division_are_normalised_per_sample()
+        {
+            const string source = Usings + @"
+public static class Activations
+{
+    public static Matrix<double> SoftmaxLoops(Matrix<double> logits)
+    {
+        var z = logits.PointwiseExp();
+        double sum = 0;
+        for (int i = 0; i < z.RowCount; i++)
+        {
+            for (int j = 0; j < z.ColumnCount; j++)
+            {
+                {|#0:sum += z[i, j]|};
+            }
+        }
+
+        for (int i = 0; i < z.RowCount; i++)
+        {
+            for (int j = 0; j < z.ColumnCount; j++)
+            {
+                z[i, j] = z[i, j] / sum;
+            }
+        }
+
+        return z;
+    }
+
+    public static Matrix<double> SoftmaxMap(Matrix<double> logits)
+    {
+        var e = logits.Map(Math.Exp);
+        var total = {|#1:e.Enumerate().Sum()|};
+        return e.Map(v => v / total);
+    }
+}
+";
+            const string fixedSource = Usings + @"
+public static class Activations
+{
+    public static Matrix<double> SoftmaxLoops(Matrix<double> logits)
+    {
+        var z = logits.PointwiseExp();
+        double[] sum = new double[z.ColumnCount];
+        for (int i = 0; i < z.RowCount; i++)
+        {
+            for (int j = 0; j < z.ColumnCount; j++)
+            {
+                sum[j] += z[i, j];
+            }
+        }
+
+        for (int i = 0; i < z.RowCount; i++)
+        {
+            for (int j = 0; j < z.ColumnCount; j++)
+            {
+                z[i, j] = z[i, j] / sum[j];
+            }
+        }
+
+        return z;
+    }
+
+    public static Matrix<double> SoftmaxMap(Matrix<double> logits)
+    {
+        var e = logits.Map(Math.Exp);
+        return e.NormalizeColumns(1.0);
+    }
+}
+";
+            return FixAsync(source, fixedSource, null, LanguageVersion.Latest,
+                D(0, "'z' is normalised by 'sum', one sum over all its rows and columns; normalise each sample (column or row) by its own sum"),
+                D(1, "'e' is normalised by a sum over the whole batch matrix; normalise each sample (column or row) by its own sum"));
+        }
+
+        [Fact]
         public Task Array_sums_reset_per_sample_are_not_reported()
             => NoDiagnosticAsync(Usings + @"
 public static class Activations
