@@ -275,8 +275,10 @@ namespace NnAnalyzers.Rules
                 properties[FixableKey] = "true";
                 var message = "gradients summed over the batch in '" + gradient.Accumulator.Name
                     + "' are applied without dividing by the batch size ('" + gradient.BatchSizeText + "')";
+                // A heuristic sub-case: reported at Info (DESIGN: heuristics start at Info); .editorconfig severities
+                // for NN0003 still apply to it.
                 context.ReportDiagnostic(Diagnostic.Create(
-                    Descriptors.NN0003BatchUnawareSummation, gradient.GradientRead.Syntax.GetLocation(),
+                    Descriptors.NN0003BatchUnawareSummation, gradient.GradientRead.Syntax.GetLocation(), DiagnosticSeverity.Info,
                     new[] { gradient.Application.Syntax.GetLocation() }, properties.ToImmutable(), message));
             }
 

@@ -284,7 +284,7 @@ namespace NnAnalyzers.Semantics
                 isPrivate = false;
             }
 
-            if (divisions.Count == 0 || declarator is null)
+            if (divisions.Count == 0 || accumulations.Count == 0 || declarator is null)
             {
                 return null;
             }
@@ -297,7 +297,9 @@ namespace NnAnalyzers.Semantics
                     && arrayDecl.Span.End <= declarationSyntax.SpanStart);
             var initializer = declarator.Initializer?.Value ?? declarator.GetVariableInitializer()?.Value;
             var initIsZero = initializer is not null && initializer.ConstantValue.HasValue
-                && System.Convert.ToDouble(initializer.ConstantValue.Value, System.Globalization.CultureInfo.InvariantCulture) == 0.0;
+                && (initializer.ConstantValue.Value is double d ? d == 0.0
+                    : initializer.ConstantValue.Value is float f ? f == 0f
+                    : initializer.ConstantValue.Value is int i && i == 0);
 
             return new Normaliser
             {

@@ -827,7 +827,7 @@ public sealed class Perceptron
             var source = GradientSource.Replace("REPLACE", "{|#0:gradW[j, k]|}");
             var fixedSource = GradientSource.Replace("REPLACE", "gradW[j, k] / batchSize");
             return FixAsync(source, fixedSource, "NN0003.DivideByBatchSize", LanguageVersion.Latest,
-                D(0, "gradients summed over the batch in 'gradW' are applied without dividing by the batch size ('batchSize')"));
+                D(0, "gradients summed over the batch in 'gradW' are applied without dividing by the batch size ('batchSize')").WithSeverity(DiagnosticSeverity.Info));
         }
 
         [Fact]
@@ -895,7 +895,7 @@ public sealed class Network
 ";
             var fixedSource = source.Replace("lr * {|#0:gradB|}", "lr * gradB / batch.Count");
             return FixAsync(source, fixedSource, null, LanguageVersion.Latest,
-                D(0, "gradients summed over the batch in 'gradB' are applied without dividing by the batch size ('batch.Count')"));
+                D(0, "gradients summed over the batch in 'gradB' are applied without dividing by the batch size ('batch.Count')").WithSeverity(DiagnosticSeverity.Info));
         }
 
         // ---------------------------------------------------------------- the seed port's shape, all together
