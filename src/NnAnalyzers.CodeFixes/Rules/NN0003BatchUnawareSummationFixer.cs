@@ -388,7 +388,9 @@ namespace NnAnalyzers.CodeFixes.Rules
         private static List<(SyntaxNode Node, SyntaxNode? Replacement)>? OneSampleBias(SyntaxNode root, Diagnostic diagnostic)
         {
             var node = Find(root, diagnostic.Location) as ExpressionSyntax;
-            if (node is null || !(node.Parent is ArgumentSyntax || node.Parent is ArrayRankSpecifierSyntax))
+            if (node is null || !(node.Parent is ArgumentSyntax || node.Parent is ArrayRankSpecifierSyntax)
+                || !diagnostic.Properties.TryGetValue(NN0003BatchUnawareSummationAnalyzer.DimensionKey, out var dimension)
+                || node.ToString() != dimension)
             {
                 return null;
             }

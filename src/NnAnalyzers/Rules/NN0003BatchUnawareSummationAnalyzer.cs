@@ -61,6 +61,9 @@ namespace NnAnalyzers.Rules
         /// <summary>Property: the batch size as text (gradients), or "row"/"column" (bias).</summary>
         public const string BatchSizeKey = "BatchSize";
 
+        /// <summary>Property (bias): the batch-size dimension as written.</summary>
+        public const string DimensionKey = "Dimension";
+
         /// <summary>Option: false turns off the heuristic gradient sub-case.</summary>
         public const string GradientOption = "check_gradient_scale";
 
@@ -87,6 +90,10 @@ namespace NnAnalyzers.Rules
                     block.RegisterOperationAction(c => candidates.Add((IInvocationOperation)c.Operation), OperationKind.Invocation);
                     block.RegisterOperationAction(c => candidates.Add((ICompoundAssignmentOperation)c.Operation), OperationKind.CompoundAssignment);
                     block.RegisterOperationAction(c => candidates.AddCreation(c.Operation), OperationKind.ArrayCreation, OperationKind.ObjectCreation);
+                    if (checkGradients && semantics.Symbols.HasMathNet)
+                    {
+                        block.RegisterOperationAction(c => candidates.AddReduction(c.Operation), OperationKind.Binary);
+                    }
                     block.RegisterOperationBlockEndAction(end => rule.Analyze(end, candidates, checkGradients));
                 });
             });
@@ -103,6 +110,19 @@ namespace NnAnalyzers.Rules
 
             public List<IOperation> Creations { get; } = new List<IOperation>();
 
+            public List<IOperation> Reductions { get; } = new List<IOperation>();
+
+            public void AddReduction(IOperation operation)
+            {
+                if (BatchGradients.MayBeBatchReduction(operation))
+                {
+                    lock (_gate)
+                    {
+                        Reductions.Add(operation);
+                    }
+                }
+            }
+
             public void Add(IInvocationOperation invocation)
             {
                 lock (_gate)
@@ -110,6 +130,10 @@ namespace NnAnalyzers.Rules
                     if (Normalization.MayBeMatrixSum(invocation))
                     {
                         Sums.Add(invocation);
+                    }
+                    else if (BatchGradients.MayBeBatchReduction(invocation))
+                    {
+                        Reductions.Add(invocation);
                     }
                     else if (invocation.Arguments.Length >= 2)
                     {
@@ -151,7 +175,7 @@ namespace NnAnalyzers.Rules
                 _semantics = semantics;
                 _axis = new BatchAxis(semantics.Symbols, semantics.Parameters);
                 _normalization = new Normalization(semantics.Symbols);
-                _gradients = new BatchGradients(semantics.Parameters);
+                _gradients = new BatchGradients(semantics.Parameters, semantics.Symbols, _axis);
             }
 
             public void Analyze(OperationBlockAnalysisContext context, Candidates candidates, bool checkGradients)
@@ -185,6 +209,18 @@ namespace NnAnalyzers.Rules
                     if (checkGradients)
                     {
                         var gradient = _gradients.FromAccumulation(accumulation, body);
+                        if (gradient is not null && seenApplications.Add(gradient.Application))
+                        {
+                            ReportGradient(context, gradient);
+                        }
+                    }
+                }
+
+                if (checkGradients)
+                {
+                    foreach (var reduction in candidates.Reductions)
+                    {
+                        var gradient = _gradients.FromBatchReduction(reduction, Root(reduction));
                         if (gradient is not null && seenApplications.Add(gradient.Application))
                         {
                             ReportGradient(context, gradient);
@@ -301,6 +337,7 @@ namespace NnAnalyzers.Rules
                 var properties = ImmutableDictionary.CreateBuilder<string, string?>();
                 properties[KindKey] = KindBias;
                 properties[BatchSizeKey] = shape;
+                properties[DimensionKey] = batchDimension.Syntax.ToString();
                 properties[FixableKey] = "true";
                 var message = "bias '" + storage.Name + "' is allocated with a batch-size dimension ('" + batchDimension.Syntax
                     + "'); a bias has one " + shape;

@@ -261,6 +261,25 @@ namespace NnAnalyzers.Semantics
                 return SampleAxis.Unknown;
             }
 
+            // A helper of the user's that takes one matrix and returns one (Sigmoid(z), Relu(z)): an activation keeps
+            // the shape of its argument.
+            if (receiver is null && method.MethodKind == MethodKind.Ordinary && _symbols.IsMatrix(method.ReturnType)
+                && method.ContainingNamespace?.ToDisplayString().StartsWith("MathNet", System.StringComparison.Ordinal) != true)
+            {
+                IOperation? only = null;
+                var count = 0;
+                foreach (var a in invocation.Arguments)
+                {
+                    if (_symbols.IsMatrix(a.Value.Type))
+                    {
+                        only = a.Value;
+                        count++;
+                    }
+                }
+
+                return count == 1 ? Trace(only, body, depth + 1, visited) : SampleAxis.Unknown;
+            }
+
             // Build.Dense(rows, 1) / Build.Dense(1, cols): a single sample.
             if (_symbols.MatrixBuilderOfT is not null && receiver is not null
                 && KnownSymbols.DerivesFromOriginal(receiver.Type, _symbols.MatrixBuilderOfT)

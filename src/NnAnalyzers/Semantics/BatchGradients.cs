@@ -12,8 +12,8 @@ namespace NnAnalyzers.Semantics
         /// <summary>The accumulator (<c>gradW</c>).</summary>
         public ISymbol Accumulator { get; set; } = null!;
 
-        /// <summary>The loop over the samples.</summary>
-        public ILoopOperation SampleLoop { get; set; } = null!;
+        /// <summary>The loop over the samples (null when a matrix product or row sum does the summing).</summary>
+        public ILoopOperation? SampleLoop { get; set; }
 
         /// <summary>The batch size as it can be written after the loop (<c>batchSize</c>, <c>batch.Length</c>).</summary>
         public string BatchSizeText { get; set; } = string.Empty;
@@ -38,12 +38,160 @@ namespace NnAnalyzers.Semantics
             "grad", "grads", "gradient", "gradients", "delta", "deltas", "nabla");
 
         private readonly NetworkParameters _parameters;
+        private readonly KnownSymbols _symbols;
+        private readonly BatchAxis _axis;
 
         /// <summary>Creates the oracle of one compilation.</summary>
-        public BatchGradients(NetworkParameters parameters)
+        public BatchGradients(NetworkParameters parameters, KnownSymbols symbols, BatchAxis axis)
         {
             _parameters = parameters;
+            _symbols = symbols;
+            _axis = axis;
         }
+
+        /// <summary>Cheap pre-check for <see cref="FromBatchReduction"/>: a matrix product or RowSums/ColumnSums.</summary>
+        public static bool MayBeBatchReduction(IOperation operation) => operation switch
+        {
+            IBinaryOperation binary => binary.OperatorKind == BinaryOperatorKind.Multiply,
+            IInvocationOperation invocation => invocation.TargetMethod.Name is "RowSums" or "ColumnSums" or "TransposeAndMultiply" or "TransposeThisAndMultiply",
+            _ => false,
+        };
+
+        /// <summary>
+        /// MathNet: a gradient computed by a reduction over the sample axis (<c>delta * x.Transpose()</c> or
+        /// <c>delta.RowSums()</c> with one sample per column; <c>x.Transpose() * delta</c> or <c>delta.ColumnSums()</c> with
+        /// one per row), stored in a local and applied to a parameter with a learning rate, never divided.
+        /// </summary>
+        public UnscaledBatchGradient? FromBatchReduction(IOperation reduction, IOperation body)
+        {
+            if (!MayBeBatchReduction(reduction) || !ReducedOperand(reduction, out var reduced, out var kind) || reduced is null)
+            {
+                return null;
+            }
+
+            var axis = _axis.OfMatrix(reduced, body);
+            if ((axis != SampleAxis.Columns && axis != SampleAxis.Rows) || !BatchAxis.Crosses(kind, axis)
+                || !(BatchAxis.Unwrap(reduced)?.Syntax is IdentifierNameSyntax samples))
+            {
+                return null;
+            }
+
+            // The reduction is the whole value stored in a local (a division around it means it is already averaged).
+            var value = reduction;
+            var parent = value.Parent;
+            while (parent is IConversionOperation || parent is IParenthesizedOperation
+                   || (parent is IInvocationOperation wrap && wrap.Instance == value && wrap.TargetMethod.Name is "ToColumnMatrix" or "ToRowMatrix"))
+            {
+                value = parent;
+                parent = parent.Parent;
+            }
+
+            ISymbol? gradient = parent switch
+            {
+                IVariableInitializerOperation initializer when initializer.Parent is IVariableDeclaratorOperation declarator => declarator.Symbol,
+                ISimpleAssignmentOperation assignment when assignment.Value == value && assignment.Target is ILocalReferenceOperation local => local.Local,
+                _ => null,
+            };
+            if (!(gradient is ILocalSymbol) || (_parameters.Classify(gradient) != ParameterKind.None && !IsGradientName(gradient.Name)))
+            {
+                return null;
+            }
+
+            IOperation? application = null;
+            IOperation? read = null;
+            foreach (var op in body.Descendants())
+            {
+                if (ScalesAccumulator(op, gradient))
+                {
+                    return null;
+                }
+
+                if (application is null && op is IAssignmentOperation write && op.Syntax.SpanStart >= reduction.Syntax.Span.End
+                    && IsParameter(BatchAxis.StorageSymbol(write.Target))
+                    && (write is ISimpleAssignmentOperation || (write is ICompoundAssignmentOperation c
+                        && (c.OperatorKind == BinaryOperatorKind.Subtract || c.OperatorKind == BinaryOperatorKind.Add))))
+                {
+                    read = ScaledRead(write.Value, gradient, body);
+                    if (read is not null)
+                    {
+                        application = write;
+                    }
+                }
+            }
+
+            if (application is null || read is null || ContainsDivision(application))
+            {
+                return null;
+            }
+
+            var countMember = axis == SampleAxis.Columns ? "ColumnCount" : "RowCount";
+            var batchSizeText = samples.Identifier.ValueText + "." + countMember;
+            if (!AveragesElsewhere(body, gradient, batchSizeText, countMember))
+            {
+                return null;
+            }
+
+            return new UnscaledBatchGradient
+            {
+                Accumulator = gradient,
+                SampleLoop = null,
+                BatchSizeText = batchSizeText,
+                Application = application,
+                GradientRead = read,
+            };
+        }
+
+        /// <summary>The operand a product or row/column sum reduces, and along which axis.</summary>
+        private bool ReducedOperand(IOperation reduction, out IOperation? reduced, out ReductionKind kind)
+        {
+            reduced = null;
+            kind = ReductionKind.Whole;
+            switch (reduction)
+            {
+                case IBinaryOperation product when _symbols.IsMatrix(product.LeftOperand.Type) && _symbols.IsMatrix(product.RightOperand.Type):
+                    if (IsTranspose(product.RightOperand))
+                    {
+                        reduced = product.LeftOperand;           // A * Bᵀ sums over the columns of A
+                        kind = ReductionKind.AcrossColumns;
+                        return true;
+                    }
+
+                    if (IsTranspose(product.LeftOperand))
+                    {
+                        reduced = product.RightOperand;          // Aᵀ * B sums over the rows of B
+                        kind = ReductionKind.AcrossRows;
+                        return true;
+                    }
+
+                    return false;
+
+                case IInvocationOperation invocation when invocation.Instance is not null && _symbols.IsMatrix(invocation.Instance.Type):
+                    switch (invocation.TargetMethod.Name)
+                    {
+                        case "RowSums":
+                        case "TransposeAndMultiply":
+                            reduced = invocation.Instance;
+                            kind = ReductionKind.AcrossColumns;
+                            return true;
+                        case "ColumnSums":
+                            reduced = invocation.Instance;
+                            kind = ReductionKind.AcrossRows;
+                            return true;
+                        case "TransposeThisAndMultiply" when invocation.Arguments.Length == 1:
+                            reduced = invocation.Arguments[0].Value;
+                            kind = ReductionKind.AcrossRows;
+                            return true;
+                    }
+
+                    return false;
+
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsTranspose(IOperation operand)
+            => BatchAxis.Unwrap(operand) is IInvocationOperation invocation && invocation.TargetMethod.Name == "Transpose" && invocation.Arguments.Length == 0;
 
         /// <summary>Cheap pre-check: <c>x += …</c> into a variable, field or element.</summary>
         public static bool MayBeAccumulation(ICompoundAssignmentOperation assignment)
@@ -279,7 +427,7 @@ namespace NnAnalyzers.Semantics
         /// True when the method or its type divides something else by the batch size (a mean loss, an average), or
         /// calls Average/Mean: the code means averages, so a summed gradient is off by the batch size.
         /// </summary>
-        private static bool AveragesElsewhere(IOperation body, ISymbol accumulator, string batchSizeText)
+        private static bool AveragesElsewhere(IOperation body, ISymbol accumulator, string batchSizeText, string? countMember = null)
         {
             var scope = body.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>() ?? (SyntaxNode)body.Syntax;
             foreach (var node in scope.DescendantNodes())
@@ -320,7 +468,8 @@ namespace NnAnalyzers.Semantics
                     divisor = cast.Expression;
                 }
 
-                if (divisor.ToString() == batchSizeText)
+                if (divisor.ToString() == batchSizeText
+                    || (countMember is not null && divisor is MemberAccessExpressionSyntax count && count.Name.Identifier.ValueText == countMember))
                 {
                     return true;
                 }

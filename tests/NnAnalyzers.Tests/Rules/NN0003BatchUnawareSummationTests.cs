@@ -898,6 +898,50 @@ public sealed class Network
                 D(0, "gradients summed over the batch in 'gradB' are applied without dividing by the batch size ('batch.Count')").WithSeverity(DiagnosticSeverity.Info));
         }
 
+        private const string MatrixGradientSource = Usings + @"
+public sealed class Network
+{
+    private Matrix<double> _weights = Matrix<double>.Build.Dense(2, 3);
+    private Vector<double> _bias = Vector<double>.Build.Dense(2);
+
+    private static Matrix<double> Sigmoid(Matrix<double> z) => z.Map(v => 1.0 / (1.0 + Math.Exp(-v)));
+
+    public double Step(Matrix<double> x, Matrix<double> y, double learningRate)
+    {
+        var a = Sigmoid(_weights * x);
+        var delta = a - y;
+        var gradW = delta * x.Transpose();
+        var gradB = delta.RowSums();
+        _weights = _weights - learningRate * WEIGHTGRAD;
+        _bias = _bias - learningRate * BIASGRAD;
+        return delta.PointwiseMultiply(delta).Enumerate().Sum() / x.ColumnCount;
+    }
+}
+";
+
+        [Fact]
+        public Task Matrix_products_and_row_sums_over_the_samples_applied_undivided_are_divided_by_the_column_count()
+        {
+            var source = MatrixGradientSource.Replace("WEIGHTGRAD", "{|#0:gradW|}").Replace("BIASGRAD", "{|#1:gradB|}");
+            var fixedSource = MatrixGradientSource.Replace("WEIGHTGRAD", "gradW / delta.ColumnCount").Replace("BIASGRAD", "gradB / delta.ColumnCount");
+            return FixAsync(source, fixedSource, null, LanguageVersion.Latest,
+                D(0, "gradients summed over the batch in 'gradW' are applied without dividing by the batch size ('delta.ColumnCount')").WithSeverity(DiagnosticSeverity.Info),
+                D(1, "gradients summed over the batch in 'gradB' are applied without dividing by the batch size ('delta.ColumnCount')").WithSeverity(DiagnosticSeverity.Info));
+        }
+
+        [Fact]
+        public Task Matrix_gradients_that_are_averaged_or_per_sample_are_not_reported()
+        {
+            var divided = MatrixGradientSource.Replace("WEIGHTGRAD", "gradW / x.ColumnCount").Replace("BIASGRAD", "gradB / x.ColumnCount");
+            var sumLoss = MatrixGradientSource.Replace("WEIGHTGRAD", "gradW").Replace("BIASGRAD", "gradB").Replace(" / x.ColumnCount;", ";");
+            var averagedAtTheSource = MatrixGradientSource.Replace("WEIGHTGRAD", "gradW").Replace("BIASGRAD", "gradB")
+                .Replace("var gradW = delta * x.Transpose();", "var gradW = delta * x.Transpose() / x.ColumnCount;")
+                .Replace("var gradB = delta.RowSums();", "var gradB = delta.RowSums() / x.ColumnCount;");
+            var samplesInRows = MatrixGradientSource.Replace("WEIGHTGRAD", "gradW / x.ColumnCount").Replace("BIASGRAD", "gradB")
+                .Replace("var gradB = delta.RowSums();", "var gradB = (x * _weights.Transpose()).RowSums();");
+            return Task.WhenAll(NoDiagnosticAsync(divided), NoDiagnosticAsync(sumLoss), NoDiagnosticAsync(averagedAtTheSource), NoDiagnosticAsync(samplesInRows));
+        }
+
         // ---------------------------------------------------------------- the seed port's shape, all together
 
         [Fact]
