@@ -835,6 +835,21 @@ public sealed class Perceptron
             => NoDiagnosticAsync(GradientSource.Replace("REPLACE", "gradW[j, k]"), "nn_analyzers.NN0003.check_gradient_scale = false");
 
         [Fact]
+        public Task Gradient_heuristic_is_info_unless_editorconfig_raises_it()
+        {
+            var source = GradientSource.Replace("REPLACE", "{|#0:gradW[j, k]|}");
+            var test = new Verify.Test
+            {
+                TestCode = source,
+                FixedCode = GradientSource.Replace("REPLACE", "gradW[j, k] / batchSize"),
+                EditorConfig = "dotnet_diagnostic.NN0003.severity = warning",
+                LanguageVersion = LanguageVersion.CSharp7_3,
+            };
+            test.ExpectedDiagnostics.Add(D(0, "gradients summed over the batch in 'gradW' are applied without dividing by the batch size ('batchSize')").WithSeverity(DiagnosticSeverity.Warning));
+            return test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
         public Task Gradients_divided_somewhere_and_sum_losses_are_not_reported()
         {
             var divided = GradientSource.Replace("REPLACE", "gradW[j, k] / batchSize");
