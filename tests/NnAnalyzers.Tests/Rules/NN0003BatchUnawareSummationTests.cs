@@ -314,6 +314,34 @@ public static class Net
         }
 
         [Fact]
+        public Task Values_from_the_reference_library_hold_one_sample_per_column()
+        {
+            const string library = @"
+namespace NnAnalyzers.Network
+{
+    public static class Layers
+    {
+        public static MathNet.Numerics.LinearAlgebra.Matrix<double> Forward(MathNet.Numerics.LinearAlgebra.Matrix<double> x, double scale) => x * scale;
+    }
+}
+";
+            const string source = Usings + @"
+public sealed class Classifier
+{
+    public Matrix<double> Predict(Matrix<double> inputs)
+    {
+        var logits = NnAnalyzers.Network.Layers.Forward(inputs, 2.0);
+        return logits / {|#0:logits.Enumerate().Sum()|};
+    }
+}
+" + library;
+            // Not exponentials (no fix), but the library's convention says the columns are samples: reported.
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            test.ExpectedDiagnostics.Add(D(0, "'logits' is normalised by a sum over the whole batch matrix; normalise each sample (column) by its own sum"));
+            return test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
         public Task Fix_all_normalises_every_softmax_of_the_document()
         {
             const string source = Usings + @"
