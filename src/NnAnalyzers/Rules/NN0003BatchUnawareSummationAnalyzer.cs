@@ -195,12 +195,18 @@ namespace NnAnalyzers.Rules
                 foreach (var accumulation in candidates.Accumulations)
                 {
                     var body = Root(accumulation);
-                    if (Normalization.MayBeAccumulation(accumulation)
-                        && seenSums.Add(((ILocalReferenceOperation)accumulation.Target).Local))
+                    if (Normalization.MayBeAccumulation(accumulation))
                     {
+                        var sumLocal = ((ILocalReferenceOperation)accumulation.Target).Local;
+                        if (seenSums.Contains(sumLocal))
+                        {
+                            continue;
+                        }
+
                         var normaliser = _normalization.FromAccumulation(accumulation, body);
                         if (normaliser is not null)
                         {
+                            seenSums.Add(sumLocal);
                             ReportArrayNormaliser(context, normaliser);
                             continue;
                         }
