@@ -20,8 +20,8 @@ namespace NnAnalyzers.CodeFixes.Rules
     /// <summary>
     /// Fixes NN0003: normalise each sample by its own sum (MathNet <c>NormalizeColumns(1.0)</c> /
     /// <c>NormalizeRows(1.0)</c>, or one sum per row/column for arrays), give a bias one column (or row), divide a summed
-    /// gradient by the batch size. When the sample axis is unknown both axis variants are offered, the per-column one
-    /// first (the reference library's convention).
+    /// gradient by the batch size. When the sample axis is unknown both axis variants are offered: per column first for
+    /// MathNet matrices (the reference library's convention), per row first for plain arrays (samples in rows).
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NN0003BatchUnawareSummationFixer))]
     [Shared]
@@ -122,12 +122,21 @@ namespace NnAnalyzers.CodeFixes.Rules
             {
                 case NN0003BatchUnawareSummationAnalyzer.KindMatrixNormaliser:
                 case NN0003BatchUnawareSummationAnalyzer.KindArrayNormaliser:
+                    // Unknown axis: MathNet matrices follow the reference library (one sample per column); plain arrays
+                    // follow the data (double[samples, features], double[][] of samples: one sample per row).
+                    properties.TryGetValue(NN0003BatchUnawareSummationAnalyzer.LayoutKey, out var layout);
+                    var rowsFirst = kind == NN0003BatchUnawareSummationAnalyzer.KindArrayNormaliser && layout != "Matrix";
+                    if (rowsFirst && axis != "Columns")
+                    {
+                        yield return PerRow;
+                    }
+
                     if (axis != "Rows")
                     {
                         yield return PerColumn;
                     }
 
-                    if (axis != "Columns")
+                    if (!rowsFirst && axis != "Columns")
                     {
                         yield return PerRow;
                     }

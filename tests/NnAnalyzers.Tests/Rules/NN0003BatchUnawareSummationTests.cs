@@ -492,13 +492,13 @@ public static class Histogram
         // ---------------------------------------------------------------- normaliser over the whole matrix (arrays)
 
         [Fact]
-        public Task Array_softmax_with_one_scalar_sum_is_normalised_per_column_first()
-            => FixAsync(ArraySoftmax, ArraySoftmaxPerColumn, null, LanguageVersion.Latest,
+        public Task Array_softmax_with_one_scalar_sum_is_normalised_per_row_first()
+            => FixAsync(ArraySoftmax, ArraySoftmaxPerRow, null, LanguageVersion.Latest,
                 D(0, "'e' is normalised by 'sum', one sum over all its rows and columns; normalise each sample (column or row) by its own sum"));
 
         [Fact]
-        public Task Array_softmax_per_row_variant_in_CSharp_7_3()
-            => FixAsync(ArraySoftmax, ArraySoftmaxPerRow, "NN0003.PerRow", LanguageVersion.CSharp7_3,
+        public Task Array_softmax_per_column_variant_in_CSharp_7_3()
+            => FixAsync(ArraySoftmax, ArraySoftmaxPerColumn, "NN0003.PerColumn", LanguageVersion.CSharp7_3,
                 D(0, "'e' is normalised by 'sum', one sum over all its rows and columns; normalise each sample (column or row) by its own sum"));
 
         [Fact]
