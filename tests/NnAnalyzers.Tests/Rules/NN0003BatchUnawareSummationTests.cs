@@ -640,6 +640,17 @@ public static class Activations
         }
 
         [Fact]
+        public Task Array_sum_read_elsewhere_is_reported_without_a_fix()
+        {
+            var source = ArraySoftmax
+                .Replace("public static double[,] Softmax(double[,] logits)", "public static double[,] Softmax(double[,] logits, out double partition)")
+                .Replace("        return e;", "        partition = sum;\n        return e;");
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            test.ExpectedDiagnostics.Add(D(0, "'e' is normalised by 'sum', one sum over all its rows and columns; normalise each sample (column or row) by its own sum"));
+            return test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
         public Task Array_sums_reset_per_sample_are_not_reported()
             => NoDiagnosticAsync(Usings + @"
 public static class Activations
