@@ -195,6 +195,19 @@ public static class Activations
             => FixAsync(SeedSoftmax, SeedSoftmaxPerColumn, "NN0003.PerColumn", LanguageVersion.CSharp7_3, D(0, UnknownAxisMessage));
 
         [Fact]
+        public Task Seed_softmax_already_shifted_by_each_columns_maximum_is_still_normalised_per_column()
+        {
+            // The seed softmax after NN0002's fix: the shift changes nothing about the whole-matrix sum.
+            const string shifted = @"
+        var max = x.FoldByColumn((m, v) => Math.Max(m, v), double.NegativeInfinity, Zeros.Include);
+        var z = x.MapIndexed((i, j, v) => v - max[j], Zeros.Include).PointwiseExp();";
+            var source = SeedSoftmax.Replace("\n        var z = x.PointwiseExp();", shifted);
+            var fixedSource = SeedSoftmaxPerColumn.Replace("\n        var z = x.PointwiseExp();", shifted);
+            Assert.NotEqual(SeedSoftmax, source);
+            return FixAsync(source, fixedSource, null, LanguageVersion.Latest, D(0, UnknownAxisMessage));
+        }
+
+        [Fact]
         public async Task Both_axis_fixes_are_titled_with_the_axis_they_assume()
         {
             var test = new Verify.Test
