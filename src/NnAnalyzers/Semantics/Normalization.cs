@@ -67,9 +67,10 @@ namespace NnAnalyzers.Semantics
 
     /// <summary>
     /// Answers "is this a probability normaliser: values divided by a sum of themselves?" for MathNet matrices
-    /// (<c>e / e.Enumerate().Sum()</c>, <c>e.Divide(e.ColumnSums().Sum())</c>, <c>e / e.RowSums().Sum()</c>, through a
-    /// local) and for 2-D and jagged arrays (one scalar accumulated over all rows and columns in nested loops, then
-    /// dividing the elements). It also says whether the values are known to be non-negative (exponentials).
+    /// (<c>e / e.Enumerate().Sum()</c>, <c>e.Divide(e.ColumnSums().Sum())</c>, <c>e / e.RowSums().Sum()</c>,
+    /// <c>e.Map(v =&gt; v / s)</c>, through a local) and for 2-D arrays, jagged arrays and matrix elements (one scalar
+    /// accumulated over all rows and columns in nested loops, then dividing the same values). It also says whether
+    /// the values are known to be non-negative (exponentials, absolute values).
     /// </summary>
     internal sealed class Normalization
     {
@@ -180,7 +181,7 @@ namespace NnAnalyzers.Semantics
                && (local.Type?.SpecialType == SpecialType.System_Double || local.Type?.SpecialType == SpecialType.System_Single);
 
         /// <summary>
-        /// When <paramref name="accumulation"/> adds every element of a 2-D or jagged array into one scalar (nested loops
+        /// When <paramref name="accumulation"/> adds every element of a 2-D array, a jagged array or a matrix into one scalar (nested loops
         /// over both indices, the scalar declared and reset outside them) and the elements are then divided by that
         /// scalar, the normaliser; otherwise null.
         /// </summary>
