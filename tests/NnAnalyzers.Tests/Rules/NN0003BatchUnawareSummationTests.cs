@@ -1197,6 +1197,7 @@ public sealed class Network
         public void Fixed_matrix_softmax_gives_each_sample_of_a_batch_of_3_its_own_probabilities()
         {
             var softmax = CompiledMethod(SeedSoftmaxPerColumn, "SeedNetwork", "Softmax");
+            var original = CompiledMethod(SeedSoftmax.Replace("{|#0:", string.Empty).Replace("|}", string.Empty), "SeedNetwork", "Softmax");
             var batch = Matrix<double>.Build.DenseOfArray(new double[,]
             {
                 { 1.0, -2.0, 0.5 },
@@ -1206,19 +1207,21 @@ public sealed class Network
             var together = (Matrix<double>)softmax.Invoke(null, new object[] { batch })!;
             for (var j = 0; j < 3; j++)
             {
-                var alone = (Matrix<double>)softmax.Invoke(null, new object[] { batch.Column(j).ToColumnMatrix() })!;
+                // One sample alone: the original softmax is right for it, and so is the textbook formula.
+                var alone = (Matrix<double>)original.Invoke(null, new object[] { batch.Column(j).ToColumnMatrix() })!;
+                var denominator = Enumerable.Range(0, 3).Sum(i => Math.Exp(batch[i, j]));
                 double sum = 0;
                 for (var i = 0; i < 3; i++)
                 {
                     Assert.Equal(alone[i, 0], together[i, j], 12);
+                    Assert.Equal(Math.Exp(batch[i, j]) / denominator, together[i, j], 12);
                     sum += together[i, j];
                 }
 
                 Assert.Equal(1.0, sum, 12);
             }
 
-            // The original mixes the samples: its columns do not sum to one.
-            var original = CompiledMethod(SeedSoftmax.Replace("{|#0:", string.Empty).Replace("|}", string.Empty), "SeedNetwork", "Softmax");
+            // The original on the whole batch mixes the samples: its columns do not sum to one.
             var mixed = (Matrix<double>)original.Invoke(null, new object[] { batch })!;
             Assert.NotEqual(1.0, mixed.Column(0).Sum(), 3);
         }
@@ -1227,6 +1230,7 @@ public sealed class Network
         public void Fixed_array_softmax_gives_each_sample_of_a_batch_of_3_its_own_probabilities()
         {
             var softmax = CompiledMethod(ArraySoftmaxPerRow, "Activations", "Softmax");
+            var original = CompiledMethod(ArraySoftmax.Replace("{|#0:", string.Empty).Replace("|}", string.Empty), "Activations", "Softmax");
             var batch = new double[,] { { 1.0, 2.0, 3.0 }, { -2.0, 0.0, 2.0 }, { 0.5, 0.5, -1.0 } };
             var together = (double[,])softmax.Invoke(null, new object[] { batch })!;
             for (var n = 0; n < 3; n++)
@@ -1237,7 +1241,7 @@ public sealed class Network
                     one[0, k] = batch[n, k];
                 }
 
-                var alone = (double[,])softmax.Invoke(null, new object[] { one })!;
+                var alone = (double[,])original.Invoke(null, new object[] { one })!;
                 for (var k = 0; k < 3; k++)
                 {
                     Assert.Equal(alone[0, k], together[n, k], 12);
