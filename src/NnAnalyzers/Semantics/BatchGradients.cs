@@ -1,0 +1,489 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>A gradient summed over the samples of a batch and applied to a parameter without dividing by the batch size.</summary>
+    internal sealed class UnscaledBatchGradient
+    {
+        /// <summary>The accumulator (<c>gradW</c>).</summary>
+        public ISymbol Accumulator { get; set; } = null!;
+
+        /// <summary>The loop over the samples (null when a matrix product or row sum does the summing).</summary>
+        public ILoopOperation? SampleLoop { get; set; }
+
+        /// <summary>The batch size as it can be written after the loop (<c>batchSize</c>, <c>batch.Length</c>).</summary>
+        public string BatchSizeText { get; set; } = string.Empty;
+
+        /// <summary>The write that applies the gradient to the parameter.</summary>
+        public IOperation Application { get; set; } = null!;
+
+        /// <summary>The read of the accumulator inside the application.</summary>
+        public IOperation GradientRead { get; set; } = null!;
+    }
+
+    /// <summary>
+    /// Answers "is this gradient summed over a batch and applied without dividing by the batch size, while the code
+    /// elsewhere averages?". A heuristic: an accumulator declared outside a loop over the samples of a batch (the loop
+    /// bound is a batch size, or the loop walks a collection named batch/samples) receives <c>+=</c> inside it, and after
+    /// the loop a network parameter is written with the accumulator times a factor; neither the accumulator, the
+    /// factor nor the write is divided, and the code around averages something else by the batch size (a mean loss).
+    /// </summary>
+    internal sealed class BatchGradients
+    {
+        private static readonly System.Collections.Generic.HashSet<string> s_gradientWords = IdentifierWords.Set(
+            "grad", "grads", "gradient", "gradients", "delta", "deltas", "nabla");
+
+        private readonly NetworkParameters _parameters;
+        private readonly KnownSymbols _symbols;
+        private readonly BatchAxis _axis;
+
+        /// <summary>Creates the oracle of one compilation.</summary>
+        public BatchGradients(NetworkParameters parameters, KnownSymbols symbols, BatchAxis axis)
+        {
+            _parameters = parameters;
+            _symbols = symbols;
+            _axis = axis;
+        }
+
+        /// <summary>Cheap pre-check for <see cref="FromBatchReduction"/>: a matrix product or RowSums/ColumnSums.</summary>
+        public static bool MayBeBatchReduction(IOperation operation) => operation switch
+        {
+            IBinaryOperation binary => binary.OperatorKind == BinaryOperatorKind.Multiply,
+            IInvocationOperation invocation => invocation.TargetMethod.Name is "RowSums" or "ColumnSums" or "TransposeAndMultiply" or "TransposeThisAndMultiply",
+            _ => false,
+        };
+
+        /// <summary>
+        /// MathNet: a gradient computed by a reduction over the sample axis (<c>delta * x.Transpose()</c> or
+        /// <c>delta.RowSums()</c> with one sample per column; <c>x.Transpose() * delta</c> or <c>delta.ColumnSums()</c> with
+        /// one per row), stored in a local and applied to a parameter with a learning rate, never divided.
+        /// </summary>
+        public UnscaledBatchGradient? FromBatchReduction(IOperation reduction, IOperation body)
+        {
+            if (!MayBeBatchReduction(reduction) || !ReducedOperand(reduction, out var reduced, out var kind) || reduced is null)
+            {
+                return null;
+            }
+
+            var axis = _axis.OfMatrix(reduced, body);
+            if ((axis != SampleAxis.Columns && axis != SampleAxis.Rows) || !BatchAxis.Crosses(kind, axis)
+                || !(BatchAxis.Unwrap(reduced)?.Syntax is IdentifierNameSyntax samples))
+            {
+                return null;
+            }
+
+            // The reduction is the whole value stored in a local (a division around it means it is already averaged).
+            var value = reduction;
+            var parent = value.Parent;
+            while (parent is IConversionOperation || parent is IParenthesizedOperation
+                   || (parent is IInvocationOperation wrap && wrap.Instance == value && wrap.TargetMethod.Name is "ToColumnMatrix" or "ToRowMatrix"))
+            {
+                value = parent;
+                parent = parent.Parent;
+            }
+
+            ISymbol? gradient = parent switch
+            {
+                IVariableInitializerOperation initializer when initializer.Parent is IVariableDeclaratorOperation declarator => declarator.Symbol,
+                ISimpleAssignmentOperation assignment when assignment.Value == value && assignment.Target is ILocalReferenceOperation local => local.Local,
+                _ => null,
+            };
+            if (!(gradient is ILocalSymbol) || (_parameters.Classify(gradient) != ParameterKind.None && !IsGradientName(gradient.Name)))
+            {
+                return null;
+            }
+
+            IOperation? application = null;
+            IOperation? read = null;
+            foreach (var op in body.Descendants())
+            {
+                if (ScalesAccumulator(op, gradient))
+                {
+                    return null;
+                }
+
+                if (application is null && op is IAssignmentOperation write && op.Syntax.SpanStart >= reduction.Syntax.Span.End
+                    && IsParameter(BatchAxis.StorageSymbol(write.Target))
+                    && (write is ISimpleAssignmentOperation || (write is ICompoundAssignmentOperation c
+                        && (c.OperatorKind == BinaryOperatorKind.Subtract || c.OperatorKind == BinaryOperatorKind.Add))))
+                {
+                    read = ScaledRead(write.Value, gradient, body);
+                    if (read is not null)
+                    {
+                        application = write;
+                    }
+                }
+            }
+
+            if (application is null || read is null || ContainsDivision(application))
+            {
+                return null;
+            }
+
+            var countMember = axis == SampleAxis.Columns ? "ColumnCount" : "RowCount";
+            var batchSizeText = samples.Identifier.ValueText + "." + countMember;
+            if (!AveragesElsewhere(body, gradient, batchSizeText, countMember))
+            {
+                return null;
+            }
+
+            return new UnscaledBatchGradient
+            {
+                Accumulator = gradient,
+                SampleLoop = null,
+                BatchSizeText = batchSizeText,
+                Application = application,
+                GradientRead = read,
+            };
+        }
+
+        /// <summary>The operand a product or row/column sum reduces, and along which axis.</summary>
+        private bool ReducedOperand(IOperation reduction, out IOperation? reduced, out ReductionKind kind)
+        {
+            reduced = null;
+            kind = ReductionKind.Whole;
+            switch (reduction)
+            {
+                case IBinaryOperation product when _symbols.IsMatrix(product.LeftOperand.Type) && _symbols.IsMatrix(product.RightOperand.Type):
+                    if (IsTranspose(product.RightOperand))
+                    {
+                        reduced = product.LeftOperand;           // A * Bᵀ sums over the columns of A
+                        kind = ReductionKind.AcrossColumns;
+                        return true;
+                    }
+
+                    if (IsTranspose(product.LeftOperand))
+                    {
+                        reduced = product.RightOperand;          // Aᵀ * B sums over the rows of B
+                        kind = ReductionKind.AcrossRows;
+                        return true;
+                    }
+
+                    return false;
+
+                case IInvocationOperation invocation when invocation.Instance is not null && _symbols.IsMatrix(invocation.Instance.Type):
+                    switch (invocation.TargetMethod.Name)
+                    {
+                        case "RowSums":
+                        case "TransposeAndMultiply":
+                            reduced = invocation.Instance;
+                            kind = ReductionKind.AcrossColumns;
+                            return true;
+                        case "ColumnSums":
+                            reduced = invocation.Instance;
+                            kind = ReductionKind.AcrossRows;
+                            return true;
+                        case "TransposeThisAndMultiply" when invocation.Arguments.Length == 1:
+                            reduced = invocation.Arguments[0].Value;
+                            kind = ReductionKind.AcrossRows;
+                            return true;
+                    }
+
+                    return false;
+
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsTranspose(IOperation operand)
+            => BatchAxis.Unwrap(operand) is IInvocationOperation invocation && invocation.TargetMethod.Name == "Transpose" && invocation.Arguments.Length == 0;
+
+        /// <summary>Cheap pre-check: <c>x += …</c> into a variable, field or element.</summary>
+        public static bool MayBeAccumulation(ICompoundAssignmentOperation assignment)
+            => assignment.OperatorKind == BinaryOperatorKind.Add && BatchAxis.StorageSymbol(assignment.Target) is not null;
+
+        /// <summary>The unscaled batch gradient that <paramref name="accumulation"/> feeds, or null.</summary>
+        public UnscaledBatchGradient? FromAccumulation(ICompoundAssignmentOperation accumulation, IOperation body)
+        {
+            if (!MayBeAccumulation(accumulation))
+            {
+                return null;
+            }
+
+            var accumulator = BatchAxis.StorageSymbol(accumulation.Target);
+            // weightGradients / biasGrad name a parameter's gradient, not the parameter.
+            if (accumulator is null || accumulator is IPropertySymbol
+                || (_parameters.Classify(accumulator) != ParameterKind.None && !IdentifierWords.ContainsAny(accumulator.Name, s_gradientWords)))
+            {
+                return null;
+            }
+
+            var loop = SampleLoopAround(accumulation, out var batchSizeText);
+            if (loop is null || batchSizeText is null)
+            {
+                return null;
+            }
+
+            if (accumulator is ILocalSymbol local
+                && local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is SyntaxNode declaration
+                && loop.Syntax.Span.Contains(declaration.Span))
+            {
+                return null;
+            }
+
+            if (ContainsDivision(accumulation.Value))
+            {
+                return null;
+            }
+
+            IOperation? application = null;
+            IOperation? read = null;
+            foreach (var op in body.Descendants())
+            {
+                if (ScalesAccumulator(op, accumulator))
+                {
+                    return null;
+                }
+
+                if (application is null && op is IAssignmentOperation write && op.Syntax.SpanStart >= loop.Syntax.Span.End
+                    && IsParameter(BatchAxis.StorageSymbol(write.Target))
+                    && (write is ISimpleAssignmentOperation || (write is ICompoundAssignmentOperation c
+                        && (c.OperatorKind == BinaryOperatorKind.Subtract || c.OperatorKind == BinaryOperatorKind.Add))))
+                {
+                    read = ScaledRead(write.Value, accumulator, body);
+                    if (read is not null)
+                    {
+                        application = write;
+                    }
+                }
+            }
+
+            if (application is null || read is null || ContainsDivision(application))
+            {
+                return null;
+            }
+
+            if (!AveragesElsewhere(body, accumulator, batchSizeText))
+            {
+                return null;
+            }
+
+            return new UnscaledBatchGradient
+            {
+                Accumulator = accumulator,
+                SampleLoop = loop,
+                BatchSizeText = batchSizeText,
+                Application = application,
+                GradientRead = read,
+            };
+        }
+
+        /// <summary>True when a name says "gradient of" (biasGrad, weightGradients, deltaW…): storage for a gradient, not a parameter.</summary>
+        public static bool IsGradientName(string name) => IdentifierWords.ContainsAny(name, s_gradientWords);
+
+        private bool IsParameter(ISymbol? storage)
+            => storage is not null && _parameters.Classify(storage) != ParameterKind.None && !IsGradientName(storage.Name);
+
+        /// <summary>
+        /// The innermost loop around <paramref name="operation"/> that walks the samples of a batch, with the batch
+        /// size as text that is valid after the loop.
+        /// </summary>
+        public static ILoopOperation? SampleLoopAround(IOperation operation, out string? batchSizeText)
+        {
+            batchSizeText = null;
+            for (var p = operation.Parent; p is not null; p = p.Parent)
+            {
+                if (p is IAnonymousFunctionOperation || p is ILocalFunctionOperation)
+                {
+                    return null;
+                }
+
+                if (p is IForLoopOperation forLoop)
+                {
+                    var bound = Normalization.BoundOf(forLoop);
+                    if (bound is not null && BatchAxis.IsBatchSize(bound)
+                        && !bound.Descendants().Concat(new[] { bound }).Any(o => o is ILocalReferenceOperation l && forLoop.Syntax.Span.Contains(l.Local.DeclaringSyntaxReferences.FirstOrDefault()?.Span ?? default)))
+                    {
+                        batchSizeText = bound.Syntax.ToString();
+                        return forLoop;
+                    }
+                }
+
+                if (p is IForEachLoopOperation forEach)
+                {
+                    var collection = BatchAxis.Unwrap(forEach.Collection);
+                    var name = BatchAxis.StorageSymbol(collection)?.Name;
+                    if (collection is not null && name is not null && BatchAxis.IsBatchName(name) && collection.Syntax is IdentifierNameSyntax)
+                    {
+                        if (collection.Type is IArrayTypeSymbol)
+                        {
+                            batchSizeText = collection.Syntax + ".Length";
+                            return forEach;
+                        }
+
+                        if (collection.Type?.GetMembers("Count").OfType<IPropertySymbol>().Any() == true
+                            || collection.Type?.AllInterfaces.Any(i => i.Name == "ICollection" || i.Name == "IReadOnlyCollection`1" || i.MetadataName == "ICollection`1" || i.MetadataName == "IReadOnlyCollection`1") == true)
+                        {
+                            batchSizeText = collection.Syntax + ".Count";
+                            return forEach;
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static IOperation? ScaledRead(IOperation value, ISymbol accumulator, IOperation body)
+        {
+            foreach (var op in value.DescendantsAndSelf())
+            {
+                if (op is IBinaryOperation multiply && multiply.OperatorKind == BinaryOperatorKind.Multiply)
+                {
+                    var read = ReadOf(multiply.RightOperand, accumulator) ?? ReadOf(multiply.LeftOperand, accumulator);
+                    if (read is null)
+                    {
+                        continue;
+                    }
+
+                    var factor = read == ReadOf(multiply.RightOperand, accumulator) ? multiply.LeftOperand : multiply.RightOperand;
+                    if (FactorIsDivided(factor, body))
+                    {
+                        return null;
+                    }
+
+                    return read;
+                }
+            }
+
+            return null;
+        }
+
+        private static IOperation? ReadOf(IOperation operand, ISymbol accumulator)
+        {
+            var unwrapped = BatchAxis.Unwrap(operand);
+            return unwrapped is not null && (unwrapped is ILocalReferenceOperation || unwrapped is IFieldReferenceOperation
+                    || unwrapped is IParameterReferenceOperation || unwrapped is IArrayElementReferenceOperation
+                    || (unwrapped is IPropertyReferenceOperation p && p.Property.IsIndexer))
+                && SymbolEqualityComparer.Default.Equals(BatchAxis.StorageSymbol(unwrapped), accumulator)
+                ? unwrapped
+                : null;
+        }
+
+        private static bool FactorIsDivided(IOperation factor, IOperation body)
+        {
+            if (ContainsDivision(factor))
+            {
+                return true;
+            }
+
+            var symbol = BatchAxis.StorageSymbol(factor);
+            if (!(symbol is ILocalSymbol local))
+            {
+                return false;
+            }
+
+            foreach (var op in body.Descendants())
+            {
+                var written = op switch
+                {
+                    IVariableDeclaratorOperation d when SymbolEqualityComparer.Default.Equals(d.Symbol, local) => d.Initializer?.Value,
+                    IAssignmentOperation a when a.Target is ILocalReferenceOperation t && SymbolEqualityComparer.Default.Equals(t.Local, local) => a,
+                    _ => null,
+                };
+                if (written is not null && (ContainsDivision(written) || (written is ICompoundAssignmentOperation ca && ca.OperatorKind == BinaryOperatorKind.Divide)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool ScalesAccumulator(IOperation op, ISymbol accumulator)
+        {
+            switch (op)
+            {
+                case ICompoundAssignmentOperation compound when compound.OperatorKind != BinaryOperatorKind.Add
+                        && SymbolEqualityComparer.Default.Equals(BatchAxis.StorageSymbol(compound.Target), accumulator):
+                    return true;
+                case ISimpleAssignmentOperation assignment when SymbolEqualityComparer.Default.Equals(BatchAxis.StorageSymbol(assignment.Target), accumulator)
+                        && ContainsDivision(assignment.Value):
+                    return true;
+                case IBinaryOperation binary when binary.OperatorKind == BinaryOperatorKind.Divide
+                        && (ReadOf(binary.LeftOperand, accumulator) is not null || References(binary.LeftOperand, accumulator)):
+                    return true;
+                case IInvocationOperation invocation when invocation.Instance is not null
+                        && (invocation.TargetMethod.Name == "Divide" || invocation.TargetMethod.Name == "Multiply" || invocation.TargetMethod.Name == "MapInplace")
+                        && SymbolEqualityComparer.Default.Equals(BatchAxis.StorageSymbol(invocation.Instance), accumulator):
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        private static bool References(IOperation operation, ISymbol symbol)
+            => operation.DescendantsAndSelf().Any(o => ReadOf(o, symbol) is not null);
+
+        private static bool ContainsDivision(IOperation operation)
+            => operation.DescendantsAndSelf().Any(o => o is IBinaryOperation b && b.OperatorKind == BinaryOperatorKind.Divide);
+
+        /// <summary>
+        /// True when the method or its type divides something else by the batch size (a mean loss, an average), or
+        /// calls Average/Mean: the code means averages, so a summed gradient is off by the batch size.
+        /// </summary>
+        private static bool AveragesElsewhere(IOperation body, ISymbol accumulator, string batchSizeText, string? countMember = null)
+        {
+            var scope = body.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>() ?? (SyntaxNode)body.Syntax;
+            foreach (var node in scope.DescendantNodes())
+            {
+                ExpressionSyntax? left = null;
+                ExpressionSyntax? right = null;
+                switch (node)
+                {
+                    case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.DivideExpression):
+                        left = binary.Left;
+                        right = binary.Right;
+                        break;
+                    case AssignmentExpressionSyntax assignment when assignment.IsKind(SyntaxKind.DivideAssignmentExpression):
+                        left = assignment.Left;
+                        right = assignment.Right;
+                        break;
+                    case InvocationExpressionSyntax invocation:
+                        var name = invocation.Expression is MemberAccessExpressionSyntax m ? m.Name.Identifier.ValueText
+                            : invocation.Expression is IdentifierNameSyntax id ? id.Identifier.ValueText : null;
+                        if (name == "Average" || name == "Mean")
+                        {
+                            return true;
+                        }
+
+                        continue;
+                    default:
+                        continue;
+                }
+
+                if (left.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.ValueText == accumulator.Name))
+                {
+                    continue;
+                }
+
+                var divisor = right is ParenthesizedExpressionSyntax p ? p.Expression : right;
+                if (divisor is CastExpressionSyntax cast)
+                {
+                    divisor = cast.Expression;
+                }
+
+                if (divisor.ToString() == batchSizeText
+                    || (countMember is not null && divisor is MemberAccessExpressionSyntax count && count.Name.Identifier.ValueText == countMember))
+                {
+                    return true;
+                }
+
+                var last = divisor is MemberAccessExpressionSyntax member
+                    ? (member.Name.Identifier.ValueText == "Length" || member.Name.Identifier.ValueText == "Count" ? member.Expression as SimpleNameSyntax ?? (member.Expression as MemberAccessExpressionSyntax)?.Name : member.Name)
+                    : divisor as SimpleNameSyntax;
+                if (last is not null && BatchAxis.IsBatchName(last.Identifier.ValueText))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

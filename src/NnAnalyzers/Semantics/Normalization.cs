@@ -1,0 +1,594 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>How a summed collection is indexed.</summary>
+    internal enum ElementLayout
+    {
+        /// <summary><c>double[,]</c>: <c>e[i, j]</c>.</summary>
+        Array2D,
+
+        /// <summary><c>double[][]</c>: <c>e[i][j]</c>.</summary>
+        Jagged,
+
+        /// <summary>MathNet <c>Matrix&lt;T&gt;</c>: <c>m[i, j]</c>.</summary>
+        Matrix,
+    }
+
+    /// <summary>A probability normaliser: values divided by one sum of themselves.</summary>
+    internal sealed class Normaliser
+    {
+        /// <summary>The normalised values (the matrix, or the array element read in the sum).</summary>
+        public IOperation Values { get; set; } = null!;
+
+        /// <summary>How the sum reduces the values.</summary>
+        public ReductionKind Reduction { get; set; }
+
+        /// <summary>The sum (MathNet: the <c>Sum()</c> call; arrays: the scalar's declarator).</summary>
+        public IOperation Sum { get; set; } = null!;
+
+        /// <summary>The divisions by the sum (<c>z / s</c>, <c>z.Divide(s)</c>, <c>e[i, j] / s</c>, <c>e[i, j] /= s</c>).</summary>
+        public ImmutableArray<IOperation> Divisions { get; set; }
+
+        /// <summary>Arrays: the accumulations <c>s += e[i, j]</c>.</summary>
+        public ImmutableArray<IOperation> Accumulations { get; set; } = ImmutableArray<IOperation>.Empty;
+
+        /// <summary>The local that holds the sum, when it is one (its only uses are the sum and the divisions when <see cref="SumLocalIsPrivate"/>).</summary>
+        public IVariableDeclaratorOperation? SumDeclarator { get; set; }
+
+        /// <summary>True when the sum local is read nowhere but in the divisions (and, for arrays, written only by the accumulations).</summary>
+        public bool SumLocalIsPrivate { get; set; }
+
+        /// <summary>True when the values are known to be non-negative (exponentials, absolute values).</summary>
+        public bool NonNegative { get; set; }
+
+        /// <summary>Arrays: the loops over the first and second index of the summed element.</summary>
+        public ILoopOperation? FirstIndexLoop { get; set; }
+
+        /// <summary>Arrays: the loop over the second index.</summary>
+        public ILoopOperation? SecondIndexLoop { get; set; }
+
+        /// <summary>Scalar sums: how the summed collection is laid out.</summary>
+        public ElementLayout Layout { get; set; }
+
+        /// <summary>Arrays: the summed array as written (<c>e</c>).</summary>
+        public string? ArrayText { get; set; }
+
+        /// <summary>Arrays: true when the array is in scope and assigned where the sum is declared.</summary>
+        public bool ArrayDeclaredBeforeSum { get; set; }
+    }
+
+    /// <summary>
+    /// Answers "is this a probability normaliser: values divided by a sum of themselves?" for MathNet matrices
+    /// (<c>e / e.Enumerate().Sum()</c>, <c>e.Divide(e.ColumnSums().Sum())</c>, <c>e / e.RowSums().Sum()</c>,
+    /// <c>e.Map(v =&gt; v / s)</c>, through a local) and for 2-D arrays, jagged arrays and matrix elements (one scalar
+    /// accumulated over all rows and columns in nested loops, then dividing the same values). It also says whether
+    /// the values are known to be non-negative (exponentials, absolute values).
+    /// </summary>
+    internal sealed class Normalization
+    {
+        private readonly KnownSymbols _symbols;
+
+        /// <summary>Creates the oracle of one compilation.</summary>
+        public Normalization(KnownSymbols symbols)
+        {
+            _symbols = symbols;
+        }
+
+        /// <summary>Cheap syntactic pre-check for <see cref="FromMatrixSum"/>.</summary>
+        public static bool MayBeMatrixSum(IInvocationOperation invocation) => invocation.TargetMethod.Name == "Sum";
+
+        /// <summary>
+        /// When <paramref name="sum"/> sums every element of a matrix and that matrix is divided by the sum, the
+        /// normaliser; otherwise null.
+        /// </summary>
+        public Normaliser? FromMatrixSum(IInvocationOperation sum, IOperation body)
+        {
+            if (!MayBeMatrixSum(sum))
+            {
+                return null;
+            }
+
+            var source = sum.Instance ?? (sum.TargetMethod.IsExtensionMethod && sum.Arguments.Length == 1 ? sum.Arguments[0].Value : null);
+            if (sum.Instance is not null && (sum.Arguments.Length != 0 || !_symbols.IsVector(sum.Instance.Type)))
+            {
+                return null;
+            }
+
+            if (!(BatchAxis.Unwrap(source) is IInvocationOperation inner) || inner.Instance is null || !_symbols.IsMatrix(inner.Instance.Type))
+            {
+                return null;
+            }
+
+            var name = inner.TargetMethod.Name;
+            if (name != "Enumerate" && name != "ColumnSums" && name != "RowSums")
+            {
+                return null;
+            }
+
+            if (name == "Enumerate" && inner.Arguments.Length > 1)
+            {
+                return null;
+            }
+
+            var matrix = inner.Instance;
+            var divisions = ImmutableArray.CreateBuilder<IOperation>();
+            IVariableDeclaratorOperation? declarator = null;
+            var isPrivate = false;
+
+            var use = Parent(sum);
+            if (use is IVariableInitializerOperation init && init.Parent is IVariableDeclaratorOperation d && !d.Symbol.IsConst)
+            {
+                declarator = d;
+                isPrivate = true;
+                foreach (var op in body.Descendants())
+                {
+                    if (op is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, d.Symbol))
+                    {
+                        var division = DivisionOf(r, matrix);
+                        if (division is not null)
+                        {
+                            divisions.Add(division);
+                        }
+                        else
+                        {
+                            isPrivate = false;
+                            if (IsWrite(r))
+                            {
+                                return null;
+                            }
+                        }
+                    }
+                }
+            }
+            else
+            {
+                var division = DivisionOf(sum, matrix);
+                if (division is not null)
+                {
+                    divisions.Add(division);
+                }
+            }
+
+            if (divisions.Count == 0)
+            {
+                return null;
+            }
+
+            return new Normaliser
+            {
+                Values = matrix,
+                Reduction = ReductionKind.Whole,
+                Sum = sum,
+                Divisions = divisions.ToImmutable(),
+                SumDeclarator = declarator,
+                SumLocalIsPrivate = isPrivate,
+                NonNegative = IsNonNegativeMatrix(matrix, body, 0),
+            };
+        }
+
+        /// <summary>Cheap pre-check for <see cref="FromAccumulation"/>: <c>local += …</c> of a floating-point scalar.</summary>
+        public static bool MayBeAccumulation(ICompoundAssignmentOperation assignment)
+            => assignment.OperatorKind == BinaryOperatorKind.Add
+               && assignment.Target is ILocalReferenceOperation local
+               && (local.Type?.SpecialType == SpecialType.System_Double || local.Type?.SpecialType == SpecialType.System_Single);
+
+        /// <summary>
+        /// When <paramref name="accumulation"/> adds every element of a 2-D array, a jagged array or a matrix into one scalar (nested loops
+        /// over both indices, the scalar declared and reset outside them) and the elements are then divided by that
+        /// scalar, the normaliser; otherwise null.
+        /// </summary>
+        public Normaliser? FromAccumulation(ICompoundAssignmentOperation accumulation, IOperation body)
+        {
+            if (!MayBeAccumulation(accumulation))
+            {
+                return null;
+            }
+
+            var sumLocal = ((ILocalReferenceOperation)accumulation.Target).Local;
+            var element = FindElement(accumulation.Value, out var first, out var second, out var layout, out var collection);
+            if (element is null || first is null || second is null || SymbolEqualityComparer.Default.Equals(first, second))
+            {
+                return null;
+            }
+
+            var firstLoop = LoopOf(accumulation, first);
+            var secondLoop = LoopOf(accumulation, second);
+            if (firstLoop is null || secondLoop is null)
+            {
+                return null;
+            }
+
+            var outer = firstLoop.Syntax.Span.Contains(secondLoop.Syntax.Span) ? firstLoop : secondLoop;
+            var declarationSyntax = sumLocal.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
+            if (declarationSyntax is null || outer.Syntax.Span.Contains(declarationSyntax.Span))
+            {
+                return null;
+            }
+
+            var signature = Signature(accumulation.Value.Syntax);
+            var divisions = ImmutableArray.CreateBuilder<IOperation>();
+            var accumulations = ImmutableArray.CreateBuilder<IOperation>();
+            IVariableDeclaratorOperation? declarator = null;
+            var isPrivate = true;
+            foreach (var op in body.Descendants())
+            {
+                if (op is IVariableDeclaratorOperation decl && SymbolEqualityComparer.Default.Equals(decl.Symbol, sumLocal))
+                {
+                    declarator = decl;
+                    continue;
+                }
+
+                if (!(op is ILocalReferenceOperation r) || !SymbolEqualityComparer.Default.Equals(r.Local, sumLocal))
+                {
+                    continue;
+                }
+
+                var parent = Parent(r);
+                if (parent is ICompoundAssignmentOperation add && add.Target == r && add.OperatorKind == BinaryOperatorKind.Add)
+                {
+                    if (Signature(add.Value.Syntax) != signature || FindElement(add.Value, out _, out _, out _, out _) is null)
+                    {
+                        isPrivate = false;
+                    }
+
+                    accumulations.Add(add);
+                    continue;
+                }
+
+                if (parent is ISimpleAssignmentOperation reset && reset.Target == r)
+                {
+                    // Reset per row or column: a per-sample sum, not a whole one.
+                    if (outer.Syntax.Span.Contains(reset.Syntax.Span))
+                    {
+                        return null;
+                    }
+
+                    isPrivate = false;
+                    continue;
+                }
+
+                if (parent is IBinaryOperation binary && binary.OperatorKind == BinaryOperatorKind.Divide && binary.RightOperand == r
+                    && Signature(binary.LeftOperand.Syntax) == signature && FindElement(binary.LeftOperand, out _, out _, out _, out _) is not null)
+                {
+                    divisions.Add(binary);
+                    continue;
+                }
+
+                if (parent is ICompoundAssignmentOperation div && div.OperatorKind == BinaryOperatorKind.Divide && div.Value == r
+                    && Signature(div.Target.Syntax) == signature && FindElement(div.Target, out _, out _, out _, out _) is not null)
+                {
+                    divisions.Add(div);
+                    continue;
+                }
+
+                if (parent is IConversionOperation conversion && Parent(conversion) is IBinaryOperation convBinary
+                    && convBinary.OperatorKind == BinaryOperatorKind.Divide && convBinary.RightOperand == conversion
+                    && Signature(convBinary.LeftOperand.Syntax) == signature && FindElement(convBinary.LeftOperand, out _, out _, out _, out _) is not null)
+                {
+                    divisions.Add(convBinary);
+                    continue;
+                }
+
+                if (IsWrite(r))
+                {
+                    return null;
+                }
+
+                isPrivate = false;
+            }
+
+            if (divisions.Count == 0 || accumulations.Count == 0 || declarator is null)
+            {
+                return null;
+            }
+
+            var arraySyntax = collection?.Syntax as ExpressionSyntax;
+            var arraySymbol = BatchAxis.StorageSymbol(collection);
+            var declaredBefore = arraySymbol is IParameterSymbol || arraySymbol is IFieldSymbol
+                || (arraySymbol is ILocalSymbol arrayLocal
+                    && arrayLocal.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is SyntaxNode arrayDecl
+                    && arrayDecl.Span.End <= declarationSyntax.SpanStart);
+            var initializer = declarator.Initializer?.Value ?? declarator.GetVariableInitializer()?.Value;
+            var initIsZero = initializer is not null && initializer.ConstantValue.HasValue
+                && (initializer.ConstantValue.Value is double d ? d == 0.0
+                    : initializer.ConstantValue.Value is float f ? f == 0f
+                    : initializer.ConstantValue.Value is int i && i == 0);
+
+            return new Normaliser
+            {
+                Values = element,
+                Reduction = ReductionKind.Whole,
+                Sum = declarator,
+                Divisions = divisions.ToImmutable(),
+                Accumulations = accumulations.ToImmutable(),
+                SumDeclarator = declarator,
+                SumLocalIsPrivate = isPrivate && initIsZero && declarator.Parent is IVariableDeclarationOperation { Declarators.Length: 1 },
+                NonNegative = ContainsExp(accumulation.Value) || IsFilledWithExp(arraySymbol, body)
+                    || (layout == ElementLayout.Matrix && IsNonNegativeMatrix(collection, body, 0)),
+                FirstIndexLoop = firstLoop,
+                SecondIndexLoop = secondLoop,
+                Layout = layout,
+                ArrayText = arraySyntax?.ToString(),
+                ArrayDeclaredBeforeSum = declaredBefore && arraySyntax is IdentifierNameSyntax,
+            };
+        }
+
+        /// <summary>
+        /// The canonical text of an expression with every element-access index list removed: <c>Math.Exp(x[i, j])</c>
+        /// and <c>Math.Exp(x[r, c])</c> read the same values of the same array.
+        /// </summary>
+        public static string Signature(SyntaxNode expression)
+        {
+            var text = new StringBuilder();
+            foreach (var token in expression.DescendantTokens())
+            {
+                if (token.Parent?.AncestorsAndSelf().Any(a => a is BracketedArgumentListSyntax && expression.Span.Contains(a.Span)) == true)
+                {
+                    continue;
+                }
+
+                text.Append(token.Text);
+            }
+
+            return text.ToString();
+        }
+
+        /// <summary>
+        /// The first element of a 2-D array (<c>e[i, j]</c>), a jagged array (<c>e[i][j]</c>) or a MathNet matrix
+        /// (<c>m[i, j]</c>) read inside <paramref name="value"/>, with the loop variables of its two indices and the
+        /// collection it reads.
+        /// </summary>
+        public IOperation? FindElement(IOperation value, out ILocalSymbol? first, out ILocalSymbol? second, out ElementLayout layout, out IOperation? collection)
+        {
+            first = null;
+            second = null;
+            layout = ElementLayout.Array2D;
+            collection = null;
+            foreach (var op in new[] { value }.Concat(value.Descendants()))
+            {
+                if (op is IPropertyReferenceOperation indexer && indexer.Property.IsIndexer && indexer.Arguments.Length == 2
+                    && indexer.Instance is not null && _symbols.IsMatrix(indexer.Instance.Type))
+                {
+                    layout = ElementLayout.Matrix;
+                    collection = indexer.Instance;
+                    first = (BatchAxis.Unwrap(indexer.Arguments[0].Value) as ILocalReferenceOperation)?.Local;
+                    second = (BatchAxis.Unwrap(indexer.Arguments[1].Value) as ILocalReferenceOperation)?.Local;
+                    return first is null || second is null ? null : op;
+                }
+
+                if (!(op is IArrayElementReferenceOperation element))
+                {
+                    continue;
+                }
+
+                if (element.Indices.Length == 2)
+                {
+                    collection = element.ArrayReference;
+                    first = (BatchAxis.Unwrap(element.Indices[0]) as ILocalReferenceOperation)?.Local;
+                    second = (BatchAxis.Unwrap(element.Indices[1]) as ILocalReferenceOperation)?.Local;
+                    return first is null || second is null ? null : element;
+                }
+
+                if (element.Indices.Length == 1 && element.ArrayReference is IArrayElementReferenceOperation row && row.Indices.Length == 1)
+                {
+                    layout = ElementLayout.Jagged;
+                    collection = row.ArrayReference;
+                    first = (BatchAxis.Unwrap(row.Indices[0]) as ILocalReferenceOperation)?.Local;
+                    second = (BatchAxis.Unwrap(element.Indices[0]) as ILocalReferenceOperation)?.Local;
+                    return first is null || second is null ? null : element;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The for-loop around <paramref name="operation"/> that declares <paramref name="variable"/>.</summary>
+        public static ILoopOperation? LoopOf(IOperation operation, ILocalSymbol variable)
+        {
+            for (var p = operation.Parent; p is not null; p = p.Parent)
+            {
+                if (p is IForLoopOperation loop && loop.Locals.Contains(variable, SymbolEqualityComparer.Default))
+                {
+                    return loop;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The bound of a for-loop <c>for (i = 0; i &lt; bound; i++)</c>, or null.</summary>
+        public static IOperation? BoundOf(ILoopOperation? loop)
+        {
+            if (loop is IForLoopOperation forLoop && forLoop.Condition is IBinaryOperation condition
+                && (condition.OperatorKind == BinaryOperatorKind.LessThan || condition.OperatorKind == BinaryOperatorKind.LessThanOrEqual)
+                && BatchAxis.Unwrap(condition.LeftOperand) is ILocalReferenceOperation)
+            {
+                return condition.RightOperand;
+            }
+
+            return null;
+        }
+
+        private IOperation? DivisionOf(IOperation divisor, IOperation matrix)
+        {
+            var parent = Parent(divisor);
+            if (parent is IConversionOperation conversion)
+            {
+                divisor = conversion;
+                parent = Parent(conversion);
+            }
+
+            if (parent is IBinaryOperation binary && binary.OperatorKind == BinaryOperatorKind.Divide && binary.RightOperand == divisor
+                && _symbols.IsMatrix(binary.LeftOperand.Type) && SameValue(binary.LeftOperand, matrix))
+            {
+                return binary;
+            }
+
+            // e.Map(v => v / s): the lambda divides each element by the sum.
+            if (parent is IBinaryOperation elementDivision && elementDivision.OperatorKind == BinaryOperatorKind.Divide
+                && elementDivision.RightOperand == divisor
+                && BatchAxis.Unwrap(elementDivision.LeftOperand) is IParameterReferenceOperation element
+                && Parent(elementDivision) is IReturnOperation returned && returned.Parent is IBlockOperation { Operations.Length: 1 } block
+                && block.Parent is IAnonymousFunctionOperation lambda && lambda.Symbol.Parameters.Length == 1
+                && SymbolEqualityComparer.Default.Equals(lambda.Symbol.Parameters[0], element.Parameter)
+                && lambda.Parent is IDelegateCreationOperation delegateCreation && delegateCreation.Parent is IArgumentOperation lambdaArgument
+                && lambdaArgument.Parent is IInvocationOperation map && map.TargetMethod.Name == "Map"
+                && map.Instance is not null && _symbols.IsMatrix(map.Instance.Type) && SameValue(map.Instance, matrix))
+            {
+                return map;
+            }
+
+            if (parent is IArgumentOperation argument && argument.Parent is IInvocationOperation invocation
+                && invocation.TargetMethod.Name == "Divide" && invocation.Arguments.Length == 1
+                && invocation.Instance is not null && _symbols.IsMatrix(invocation.Instance.Type) && SameValue(invocation.Instance, matrix))
+            {
+                return invocation;
+            }
+
+            return null;
+        }
+
+        /// <summary>True when two operations read the same matrix (the same variable, or the same element expression).</summary>
+        private static bool SameValue(IOperation a, IOperation b)
+        {
+            a = BatchAxis.Unwrap(a)!;
+            b = BatchAxis.Unwrap(b)!;
+            var sa = Simple(a);
+            var sb = Simple(b);
+            if (sa is not null || sb is not null)
+            {
+                return sa is not null && SymbolEqualityComparer.Default.Equals(sa, sb);
+            }
+
+            return !a.Descendants().Any(o => o is IInvocationOperation) && a.Syntax.IsEquivalentTo(b.Syntax, topLevel: false);
+        }
+
+        private static ISymbol? Simple(IOperation o) => o switch
+        {
+            ILocalReferenceOperation l => l.Local,
+            IParameterReferenceOperation p => p.Parameter,
+            IFieldReferenceOperation f => f.Field,
+            IPropertyReferenceOperation p when !p.Property.IsIndexer => p.Property,
+            _ => null,
+        };
+
+        private bool IsNonNegativeMatrix(IOperation? value, IOperation body, int depth)
+        {
+            value = BatchAxis.Unwrap(value);
+            if (value is null || depth > 6)
+            {
+                return false;
+            }
+
+            switch (value)
+            {
+                case IInvocationOperation invocation when invocation.Instance is not null && _symbols.IsMatrix(invocation.Instance.Type):
+                    switch (invocation.TargetMethod.Name)
+                    {
+                        case "PointwiseExp":
+                        case "PointwiseAbs":
+                            return true;
+                        case "Map":
+                        case "MapIndexed":
+                            return invocation.Arguments.Length >= 1 && ContainsExp(invocation.Arguments[0].Value);
+                        default:
+                            return false;
+                    }
+
+                case ILocalReferenceOperation local:
+                    {
+                        var found = false;
+                        foreach (var op in body.Descendants())
+                        {
+                            IOperation? written = op switch
+                            {
+                                IVariableDeclaratorOperation d when SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local) => d.Initializer?.Value,
+                                ISimpleAssignmentOperation a when a.Target is ILocalReferenceOperation t && SymbolEqualityComparer.Default.Equals(t.Local, local.Local) => a.Value,
+                                _ => null,
+                            };
+                            if (written is null)
+                            {
+                                continue;
+                            }
+
+                            if (!IsNonNegativeMatrix(written, body, depth + 1))
+                            {
+                                return false;
+                            }
+
+                            found = true;
+                        }
+
+                        return found;
+                    }
+
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>True when <paramref name="value"/> calls (or passes as a delegate) Math.Exp, MathF.Exp or another static Exp.</summary>
+        public static bool ContainsExp(IOperation value)
+        {
+            foreach (var op in new[] { value }.Concat(value.Descendants()))
+            {
+                var method = op is IInvocationOperation invocation ? invocation.TargetMethod
+                    : op is IMethodReferenceOperation reference ? reference.Method
+                    : null;
+                if (method is not null && method.Name == "Exp" && method.IsStatic && method.Parameters.Length == 1)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsFilledWithExp(ISymbol? array, IOperation body)
+        {
+            if (array is null)
+            {
+                return false;
+            }
+
+            foreach (var op in body.Descendants())
+            {
+                if (op is ISimpleAssignmentOperation assignment
+                    && (assignment.Target is IArrayElementReferenceOperation || assignment.Target is IPropertyReferenceOperation { Property.IsIndexer: true })
+                    && SymbolEqualityComparer.Default.Equals(BatchAxis.StorageSymbol(assignment.Target), array) && ContainsExp(assignment.Value))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static IOperation? Parent(IOperation operation)
+        {
+            var p = operation.Parent;
+            while (p is IParenthesizedOperation)
+            {
+                p = p.Parent;
+            }
+
+            return p;
+        }
+
+        private static bool IsWrite(IOperation reference)
+        {
+            var parent = Parent(reference);
+            return (parent is IAssignmentOperation assignment && assignment.Target == reference)
+                || parent is IIncrementOrDecrementOperation
+                || (parent is IArgumentOperation argument && argument.Parameter?.RefKind != RefKind.None && argument.Parameter?.RefKind != RefKind.In);
+        }
+    }
+}
