@@ -35,7 +35,7 @@ namespace Squiggles
             {
                 for (var j = 0; j < inputs; j++)
                 {
-                    /*<NN0001>*/_weights[i, j] = rng.NextDouble()/*</NN0001>*/;
+                    _weights[i, j] = /*<NN0001>*/rng.NextDouble()/*</NN0001>*/;
                 }
             }
         }
