@@ -97,7 +97,7 @@ namespace NnAnalyzers.Tests.Robustness
 
             var budget = VariantBudget();
             var random = new Random(20261204);
-            var perSourceRandom = Math.Max(4, budget / Math.Max(1, sources.Count) / 2);
+            var perSourceRandom = Math.Max(4, budget / Math.Max(1, sources.Count));
             var variants = sources
                 .SelectMany(s => Variants(s.Text, random, perSourceRandom).Select(v => (s.Origin, Text: v)))
                 .ToList();
