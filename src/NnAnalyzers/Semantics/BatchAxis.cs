@@ -463,22 +463,6 @@ namespace NnAnalyzers.Semantics
             => SymbolEqualityComparer.Default.Equals(StorageSymbol(operand), symbol);
 
         /// <summary>Looks through implicit and explicit conversions and parentheses.</summary>
-        public static IOperation? Unwrap(IOperation? operation)
-        {
-            while (true)
-            {
-                switch (operation)
-                {
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
-                        continue;
-                    case IParenthesizedOperation parenthesized:
-                        operation = parenthesized.Operand;
-                        continue;
-                    default:
-                        return operation;
-                }
-            }
-        }
+        public static IOperation? Unwrap(IOperation? operation) => Operations.WithoutConversions(operation);
     }
 }

@@ -794,23 +794,7 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>The operation without implicit or explicit conversions and parentheses.</summary>
-        public static IOperation Unwrap(IOperation operation)
-        {
-            while (true)
-            {
-                switch (operation)
-                {
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
-                        continue;
-                    case IParenthesizedOperation parenthesized:
-                        operation = parenthesized.Operand;
-                        continue;
-                    default:
-                        return operation;
-                }
-            }
-        }
+        public static IOperation Unwrap(IOperation operation) => Operations.WithoutConversions(operation)!;
 
         /// <summary>Where a piece of storage comes from: outside the method (parameters, fields, this) or its own locals.</summary>
         private sealed class RootAnalysis

@@ -129,15 +129,7 @@ namespace NnAnalyzers.Semantics
             return false;
         }
 
-        private static IOperation Unwrap(IOperation op)
-        {
-            while (op is IConversionOperation conversion)
-            {
-                op = conversion.Operand;
-            }
-
-            return op;
-        }
+        private static IOperation Unwrap(IOperation op) => Operations.WithoutConversions(op)!;
 
         /// <summary>The storage symbol a reference (or an element of it: <c>w[i]</c>, <c>w[i][j]</c>, <c>W[i, j]</c>, <c>layer.Weights[i]</c>) denotes.</summary>
         public static ISymbol? StorageOf(IOperation? target)
