@@ -29,6 +29,11 @@ namespace NnAnalyzers.Semantics
         private static readonly HashSet<string> s_weightWords = IdentifierWords.Set(
             "weight", "weights", "kernel", "kernels", "synapse", "synapses", "theta", "thetas");
 
+        private static readonly HashSet<string> s_notParameterWords = IdentifierWords.Set(
+            "grad", "grads", "gradient", "gradients", "delta", "deltas", "derivative", "derivatives", "velocity",
+            "velocities", "momentum", "moment", "moments", "accumulator", "accumulators", "count", "index", "size",
+            "init", "initializer", "scale", "decay");
+
         private static readonly HashSet<string> s_biasWords = IdentifierWords.Set("bias", "biases");
 
         private static readonly HashSet<string> s_connectionTypeWords = IdentifierWords.Set("synapse", "connection", "dendrite");
@@ -58,6 +63,12 @@ namespace NnAnalyzers.Semantics
                 return ParameterKind.None;
             }
 
+            // A weight or bias holds real numbers: an int loop counter named b is not a bias.
+            if (IsIntegralScalar(StorageType(storage)))
+            {
+                return ParameterKind.None;
+            }
+
             var kind = ClassifyName(storage.Name, namePattern);
             if (kind == ParameterKind.None && namePattern is null)
             {
@@ -76,6 +87,36 @@ namespace NnAnalyzers.Semantics
 
             var owner = storage is ILocalSymbol || storage is IParameterSymbol ? storage.ContainingSymbol : storage.ContainingType;
             return _context.Contains(owner) || _context.Contains(storage.ContainingSymbol) ? kind : ParameterKind.None;
+        }
+
+        private static ITypeSymbol? StorageType(ISymbol storage) => storage switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
+
+        private static bool IsIntegralScalar(ITypeSymbol? type)
+        {
+            switch (type?.SpecialType)
+            {
+                case SpecialType.System_Byte:
+                case SpecialType.System_SByte:
+                case SpecialType.System_Int16:
+                case SpecialType.System_UInt16:
+                case SpecialType.System_Int32:
+                case SpecialType.System_UInt32:
+                case SpecialType.System_Int64:
+                case SpecialType.System_UInt64:
+                case SpecialType.System_Boolean:
+                case SpecialType.System_Char:
+                case SpecialType.System_String:
+                    return true;
+                default:
+                    return false;
+            }
         }
 
         /// <summary>
@@ -189,6 +230,16 @@ namespace NnAnalyzers.Semantics
                 }
 
                 return hasBiasWord || IsSingleLetter(name, 'b') ? ParameterKind.Bias : ParameterKind.Weight;
+            }
+
+            // Gradients and optimizer state are named after the parameter they belong to (biasGrad, weightGradients,
+            // weightVelocity) but are not parameters themselves.
+            foreach (var w in words)
+            {
+                if (s_notParameterWords.Contains(w))
+                {
+                    return ParameterKind.None;
+                }
             }
 
             if (hasBiasWord)

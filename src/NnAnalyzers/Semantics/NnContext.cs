@@ -156,9 +156,13 @@ namespace NnAnalyzers.Semantics
                     return;
                 }
 
-                foreach (var word in IdentifierWords.Split(name))
+                var words = IdentifierWords.Split(name);
+                for (var i = 0; i < words.Count; i++)
                 {
-                    if (StrongSigns.Contains(word))
+                    var word = words[i];
+
+                    // Compound signs written as two words: BackProp, FeedForward, SoftMax, MiniBatch.
+                    if (StrongSigns.Contains(word) || (i + 1 < words.Count && StrongSigns.Contains(word + words[i + 1])))
                     {
                         _strong = true;
                         return;

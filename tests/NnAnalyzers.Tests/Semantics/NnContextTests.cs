@@ -1,3 +1,4 @@
+using System.Linq;
 using NnAnalyzers.Semantics;
 using Xunit;
 
@@ -34,6 +35,11 @@ namespace NnAnalyzers.Tests.Semantics
         [InlineData("bins", ParameterKind.None)]
         [InlineData("words", ParameterKind.None)]
         [InlineData("When", ParameterKind.None)]
+        [InlineData("biasGrad", ParameterKind.None)]
+        [InlineData("weightGradients", ParameterKind.None)]
+        [InlineData("weightVelocity", ParameterKind.None)]
+        [InlineData("dW", ParameterKind.None)]
+        [InlineData("weightCount", ParameterKind.None)]
         [InlineData("bOut", ParameterKind.Bias)]
         public void Parameter_names(string name, ParameterKind expected)
         {
@@ -75,6 +81,38 @@ static class Activations
             Assert.Equal(ParameterKind.Weight, semantics.Parameters.Classify(layerWeights));
             Assert.Equal(ParameterKind.None, semantics.Parameters.Classify(portfolioWeights));
             Assert.Equal(ParameterKind.Weight, semantics.Parameters.Classify(portfolioWeights, requireNnContext: false));
+        }
+
+        [Fact]
+        public void Compound_signs_written_as_two_words_count_and_int_counters_are_not_parameters()
+        {
+            var compilation = SemanticsTestHelper.Compile(@"
+class Trainer
+{
+    double[] _b;
+    public void BackProp(double[] x) { for (int b = 0; b < x.Length; b++) { } }
+}
+class Feeder
+{
+    public void FeedForward() { }
+}
+class Calendar
+{
+    public void Back() { }
+    public void Prop() { }
+}");
+            var semantics = NnSemantics.Create(compilation);
+            var trainer = compilation.GetTypeByMetadataName("Trainer")!;
+            Assert.True(semantics.Context.IsNnType(trainer));
+            Assert.True(semantics.Context.IsNnType(compilation.GetTypeByMetadataName("Feeder")!));
+            Assert.False(semantics.Context.IsNnType(compilation.GetTypeByMetadataName("Calendar")!));
+
+            Assert.Equal(ParameterKind.Bias, semantics.Parameters.Classify(trainer.GetMembers("_b")[0]));
+            var tree = compilation.SyntaxTrees[0];
+            var model = compilation.GetSemanticModel(tree);
+            var loopVariable = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax>()
+                .Select(v => Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetDeclaredSymbol(model, v)).Single(s => s!.Name == "b");
+            Assert.Equal(ParameterKind.None, semantics.Parameters.Classify(loopVariable));
         }
 
         [Fact]
