@@ -67,7 +67,8 @@ namespace NnAnalyzers.Network
     /// An opt-in monitor of training (set <see cref="TrainerOptions.Monitor"/>, or call its methods from your own loop).
     /// It watches the loss, the activations, the weight changes and the predictions, on inputs and targets that hold one
     /// sample per column, and reports each symptom once (per layer where it applies), naming the static rule that catches
-    /// its usual cause. It costs one extra forward pass over the observed samples per epoch and a copy of the parameters.
+    /// its usual cause. It costs one forward and backward pass over the observed samples per epoch (about one extra
+    /// epoch of batch work, divided by the number of batches), a loss check per batch and a copy of the weights.
     /// Thresholds (all settable):
     /// <list type="bullet">
     /// <item><description><see cref="SymptomKind.SaturatedUnits"/> (NN0001): in a sigmoid or tanh layer, a unit is saturated on a sample
@@ -80,7 +81,8 @@ namespace NnAnalyzers.Network
     /// <see cref="PriorEntropyTolerance"/> (0.01) of the entropy of the class prior (−Σ p·ln p over the label frequencies) for
     /// <see cref="PriorEntropyPatience"/> (5) epochs in a row.</description></item>
     /// <item><description><see cref="SymptomKind.FrozenWeights"/> (NN0004): a layer's relative weight change ‖ΔW‖/‖W‖ over an epoch is
-    /// below <see cref="FrozenRelativeChange"/> (1e−9) for <see cref="FrozenPatience"/> (2) epochs in a row.</description></item>
+    /// below <see cref="FrozenRelativeChange"/> (1e−9) for <see cref="FrozenPatience"/> (2) epochs in a row while its full-batch
+    /// gradient is not vanishing (‖∂L/∂W‖/‖W‖ above <see cref="VanishingGradient"/>, 1e−6).</description></item>
     /// <item><description><see cref="SymptomKind.NonFiniteLoss"/> (NN0002): a batch loss is NaN or ±∞ (reported at once).</description></item>
     /// <item><description><see cref="SymptomKind.LossScalesWithBatch"/> (NN0003): the loss of a batch concatenated with itself differs
     /// from the loss of the batch by a factor of at least <see cref="BatchScalingRatio"/> (1.5); a mean gives 1, a sum 2.</description></item>
@@ -94,6 +96,7 @@ namespace NnAnalyzers.Network
         private int[]? _frozenRuns;
         private int _collapseRun;
         private int _priorRun;
+        private Gradients? _probe;
 
         /// <summary>Creates a monitor; <paramref name="reporter"/>, when given, receives each symptom as it is found.</summary>
         public TrainingMonitor(IProgress<Symptom>? reporter = null)
@@ -124,6 +127,12 @@ namespace NnAnalyzers.Network
 
         /// <summary>A layer is frozen in an epoch when ‖ΔW‖/‖W‖ is below this (default 1e−9).</summary>
         public double FrozenRelativeChange { get; set; } = 1e-9;
+
+        /// <summary>
+        /// A layer counts as frozen only when its full-batch gradient is larger than this, relative to its weights
+        /// (‖∂L/∂W‖/‖W‖, default 1e−6): the update was due but did not arrive.
+        /// </summary>
+        public double VanishingGradient { get; set; } = 1e-6;
 
         /// <summary>Epochs in a row a layer must stay frozen (default 2).</summary>
         public int FrozenPatience { get; set; } = 2;
@@ -189,7 +198,15 @@ namespace NnAnalyzers.Network
 
             ObserveBatchLoss(epoch, trainingLoss);
             var ws = network.GetWorkspace(inputs.ColumnCount);
-            var outputs = network.ForwardCore(inputs, ws);
+            if (_probe is null || _probe.LayerCount != network.Layers.Count)
+            {
+                _probe = network.CreateGradients();
+            }
+
+            // One forward and backward pass over the observed samples: activations for saturation, outputs for the
+            // predictions, and the full-batch gradient for the frozen-weights check.
+            network.BackwardCore(inputs, targets, loss, _probe, ws);
+            var outputs = ws.A[network.Layers.Count - 1];
             CheckSaturation(network, ws, epoch);
             if (loss.ExpectsLogits || network.OutputCount > 1)
             {
@@ -418,8 +435,14 @@ namespace NnAnalyzers.Network
                     change += d * d;
                 }
 
-                var relative = Math.Sqrt(change) / Math.Max(current.FrobeniusNorm(), 1e-12);
-                _frozenRuns[i] = relative < FrozenRelativeChange ? _frozenRuns[i] + 1 : 0;
+                var norm = Math.Max(current.FrobeniusNorm(), 1e-12);
+                var relative = Math.Sqrt(change) / norm;
+
+                // Frozen only while the gradient is not vanishing: weights of saturated units barely move because their
+                // gradient is tiny (reported as saturation), not because the update never arrives.
+                var gradientRelative = _probe is null ? 1.0 : _probe.WeightGradients[i].FrobeniusNorm() / norm;
+                var frozen = relative < FrozenRelativeChange && gradientRelative > VanishingGradient;
+                _frozenRuns[i] = frozen ? _frozenRuns[i] + 1 : 0;
                 if (_frozenRuns[i] >= FrozenPatience)
                 {
                     Report(
