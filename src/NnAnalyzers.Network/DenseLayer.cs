@@ -95,15 +95,16 @@ namespace NnAnalyzers.Network
         /// <summary>z = W · x + b (bias added to each column), a = f(z); buffers are outputs × samples.</summary>
         internal void ForwardInto(Matrix<double> inputs, Matrix<double> z, Matrix<double> a)
         {
-            Weights.Multiply(inputs, z);
+            Kernels.Multiply(Weights, inputs, z);
             var zs = z.AsColumnMajorArray()!;
+            var bs = Biases.AsArray()!;
             var rows = z.RowCount;
             for (var c = 0; c < z.ColumnCount; c++)
             {
                 var offset = c * rows;
                 for (var r = 0; r < rows; r++)
                 {
-                    zs[offset + r] += Biases.At(r);
+                    zs[offset + r] += bs[r];
                 }
             }
 

@@ -275,27 +275,23 @@ namespace NnAnalyzers.Network
                 var previous = i == 0 ? inputs : ws.A[i - 1];
 
                 // dL/dW = δ · aᵀ (already a mean: the loss gradient carries 1/n); dL/db = δ summed over the samples.
-                delta.TransposeAndMultiply(previous, gradients.WeightGradient(i));
-                var biasGradient = gradients.BiasGradient(i);
+                Kernels.MultiplyTransposed(delta, previous, gradients.WeightGradient(i));
+                var biasGradient = gradients.BiasGradient(i).AsArray()!;
                 var ds = delta.AsColumnMajorArray()!;
                 var rows = delta.RowCount;
-                for (var r = 0; r < rows; r++)
-                {
-                    biasGradient.At(r, 0.0);
-                }
-
+                Array.Clear(biasGradient, 0, rows);
                 for (var c = 0; c < delta.ColumnCount; c++)
                 {
                     var offset = c * rows;
                     for (var r = 0; r < rows; r++)
                     {
-                        biasGradient.At(r, biasGradient.At(r) + ds[offset + r]);
+                        biasGradient[r] += ds[offset + r];
                     }
                 }
 
                 if (i > 0)
                 {
-                    layer.Weights.TransposeThisAndMultiply(delta, ws.Delta[i - 1]);
+                    Kernels.TransposedMultiply(layer.Weights, delta, ws.Delta[i - 1]);
                 }
             }
         }

@@ -80,6 +80,21 @@ namespace NnAnalyzers.Network
         public static void Finite(Vector<double> v, string name)
         {
             NotNull(v, name);
+            var values = v.AsArray();
+            if (values is not null)
+            {
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (!IsFinite(values[i]))
+                    {
+                        throw new ArgumentException(
+                            string.Format(CultureInfo.InvariantCulture, "'{0}' (length {1}) contains {2} at index {3}.", name, v.Count, values[i], i), name);
+                    }
+                }
+
+                return;
+            }
+
             for (var i = 0; i < v.Count; i++)
             {
                 if (!IsFinite(v.At(i)))
