@@ -76,19 +76,19 @@ static double SeedEpochMs(Matrix<double> x, Matrix<double> y, int epochs)
     var gradients = net.CreateGradients();
     var xi = Matrix<double>.Build.Dense(34, 1);
     var yi = Matrix<double>.Build.Dense(2, 1);
+    var xs = x.AsColumnMajorArray() ?? x.ToColumnMajorArray();
+    var ys = y.AsColumnMajorArray() ?? y.ToColumnMajorArray();
+    var xiValues = xi.AsColumnMajorArray()!;
+    var yiValues = yi.AsColumnMajorArray()!;
     var times = new double[epochs];
     for (var e = -20; e < epochs; e++)
     {
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < x.ColumnCount; i++)
         {
-            for (var r = 0; r < 34; r++)
-            {
-                xi[r, 0] = x[r, i];
-            }
-
-            yi[0, 0] = y[0, i];
-            yi[1, 0] = y[1, i];
+            // The sample's column, like numpy's X[i:i+1].T (column-major storage: one contiguous block).
+            Array.Copy(xs, i * 34, xiValues, 0, 34);
+            Array.Copy(ys, i * 2, yiValues, 0, 2);
             net.Backward(xi, yi, Loss.SoftmaxCrossEntropy, gradients);
             optimizer.Step(net, gradients);
         }

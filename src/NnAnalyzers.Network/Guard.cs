@@ -34,7 +34,8 @@ namespace NnAnalyzers.Network
 
         public static bool IsFinite(double value)
         {
-            return !double.IsNaN(value) && !double.IsInfinity(value);
+            // NaN − NaN and ∞ − ∞ are NaN; every finite value minus itself is 0.
+            return value - value == 0;
         }
 
         public static void NotEmpty(Matrix<double> m, string name)
