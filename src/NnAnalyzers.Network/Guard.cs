@@ -54,6 +54,11 @@ namespace NnAnalyzers.Network
             var values = m.AsColumnMajorArray();
             if (values is not null)
             {
+                if (Kernels.AllFinite(values))
+                {
+                    return;
+                }
+
                 for (var i = 0; i < values.Length; i++)
                 {
                     if (!IsFinite(values[i]))
@@ -84,6 +89,11 @@ namespace NnAnalyzers.Network
             var values = v.AsArray();
             if (values is not null)
             {
+                if (Kernels.AllFinite(values))
+                {
+                    return;
+                }
+
                 for (var i = 0; i < values.Length; i++)
                 {
                     if (!IsFinite(values[i]))

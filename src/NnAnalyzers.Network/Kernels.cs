@@ -95,7 +95,7 @@ namespace NnAnalyzers.Network
         }
 
         /// <summary>y[yOffset..+count] += a · x[xOffset..+count].</summary>
-        private static void Axpy(double[] y, int yOffset, double[] x, int xOffset, int count, double a)
+        internal static void Axpy(double[] y, int yOffset, double[] x, int xOffset, int count, double a)
         {
             var i = 0;
 #if NET
@@ -116,6 +116,49 @@ namespace NnAnalyzers.Network
             {
                 y[yOffset + i] += x[xOffset + i] * a;
             }
+        }
+
+        /// <summary>
+        /// True when every value is finite. Fast path: the sum of the values is finite only if no value is NaN or ±∞
+        /// (a finite sum proves it); only a non-finite sum, which may be an overflow, needs the element-wise check.
+        /// </summary>
+        internal static bool AllFinite(double[] values)
+        {
+            var i = 0;
+            var sum = 0.0;
+#if NET
+            if (SimdOps.IsHardwareAccelerated && values.Length >= Simd.Count)
+            {
+                var vs = MemoryMarshal.Cast<double, Simd>(values.AsSpan());
+                var acc = Simd.Zero;
+                for (var v = 0; v < vs.Length; v++)
+                {
+                    acc += vs[v];
+                }
+
+                sum = SimdOps.Dot(acc, Simd.One);
+                i = vs.Length * Simd.Count;
+            }
+#endif
+            for (; i < values.Length; i++)
+            {
+                sum += values[i];
+            }
+
+            if (sum - sum == 0)
+            {
+                return true;
+            }
+
+            foreach (var v in values)
+            {
+                if (v - v != 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>Σ x[xOffset+i] · y[yOffset+i] for i &lt; count.</summary>

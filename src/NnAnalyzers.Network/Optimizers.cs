@@ -116,11 +116,8 @@ namespace NnAnalyzers.Network
             var momentum = Momentum;
             if (momentum == 0)
             {
-                for (var k = 0; k < parameters.Length; k++)
-                {
-                    parameters[k] -= rate * gradient[k];
-                }
-
+                // θ ← θ − η·g
+                Kernels.Axpy(parameters, 0, gradient, 0, parameters.Length, -rate);
                 return;
             }
 

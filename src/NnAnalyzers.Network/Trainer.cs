@@ -326,20 +326,9 @@ namespace NnAnalyzers.Network
         {
             for (var i = 0; i < gradients.LayerCount; i++)
             {
-                foreach (var v in gradients.WeightGradient(i).AsColumnMajorArray()!)
+                if (!Kernels.AllFinite(gradients.WeightGradient(i).AsColumnMajorArray()!) || !Kernels.AllFinite(gradients.BiasGradient(i).AsArray()!))
                 {
-                    if (!Guard.IsFinite(v))
-                    {
-                        return false;
-                    }
-                }
-
-                foreach (var v in gradients.BiasGradient(i).AsArray()!)
-                {
-                    if (!Guard.IsFinite(v))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
             }
 

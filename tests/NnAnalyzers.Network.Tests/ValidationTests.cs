@@ -48,6 +48,18 @@ namespace NnAnalyzers.Network.Tests
         }
 
         [Fact]
+        public void The_fast_finiteness_check_is_exact()
+        {
+            Assert.True(Kernels.AllFinite(new[] { 1e308, 1e308, 1e308, 1e308, 1e308 })); // the sum overflows, the values are finite
+            Assert.True(Kernels.AllFinite(new[] { -1e308, 1e308, 1.0 }));
+            Assert.False(Kernels.AllFinite(new[] { 1.0, 2.0, 3.0, 4.0, double.NaN }));
+            Assert.False(Kernels.AllFinite(new[] { double.PositiveInfinity, double.NegativeInfinity, 0, 0, 0, 0 }));
+            Assert.False(Kernels.AllFinite(new[] { 1e308, 1e308, double.PositiveInfinity }));
+            var x = Matrix<double>.Build.Dense(4, 2, 1e308);
+            Assert.Equal(2, Net().Forward(x).ColumnCount); // finite (if huge) inputs are accepted
+        }
+
+        [Fact]
         public void Targets_of_the_wrong_shape_are_rejected_by_backward_and_loss()
         {
             var x = TestData.Normal(4, 6, 1);
