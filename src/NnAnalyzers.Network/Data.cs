@@ -166,7 +166,7 @@ namespace NnAnalyzers.Network
             return new Dataset(features, labels, Classes, FeatureNames);
         }
 
-        /// <summary>The same samples with features replaced (features × samples, same number of samples).</summary>
+        /// <summary>The same samples with features replaced (features × samples, one sample per column, same number of samples).</summary>
         public Dataset WithFeatures(Matrix<double> features) => new Dataset(features, Labels, Classes, FeatureNames);
     }
 

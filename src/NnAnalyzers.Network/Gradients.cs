@@ -16,8 +16,9 @@ namespace NnAnalyzers.Network
         private readonly Vector<double>[] _biasGradients;
 
         /// <summary>
-        /// Creates a gradients object from per-layer matrices (same shapes as each layer's weights, outputs × inputs)
-        /// and vectors (one entry per output unit). The arrays are used as given (not copied).
+        /// Creates a gradients object from per-layer matrices (same shapes as each layer's weights, outputs × inputs, for
+        /// inputs holding one sample per column) and vectors (one entry per output unit). The matrices are used as given
+        /// (not copied).
         /// </summary>
         public Gradients(IEnumerable<Matrix<double>> weightGradients, IEnumerable<Vector<double>> biasGradients)
         {
@@ -53,7 +54,7 @@ namespace NnAnalyzers.Network
         /// <summary>Number of layers.</summary>
         public int LayerCount => _weightGradients.Length;
 
-        /// <summary>dLoss/dW per layer, each the shape of that layer's weights (outputs × inputs).</summary>
+        /// <summary>dLoss/dW per layer, each the shape of that layer's weights (outputs × inputs), a mean over the batch's sample columns.</summary>
         public IReadOnlyList<Matrix<double>> WeightGradients => _weightGradients;
 
         /// <summary>dLoss/db per layer, one entry per output unit.</summary>

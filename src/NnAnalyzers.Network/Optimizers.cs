@@ -61,8 +61,9 @@ namespace NnAnalyzers.Network
         }
 
         /// <summary>
-        /// Updates one layer's parameters in place (already validated): <paramref name="weights"/> (outputs × inputs) with
-        /// <paramref name="weightGradient"/>, <paramref name="biases"/> with <paramref name="biasGradient"/>.
+        /// Updates one layer's parameters in place (already validated): <paramref name="weights"/> (outputs × inputs, for
+        /// inputs holding one sample per column) with <paramref name="weightGradient"/> (same shape, a mean over the
+        /// batch's sample columns), <paramref name="biases"/> with <paramref name="biasGradient"/>.
         /// </summary>
         protected abstract void Update(int layer, Matrix<double> weights, Matrix<double> weightGradient, Vector<double> biases, Vector<double> biasGradient);
 

@@ -290,7 +290,7 @@ namespace NnAnalyzers.Network
 
         /// <summary>
         /// The loss (mean over the samples) and, for classification losses, the accuracy of the network on
-        /// <paramref name="inputs"/> (features × samples) against <paramref name="targets"/> (outputs × samples).
+        /// <paramref name="inputs"/> (features × samples) against <paramref name="targets"/> (outputs × samples), one sample per column.
         /// </summary>
         public (double Loss, double Accuracy) Evaluate(Matrix<double> inputs, Matrix<double> targets)
         {
