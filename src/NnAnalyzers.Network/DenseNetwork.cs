@@ -12,8 +12,7 @@ namespace NnAnalyzers.Network
     public sealed class DenseNetwork
     {
         private readonly DenseLayer[] _layers;
-        private Workspace? _cache1;
-        private Workspace? _cache2;
+        private readonly Workspace?[] _workspaces = new Workspace?[4];
 
         /// <summary>Creates a network from layers whose sizes chain (each layer's inputs = the previous layer's outputs).</summary>
         public DenseNetwork(IEnumerable<DenseLayer> layers)
@@ -227,23 +226,22 @@ namespace NnAnalyzers.Network
 
         internal Workspace GetWorkspace(int batchSize)
         {
-            if (_cache1 is not null && _cache1.BatchSize == batchSize)
+            // A few batch sizes live at once in training (full batch, last partial batch, training and validation sets).
+            for (var i = 0; i < _workspaces.Length; i++)
             {
-                return _cache1;
-            }
-
-            if (_cache2 is not null && _cache2.BatchSize == batchSize)
-            {
-                // Keep the most recent first.
-                var hit = _cache2;
-                _cache2 = _cache1;
-                _cache1 = hit;
-                return hit;
+                var hit = _workspaces[i];
+                if (hit is not null && hit.BatchSize == batchSize)
+                {
+                    // Move to the front: the least recently used one is evicted first.
+                    Array.Copy(_workspaces, 0, _workspaces, 1, i);
+                    _workspaces[0] = hit;
+                    return hit;
+                }
             }
 
             var created = new Workspace(this, batchSize);
-            _cache2 = _cache1;
-            _cache1 = created;
+            Array.Copy(_workspaces, 0, _workspaces, 1, _workspaces.Length - 1);
+            _workspaces[0] = created;
             return created;
         }
 

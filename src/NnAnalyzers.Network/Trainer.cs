@@ -244,8 +244,10 @@ namespace NnAnalyzers.Network
                 }
 
                 var (trainLoss, trainAccuracy) = Evaluate(inputs, targets);
+
+                // The monitor reads the activations the evaluation just left in the workspace of the training set.
+                monitor?.ObserveEpochCore(epoch, Network, inputs, targets, Loss, trainLoss, Network.GetWorkspace(n));
                 var (validationLoss, validationAccuracy) = hasValidation ? Evaluate(validationInputs!, validationTargets!) : (double.NaN, double.NaN);
-                monitor?.ObserveEpoch(epoch, Network, inputs, targets, Loss, trainLoss);
                 var report = new EpochReport(epoch, Options.Epochs, trainLoss, trainAccuracy, validationLoss, validationAccuracy, clock.Elapsed, monitor?.Symptoms ?? s_noSymptoms);
                 history.Add(report);
                 progress?.Report(report);

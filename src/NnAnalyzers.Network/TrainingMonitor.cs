@@ -67,8 +67,9 @@ namespace NnAnalyzers.Network
     /// An opt-in monitor of training (set <see cref="TrainerOptions.Monitor"/>, or call its methods from your own loop).
     /// It watches the loss, the activations, the weight changes and the predictions, on inputs and targets that hold one
     /// sample per column, and reports each symptom once (per layer where it applies), naming the static rule that catches
-    /// its usual cause. It costs one forward and backward pass over the observed samples per epoch (about one extra
-    /// epoch of batch work, divided by the number of batches), a loss check per batch and a copy of the weights.
+    /// its usual cause. Under a <see cref="Trainer"/> it reuses the epoch's evaluation pass over the training samples, so
+    /// it costs a scan of the activations, a copy of the weights and a finiteness check per batch; a full-batch
+    /// backward pass is added only in epochs where some layer's weights stopped moving.
     /// Thresholds (all settable):
     /// <list type="bullet">
     /// <item><description><see cref="SymptomKind.SaturatedUnits"/> (NN0001): in a sigmoid or tanh layer, a unit is saturated on a sample
@@ -97,6 +98,10 @@ namespace NnAnalyzers.Network
         private int _collapseRun;
         private int _priorRun;
         private Gradients? _probe;
+        private Matrix<double>? _labelsOf;
+        private int[]? _labels;
+        private Matrix<double>? _priorOf;
+        private double _prior;
 
         /// <summary>Creates a monitor; <paramref name="reporter"/>, when given, receives each symptom as it is found.</summary>
         public TrainingMonitor(IProgress<Symptom>? reporter = null)
@@ -196,16 +201,15 @@ namespace NnAnalyzers.Network
                     $"'targets' is {Guard.Shape(targets)} but needs {Guard.Shape(network.OutputCount, inputs.ColumnCount)} (outputs × samples).", nameof(targets));
             }
 
-            ObserveBatchLoss(epoch, trainingLoss);
             var ws = network.GetWorkspace(inputs.ColumnCount);
-            if (_probe is null || _probe.LayerCount != network.Layers.Count)
-            {
-                _probe = network.CreateGradients();
-            }
+            network.ForwardCore(inputs, ws);
+            ObserveEpochCore(epoch, network, inputs, targets, loss, trainingLoss, ws);
+        }
 
-            // One forward and backward pass over the observed samples: activations for saturation, outputs for the
-            // predictions, and the full-batch gradient for the frozen-weights check.
-            network.BackwardCore(inputs, targets, loss, _probe, ws);
+        /// <summary>The checks of <see cref="ObserveEpoch"/> on validated arguments; <paramref name="ws"/> holds the forward pass of <paramref name="inputs"/>.</summary>
+        internal void ObserveEpochCore(int epoch, DenseNetwork network, Matrix<double> inputs, Matrix<double> targets, Loss loss, double trainingLoss, DenseNetwork.Workspace ws)
+        {
+            ObserveBatchLoss(epoch, trainingLoss);
             var outputs = ws.A[network.Layers.Count - 1];
             CheckSaturation(network, ws, epoch);
             if (loss.ExpectsLogits || network.OutputCount > 1)
@@ -218,7 +222,7 @@ namespace NnAnalyzers.Network
                 CheckPriorEntropy(epoch, targets, loss, trainingLoss);
             }
 
-            CheckFrozen(epoch, network);
+            CheckFrozen(epoch, network, inputs, targets, loss, ws);
         }
 
         /// <summary>
@@ -320,7 +324,13 @@ namespace NnAnalyzers.Network
         {
             var classes = Math.Max(2, outputs.RowCount);
             var predicted = Evaluation.ArgMax(outputs, outputActivation);
-            var actual = targets.RowCount == 1 ? Evaluation.ArgMax(targets, Activation.Sigmoid) : Evaluation.ArgMax(targets);
+            if (!ReferenceEquals(_labelsOf, targets))
+            {
+                _labels = targets.RowCount == 1 ? Evaluation.ArgMax(targets, Activation.Sigmoid) : Evaluation.ArgMax(targets);
+                _labelsOf = targets;
+            }
+
+            var actual = _labels!;
             var predictedCounts = new int[classes];
             var actualCounts = new int[classes];
             for (var k = 0; k < predicted.Length; k++)
@@ -365,7 +375,13 @@ namespace NnAnalyzers.Network
                 return;
             }
 
-            var entropy = PriorEntropy(targets, loss is BinaryCrossEntropyLoss);
+            if (!ReferenceEquals(_priorOf, targets))
+            {
+                _prior = PriorEntropy(targets, loss is BinaryCrossEntropyLoss);
+                _priorOf = targets;
+            }
+
+            var entropy = _prior;
             if (entropy > 1e-6 && Math.Abs(trainingLoss - entropy) < PriorEntropyTolerance)
             {
                 _priorRun++;
@@ -414,8 +430,9 @@ namespace NnAnalyzers.Network
             return entropy;
         }
 
-        private void CheckFrozen(int epoch, DenseNetwork network)
+        private void CheckFrozen(int epoch, DenseNetwork network, Matrix<double> inputs, Matrix<double> targets, Loss loss, DenseNetwork.Workspace ws)
         {
+            var gradientKnown = false;
             if (_previousWeights is null || _frozenRuns is null || _previousWeights.Length != network.Layers.Count)
             {
                 Snapshot(network);
@@ -439,9 +456,21 @@ namespace NnAnalyzers.Network
                 var relative = Math.Sqrt(change) / norm;
 
                 // Frozen only while the gradient is not vanishing: weights of saturated units barely move because their
-                // gradient is tiny (reported as saturation), not because the update never arrives.
-                var gradientRelative = _probe is null ? 1.0 : _probe.WeightGradients[i].FrobeniusNorm() / norm;
-                var frozen = relative < FrozenRelativeChange && gradientRelative > VanishingGradient;
+                // gradient is tiny (reported as saturation), not because the update never arrives. The full-batch
+                // gradient is computed only when some layer has stopped moving.
+                var frozen = false;
+                if (relative < FrozenRelativeChange)
+                {
+                    if (!gradientKnown)
+                    {
+                        _probe ??= network.CreateGradients();
+                        network.BackwardCore(inputs, targets, loss, _probe, ws);
+                        gradientKnown = true;
+                    }
+
+                    frozen = _probe!.WeightGradients[i].FrobeniusNorm() / norm > VanishingGradient;
+                }
+
                 _frozenRuns[i] = frozen ? _frozenRuns[i] + 1 : 0;
                 if (_frozenRuns[i] >= FrozenPatience)
                 {
