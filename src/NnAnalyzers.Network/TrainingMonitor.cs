@@ -77,10 +77,10 @@ namespace NnAnalyzers.Network
     /// is reported when at least <see cref="SaturatedShare"/> (0.5) of its unit-sample pairs are saturated — at initialisation
     /// and, separately, after any epoch.</description></item>
     /// <item><description><see cref="SymptomKind.CollapsedPredictions"/> (NN0001): at least <see cref="CollapseShare"/> (0.97) of the
-    /// predictions fall in one class whose share of the labels is below 0.9, for <see cref="CollapsePatience"/> (3) epochs in a row.</description></item>
+    /// predictions fall in one class whose share of the labels is below 0.9, for <see cref="CollapsePatience"/> (10) epochs in a row.</description></item>
     /// <item><description><see cref="SymptomKind.LossAtPriorEntropy"/> (NN0001): for a cross-entropy loss, the training loss is within
     /// <see cref="PriorEntropyTolerance"/> (0.01) of the entropy of the class prior (−Σ p·ln p over the label frequencies) for
-    /// <see cref="PriorEntropyPatience"/> (5) epochs in a row.</description></item>
+    /// <see cref="PriorEntropyPatience"/> (10) epochs in a row. Collapse and prior entropy are heuristics: a healthy network may show either for a few epochs before it learns, hence the patience.</description></item>
     /// <item><description><see cref="SymptomKind.FrozenWeights"/> (NN0004): a layer's relative weight change ‖ΔW‖/‖W‖ over an epoch is
     /// below <see cref="FrozenRelativeChange"/> (1e−9) for <see cref="FrozenPatience"/> (2) epochs in a row while its full-batch
     /// gradient is not vanishing (‖∂L/∂W‖/‖W‖ above <see cref="VanishingGradient"/>, 1e−6).</description></item>
@@ -121,14 +121,14 @@ namespace NnAnalyzers.Network
         /// <summary>Predictions are collapsed when at least this share falls in one class (default 0.97).</summary>
         public double CollapseShare { get; set; } = 0.97;
 
-        /// <summary>Epochs in a row the collapse must last before it is reported (default 3).</summary>
-        public int CollapsePatience { get; set; } = 3;
+        /// <summary>Epochs in a row the collapse must last before it is reported (default 10: a healthy network may predict the majority class for its first few epochs).</summary>
+        public int CollapsePatience { get; set; } = 10;
 
         /// <summary>How close to the prior's entropy the loss must be (default 0.01 nats).</summary>
         public double PriorEntropyTolerance { get; set; } = 0.01;
 
-        /// <summary>Epochs in a row the loss must stay at the prior's entropy (default 5).</summary>
-        public int PriorEntropyPatience { get; set; } = 5;
+        /// <summary>Epochs in a row the loss must stay at the prior's entropy (default 10: a healthy network may sit there for its first few epochs).</summary>
+        public int PriorEntropyPatience { get; set; } = 10;
 
         /// <summary>A layer is frozen in an epoch when ‖ΔW‖/‖W‖ is below this (default 1e−9).</summary>
         public double FrozenRelativeChange { get; set; } = 1e-9;
