@@ -1,7 +1,7 @@
 // One epoch of the seed network (34-20-20-2 sigmoid, batch 1, 200 rows, plain SGD) with NnAnalyzers.Network against
 // ../shared/reference/seed_numpy.py, and a 784-128-10 network at batch 64 on synthetic data against an equivalent
 // numpy loop — both sides timed in the same run on the same machine, training steps only (no evaluation).
-// Usage: dotnet run -c Release --project benchmarks/NnAnalyzers.Network.Benchmarks [-- --data PATH --seed-script PATH --python /usr/bin/python3]
+// Usage: dotnet run -c Release --project perf/NnAnalyzers.Network.Benchmarks [-- --data PATH --seed-script PATH --python /usr/bin/python3]
 using System;
 using System.Diagnostics;
 using System.Globalization;
