@@ -328,7 +328,10 @@ namespace NnAnalyzers.Network
         /// <summary>The first 200 samples train, the rest test (file order; the question's split).</summary>
         First200,
 
-        /// <summary>A seeded 70/30 shuffle: round(0.7 · n) samples train.</summary>
+        /// <summary>
+        /// A seeded 70/30 shuffle: the permutation numpy's <c>RandomState(42).permutation(n)</c> gives (bit for bit), the
+        /// first round(0.7 · n) samples of it train, the rest test.
+        /// </summary>
         Shuffle70,
     }
 
@@ -340,8 +343,8 @@ namespace NnAnalyzers.Network
 
         /// <summary>
         /// One of the seed splits: <see cref="SeedSplit.First200"/> (first 200 samples train) or
-        /// <see cref="SeedSplit.Shuffle70"/> (a shuffle with <c>new Random(seed)</c>, round(0.7 · n) train).
-        /// Note: the shuffle uses .NET's <see cref="Random"/>, so its permutation is not numpy's.
+        /// <see cref="SeedSplit.Shuffle70"/> (numpy's <c>RandomState(seed).permutation(n)</c>, reproduced exactly; the
+        /// first round(0.7 · n) samples of the permutation train). Samples are columns of <see cref="Dataset.Features"/>.
         /// </summary>
         public static (Dataset Train, Dataset Test) Seed(Dataset data, SeedSplit split, int seed = Shuffle70Seed)
         {
@@ -351,7 +354,15 @@ namespace NnAnalyzers.Network
                 case SeedSplit.First200:
                     return First(data, 200);
                 case SeedSplit.Shuffle70:
-                    return Random(data, 0.7, new Random(seed));
+                    if (data.Count < 2)
+                    {
+                        throw new ArgumentException($"'data' has {data.Count} sample; a split needs at least 2.", nameof(data));
+                    }
+
+                    var order = NumpyPermutation.Permutation(data.Count, unchecked((uint)seed));
+                    var trainCount = (int)Math.Round(0.7 * data.Count, MidpointRounding.ToEven);
+                    trainCount = Math.Min(Math.Max(trainCount, 1), data.Count - 1);
+                    return (data.Subset(order.Take(trainCount).ToArray()), data.Subset(order.Skip(trainCount).ToArray()));
                 default:
                     throw new ArgumentOutOfRangeException(nameof(split), split, "Unknown split.");
             }

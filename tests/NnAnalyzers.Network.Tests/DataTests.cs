@@ -83,6 +83,18 @@ namespace NnAnalyzers.Network.Tests
             var (other, _) = Splits.Seed(data, SeedSplit.Shuffle70, seed: 7);
             Assert.NotEqual(train.Features, other.Features);
             Assert.NotEqual(Enumerable.Range(0, 246).Select(i => (double)i), train.Features.Row(0).ToArray());
+
+            // numpy: np.random.RandomState(42).permutation(351) starts 157, 342, 316, 234, 155 and ends 270, 348, 102.
+            Assert.Equal(new double[] { 157, 342, 316, 234, 155, 274, 305, 227, 278, 185 }, train.Features.Row(0).Take(10).ToArray());
+            Assert.Equal(new double[] { 71, 106, 270, 348, 102 }, test.Features.Row(0).Skip(100).ToArray());
+        }
+
+        [Fact]
+        public void Mersenne_twister_matches_the_reference_outputs()
+        {
+            var mt = new NumpyPermutation.Mt19937(5489);
+            Assert.Equal(3499211612u, mt.NextUInt32());
+            Assert.Equal(581869302u, mt.NextUInt32());
         }
 
         [Fact]
