@@ -36,7 +36,7 @@ if (options.Standardize)
 }
 
 Console.WriteLine(
-    $"ionosphere: {data.Count} samples, {data.FeatureCount} features, classes {string.Join("/", data.Classes.Labels)}; split {options.SplitName}: train {train.Count}, test {test.Count}");
+    $"ionosphere: {data.Count} samples, {data.FeatureCount} features, classes {string.Join("/", data.Classes.Labels)}; split {options.SplitName}: train {train.Count} ({Counts(train)}), test {test.Count} ({Counts(test)})");
 Console.WriteLine(
     $"network 34-20-20-2 sigmoid, init {options.Init}, {options.OptimizerName} lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, batch {options.BatchSize}, {options.Epochs} epochs, seed {options.Seed}");
 
@@ -70,6 +70,9 @@ var json = new Dictionary<string, object?>
 };
 Console.WriteLine(JsonSerializer.Serialize(json));
 return 0;
+
+static string Counts(Dataset d) =>
+    string.Join(" ", d.Classes.Labels.Select((label, k) => label + "=" + d.Labels.Count(l => l == k).ToString(CultureInfo.InvariantCulture)));
 
 static double TrainingPrior(Dataset train)
 {
