@@ -129,13 +129,7 @@ namespace NnAnalyzers.Network
             Loss = Guard.NotNull(loss, nameof(loss));
             Optimizer = Guard.NotNull(optimizer, nameof(optimizer));
             Options = options ?? new TrainerOptions();
-            Guard.Positive(Options.Epochs, "options.Epochs");
-            Guard.Positive(Options.BatchSize, "options.BatchSize");
-            if (Options.EarlyStoppingPatience < 0)
-            {
-                throw new ArgumentOutOfRangeException("options.EarlyStoppingPatience", Options.EarlyStoppingPatience, "'options.EarlyStoppingPatience' must be 0 (off) or positive.");
-            }
-
+            ValidateOptions(Options);
             network.CheckLossFitsOutput(loss, nameof(loss));
         }
 
@@ -166,6 +160,7 @@ namespace NnAnalyzers.Network
             IProgress<EpochReport>? progress = null,
             CancellationToken cancellationToken = default)
         {
+            ValidateOptions(Options); // the options object may have changed since the trainer was created
             ValidatePair(inputs, targets, nameof(inputs), nameof(targets));
             var hasValidation = validationInputs is not null || validationTargets is not null;
             if (hasValidation)
@@ -308,6 +303,21 @@ namespace NnAnalyzers.Network
             var predicted = Evaluation.ArgMax(outputs, lastActivation);
             var actual = targets.RowCount == 1 ? Evaluation.ArgMax(targets, Activation.Sigmoid) : Evaluation.ArgMax(targets);
             return (loss, Evaluation.Accuracy(predicted, actual));
+        }
+
+        private static void ValidateOptions(TrainerOptions options)
+        {
+            Guard.Positive(options.Epochs, "options.Epochs");
+            Guard.Positive(options.BatchSize, "options.BatchSize");
+            if (options.EarlyStoppingPatience < 0)
+            {
+                throw new ArgumentOutOfRangeException("options.EarlyStoppingPatience", options.EarlyStoppingPatience, "'options.EarlyStoppingPatience' must be 0 (off) or positive.");
+            }
+
+            if (!(options.EarlyStoppingMinDelta >= 0) || double.IsInfinity(options.EarlyStoppingMinDelta))
+            {
+                throw new ArgumentOutOfRangeException("options.EarlyStoppingMinDelta", options.EarlyStoppingMinDelta, "'options.EarlyStoppingMinDelta' must be a finite number ≥ 0.");
+            }
         }
 
         private void ValidatePair(Matrix<double> inputs, Matrix<double> targets, string inputsName, string targetsName)

@@ -119,6 +119,19 @@ namespace NnAnalyzers.Network.Tests
         }
 
         [Fact]
+        public void Options_changed_after_construction_are_checked_again_by_fit()
+        {
+            var options = new TrainerOptions { BatchSize = 4 };
+            var trainer = new Trainer(Net(), Loss.SoftmaxCrossEntropy, new SgdOptimizer(0.1), options);
+            options.BatchSize = 0;
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(TestData.Normal(4, 8, 1), TestData.OneHotRandom(3, 8, 2)));
+            Assert.Equal("options.BatchSize", ex.ParamName);
+            options.BatchSize = 4;
+            options.EarlyStoppingMinDelta = double.NaN;
+            Assert.Equal("options.EarlyStoppingMinDelta", Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(TestData.Normal(4, 8, 1), TestData.OneHotRandom(3, 8, 2))).ParamName);
+        }
+
+        [Fact]
         public void Labels_out_of_range_are_rejected()
         {
             var oneHot = Assert.Throws<ArgumentOutOfRangeException>(() => Dataset.OneHot(new[] { 0, 1, 2 }, 2));
