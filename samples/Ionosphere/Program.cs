@@ -192,10 +192,14 @@ internal static class Experiment
     }
 }
 
-/// <summary>Prints the cost every 20 epochs (like the original) and the last epoch.</summary>
+/// <summary>
+/// Prints the cost every 20 epochs (like the original) and the last epoch; on a terminal, a progress bar between them
+/// is redrawn in place after every epoch.
+/// </summary>
 internal sealed class ConsoleProgress : IProgress<EpochReport>
 {
     private readonly int _epochs;
+    private readonly bool _interactive = !Console.IsOutputRedirected;
 
     public ConsoleProgress(int epochs) => _epochs = epochs;
 
@@ -203,6 +207,7 @@ internal sealed class ConsoleProgress : IProgress<EpochReport>
     {
         if (value.Epoch % 20 == 0 || value.Epoch == 1 || value.Epoch == _epochs)
         {
+            Console.Write(_interactive ? "\r" + new string(' ', 70) + "\r" : string.Empty);
             Console.WriteLine(string.Format(
                 CultureInfo.InvariantCulture,
                 "epoch {0,4}/{1}  cost {2:F4}  train acc {3:F3}  test acc {4:F3}  {5:F1} s",
@@ -212,6 +217,18 @@ internal sealed class ConsoleProgress : IProgress<EpochReport>
                 value.TrainingAccuracy,
                 value.ValidationAccuracy,
                 value.Elapsed.TotalSeconds));
+        }
+        else if (_interactive)
+        {
+            var filled = (int)Math.Round(30.0 * value.Epoch / value.Epochs);
+            Console.Write(string.Format(
+                CultureInfo.InvariantCulture,
+                "\r[{0}{1}] epoch {2}/{3}  cost {4:F4}",
+                new string('#', filled),
+                new string('.', 30 - filled),
+                value.Epoch,
+                value.Epochs,
+                value.TrainingLoss));
         }
     }
 }
