@@ -14,6 +14,18 @@ namespace NnAnalyzers
 
         /// <summary>Unused backprop results.</summary>
         public const string UnusedBackpropResults = "NN0004";
+
+        /// <summary>Unguarded log of a probability.</summary>
+        public const string UnguardedLogOfProbability = "NN0005";
+
+        /// <summary>A training loop that never updates parameters.</summary>
+        public const string TrainingLoopNeverUpdates = "NN0006";
+
+        /// <summary>Constant or symmetric initialization.</summary>
+        public const string ConstantOrSymmetricInitialization = "NN0007";
+
+        /// <summary>A derivative applied to the wrong value.</summary>
+        public const string DerivativeOfWrongValue = "NN0008";
     }
 
     /// <summary>Diagnostic categories.</summary>
