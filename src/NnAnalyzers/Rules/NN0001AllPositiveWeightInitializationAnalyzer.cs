@@ -47,43 +47,63 @@ namespace NnAnalyzers.Rules
                     return;
                 }
 
-                start.RegisterOperationAction(c => AnalyzeAssignment(c, semantics), OperationKind.SimpleAssignment);
-                start.RegisterOperationAction(c => AnalyzeDeclarator(c, semantics), OperationKind.VariableDeclarator);
-                start.RegisterOperationAction(c => AnalyzeMemberInitializer(c, semantics), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
-                start.RegisterOperationAction(c => AnalyzeAdd(c, semantics), OperationKind.Invocation);
+                var options = new TreeOptionsCache();
+                start.RegisterOperationAction(c => AnalyzeAssignment(c, semantics, options), OperationKind.SimpleAssignment);
+                start.RegisterOperationAction(c => AnalyzeDeclarator(c, semantics, options), OperationKind.VariableDeclarator);
+                start.RegisterOperationAction(c => AnalyzeMemberInitializer(c, semantics, options), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
+                start.RegisterOperationAction(c => AnalyzeAdd(c, semantics, options), OperationKind.Invocation);
             });
         }
 
-        private static void AnalyzeAssignment(OperationAnalysisContext context, NnSemantics semantics)
+        /// <summary>The rule's options, read once per syntax tree.</summary>
+        private sealed class TreeOptionsCache
         {
-            var assignment = (ISimpleAssignmentOperation)context.Operation;
-            Check(context, semantics, RandomSign.StorageOf(assignment.Target), assignment.Target, assignment.Value);
+            private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxTree, (System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> _byTree =
+                new System.Collections.Concurrent.ConcurrentDictionary<SyntaxTree, (System.Text.RegularExpressions.Regex?, bool)>();
+
+            public (System.Text.RegularExpressions.Regex? Pattern, bool RequireContext) Get(AnalyzerOptions options, SyntaxTree tree)
+            {
+                return _byTree.GetOrAdd(tree, t =>
+                {
+                    var userPattern = NnOptions.GetString(options, t, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption) is null
+                        ? null
+                        : NnOptions.GetRegex(options, t, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption, NeverMatches);
+                    var pattern = userPattern is null || userPattern.ToString() == NeverMatches ? null : userPattern; // invalid → default vocabulary
+                    return (pattern, NnOptions.GetBool(options, t, RuleIds.AllPositiveWeightInitialization, RequireNnContextOption, true));
+                });
+            }
         }
 
-        private static void AnalyzeDeclarator(OperationAnalysisContext context, NnSemantics semantics)
+        private static void AnalyzeAssignment(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options)
+        {
+            var assignment = (ISimpleAssignmentOperation)context.Operation;
+            Check(context, semantics, options, RandomSign.StorageOf(assignment.Target), assignment.Target, assignment.Value);
+        }
+
+        private static void AnalyzeDeclarator(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options)
         {
             var declarator = (IVariableDeclaratorOperation)context.Operation;
             var initializer = declarator.GetVariableInitializer();
             if (initializer is not null)
             {
-                Check(context, semantics, declarator.Symbol, null, initializer.Value);
+                Check(context, semantics, options, declarator.Symbol, null, initializer.Value);
             }
         }
 
-        private static void AnalyzeMemberInitializer(OperationAnalysisContext context, NnSemantics semantics)
+        private static void AnalyzeMemberInitializer(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options)
         {
             switch (context.Operation)
             {
                 case IFieldInitializerOperation field when field.InitializedFields.Length == 1:
-                    Check(context, semantics, field.InitializedFields[0], null, field.Value);
+                    Check(context, semantics, options, field.InitializedFields[0], null, field.Value);
                     break;
                 case IPropertyInitializerOperation property when property.InitializedProperties.Length == 1:
-                    Check(context, semantics, property.InitializedProperties[0], null, property.Value);
+                    Check(context, semantics, options, property.InitializedProperties[0], null, property.Value);
                     break;
             }
         }
 
-        private static void AnalyzeAdd(OperationAnalysisContext context, NnSemantics semantics)
+        private static void AnalyzeAdd(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options)
         {
             // weights.Add(r.NextDouble()) on a list of parameters.
             var invocation = (IInvocationOperation)context.Operation;
@@ -93,23 +113,22 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
-            Check(context, semantics, RandomSign.StorageOf(invocation.Instance), null, invocation.Arguments[0].Value);
+            Check(context, semantics, options, RandomSign.StorageOf(invocation.Instance), null, invocation.Arguments[0].Value);
         }
 
         /// <summary>The rule: a parameter ← a non-negative random value that nothing centres.</summary>
-        private static void Check(OperationAnalysisContext context, NnSemantics semantics, ISymbol? storage, IOperation? target, IOperation value)
+        private static void Check(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options, ISymbol? storage, IOperation? target, IOperation value)
         {
             if (storage is null || value.ConstantValue.HasValue || !CanHoldParameterValues(value.Type, semantics.Symbols))
             {
                 return;
             }
 
-            var tree = value.Syntax.SyntaxTree;
-            var userPattern = NnOptions.GetString(context.Options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption) is null
-                ? null
-                : NnOptions.GetRegex(context.Options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption, NeverMatches);
-            var namePattern = userPattern is null || userPattern.ToString() == NeverMatches ? null : userPattern; // invalid → default vocabulary
-            var requireContext = NnOptions.GetBool(context.Options, tree, RuleIds.AllPositiveWeightInitialization, RequireNnContextOption, true);
+            var (namePattern, requireContext) = options.Get(context.Options, value.Syntax.SyntaxTree);
+            if (requireContext && !semantics.Context.CompilationHasNnCode)
+            {
+                return;
+            }
 
             // Is it a parameter (by name, in NN code)? Cheap name checks first; usage evidence only for unnamed matrices.
             var kind = semantics.Parameters.Classify(storage, namePattern, requireContext);

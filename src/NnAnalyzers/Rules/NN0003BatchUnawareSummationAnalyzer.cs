@@ -80,7 +80,7 @@ namespace NnAnalyzers.Rules
                 var rule = new Rule(semantics);
                 start.RegisterOperationBlockStartAction(block =>
                 {
-                    if (block.OperationBlocks.IsEmpty || !semantics.Context.Contains(block.OwningSymbol))
+                    if (block.OperationBlocks.IsEmpty || !semantics.Context.CompilationHasNnCode || !semantics.Context.Contains(block.OwningSymbol))
                     {
                         return;
                     }

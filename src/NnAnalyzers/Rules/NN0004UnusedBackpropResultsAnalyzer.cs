@@ -71,7 +71,7 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
-            if (flow.ReturnsUnappliedGradients(method, context.CancellationToken))
+            if (flow.Context.CompilationHasNnCode && flow.ReturnsUnappliedGradients(method, context.CancellationToken))
             {
                 var message = $"the gradients returned by {method.Name}(...) are never applied to the weights";
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, invocation.Syntax.GetLocation(), s_discarded, message));
@@ -82,6 +82,11 @@ namespace NnAnalyzers.Rules
         private static void AnalyzeBody(OperationBlockAnalysisContext context, GradientFlow flow)
         {
             var ct = context.CancellationToken;
+            if (!flow.Context.CompilationHasNnCode)
+            {
+                return;
+            }
+
             foreach (var block in context.OperationBlocks)
             {
                 if (block is not (IMethodBodyBaseOperation or IBlockOperation))

@@ -33,10 +33,68 @@ namespace NnAnalyzers.Semantics
         private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _types =
             new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
 
+        private readonly ConcurrentDictionary<ISymbol, bool> _members =
+            new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+
+        private readonly System.Lazy<bool> _compilationHasNnCode;
+
         /// <summary>Creates the context oracle of one compilation.</summary>
         public NnContext(KnownSymbols symbols)
         {
             _symbols = symbols;
+            _compilationHasNnCode = new System.Lazy<bool>(ComputeCompilationHasNnCode, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>
+        /// True when any type of this compilation is NN code, or the compilation references our library: the cheap
+        /// gate rules check before any per-node work (a project without NN signs pays almost nothing).
+        /// </summary>
+        public bool CompilationHasNnCode => _compilationHasNnCode.Value;
+
+        private bool ComputeCompilationHasNnCode()
+        {
+            if (_symbols.NetworkNamespaceMarker is not null || _symbols.NetworkGradients is not null)
+            {
+                return true;
+            }
+
+            var pending = new Stack<INamespaceOrTypeSymbol>();
+            pending.Push(_symbols.Compilation.SourceModule.GlobalNamespace);
+            while (pending.Count > 0)
+            {
+                var current = pending.Pop();
+                if (current is INamespaceSymbol ns)
+                {
+                    foreach (var member in ns.GetMembers())
+                    {
+                        pending.Push(member);
+                    }
+
+                    continue;
+                }
+
+                var type = (INamedTypeSymbol)current;
+                if (IsNnType(type))
+                {
+                    return true;
+                }
+
+                // A method can be NN code on its own name and parameters (Step(double learningRate, double[] gradients)).
+                foreach (var member in type.GetMembers())
+                {
+                    if (member is IMethodSymbol { IsImplicitlyDeclared: false } method && Contains(method))
+                    {
+                        return true;
+                    }
+                }
+
+                foreach (var nested in type.GetTypeMembers())
+                {
+                    pending.Push(nested);
+                }
+            }
+
+            return false;
         }
 
         /// <summary>True when <paramref name="symbol"/> (a method, local function, property, field or type) is inside NN code.</summary>
@@ -47,6 +105,16 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
+            if (symbol is INamedTypeSymbol named)
+            {
+                return IsNnType(named) || (named.ContainingType is { } outer && Contains(outer));
+            }
+
+            return _members.GetOrAdd(symbol, s => ComputeContains(s));
+        }
+
+        private bool ComputeContains(ISymbol symbol)
+        {
             var signs = new SignCounter();
             for (var s = symbol; s is not null && s is not INamespaceSymbol; s = s.ContainingSymbol)
             {
