@@ -16,7 +16,7 @@ namespace NnAnalyzers.Benchmarks
         {
             if (args.Length > 0 && args[0] == "quick")
             {
-                Quick(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
+                Quick(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000, args.Length > 2 ? args[2] : null);
                 return 0;
             }
 
@@ -38,13 +38,18 @@ namespace NnAnalyzers.Benchmarks
             return 0;
         }
 
-        private static void Quick(int files)
+        private static void Quick(int files, string? onlyInput)
         {
             Console.WriteLine($"files={files}; median of 5 runs per cell; ms and MB allocated per analysis of the whole compilation");
             Console.WriteLine("| rule | input | ms | ms over empty | MB allocated |");
             Console.WriteLine("|---|---|---|---|---|");
             foreach (var input in Enum.GetValues<InputGenerator.Kind>())
             {
+                if (onlyInput is not null && input.ToString() != onlyInput)
+                {
+                    continue;
+                }
+
                 double emptyMs = 0;
                 foreach (var rule in new[] { "Empty", "NN0001", "NN0002", "NN0003", "NN0004" })
                 {
