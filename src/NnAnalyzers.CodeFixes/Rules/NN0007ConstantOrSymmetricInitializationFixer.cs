@@ -382,7 +382,7 @@ namespace NnAnalyzers.CodeFixes.Rules
                 var tracked = root.TrackNodes(statement, anchor);
                 tracked = tracked.RemoveNode(tracked.GetCurrentNode(statement)!, SyntaxRemoveOptions.KeepNoTrivia)!;
                 var moved = statement.WithoutTrivia().WithAdditionalAnnotations(Formatter.Annotation);
-                return tracked.InsertNodesBefore(tracked.GetCurrentNode(anchor)!, new[] { moved.WithLeadingTrivia(anchor.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed) });
+                return tracked.InsertNodesBefore(tracked.GetCurrentNode(anchor)!, new[] { moved.WithLeadingTrivia(anchor.GetLeadingTrivia()).WithTrailingTrivia(EndOfLine(root)) });
             }
 
             // Case 2: introduce a local before the loop and use it.
@@ -417,9 +417,22 @@ namespace NnAnalyzers.CodeFixes.Rules
 
             var trackedRoot = root.TrackNodes(creation, anchor);
             trackedRoot = trackedRoot.ReplaceNode(trackedRoot.GetCurrentNode(creation)!, SyntaxFactory.IdentifierName(fresh).WithTriviaFrom(creation));
-            declaration = declaration.WithLeadingTrivia(anchor.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+            declaration = declaration.WithLeadingTrivia(anchor.GetLeadingTrivia()).WithTrailingTrivia(EndOfLine(root))
                 .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
             return trackedRoot.InsertNodesBefore(trackedRoot.GetCurrentNode(anchor)!, new[] { declaration });
+        }
+
+        private static SyntaxTrivia EndOfLine(SyntaxNode root)
+        {
+            foreach (var trivia in root.DescendantTrivia())
+            {
+                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    return trivia;
+                }
+            }
+
+            return SyntaxFactory.ElasticCarriageReturnLineFeed;
         }
 
         private static int CountDeclarations(SyntaxNode body, string name)

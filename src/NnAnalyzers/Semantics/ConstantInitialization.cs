@@ -26,7 +26,7 @@ namespace NnAnalyzers.Semantics
         /// <summary>The storage's value leaves the method (returned, stored elsewhere): it may be filled by whoever receives it.</summary>
         Escape,
 
-        /// <summary>Neither a fill nor a constant (a single constant element, a conditional constant, null, an empty list).</summary>
+        /// <summary>Neither a fill nor a constant (null, an empty list, a scalar constant, Clear).</summary>
         Neutral,
     }
 
@@ -131,8 +131,9 @@ namespace NnAnalyzers.Semantics
 
             if (element && RandomSign.TryConstant(value, out _) && IsNumeric(value.Type))
             {
-                // One element: a constant in a fill loop gives them all the same value; a single or conditional element does not.
-                return InUnconditionalLoop(assignment) ? StorageWrite.Constant : StorageWrite.Neutral;
+                // One element: a constant in a fill loop gives them all the same value; a single or conditional element
+                // (an identity diagonal) makes them differ.
+                return InUnconditionalLoop(assignment) ? StorageWrite.Constant : StorageWrite.Fill;
             }
 
             if (!element && RandomSign.TryConstant(value, out _))
@@ -245,7 +246,7 @@ namespace NnAnalyzers.Semantics
                 if (RandomSign.TryConstant(value, out _))
                 {
                     site = call;
-                    return InUnconditionalLoop(call) ? StorageWrite.Constant : StorageWrite.Neutral;
+                    return InUnconditionalLoop(call) ? StorageWrite.Constant : StorageWrite.Fill;
                 }
 
                 return StorageWrite.Fill;
