@@ -37,6 +37,10 @@ namespace NnAnalyzers.Rules
 
         private static readonly DiagnosticDescriptor Rule = Descriptors.NN0007ConstantOrSymmetricInitialization;
 
+        /// <summary>Weights that are not a layer's connections: class or sample weights of a loss, importance weights.</summary>
+        private static readonly HashSet<string> s_notLayerWords = IdentifierWords.Set(
+            "sample", "samples", "class", "classes", "importance", "loss", "label", "labels");
+
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
@@ -162,7 +166,7 @@ namespace NnAnalyzers.Rules
         /// <summary>Cheap filter: a weight-like name and a type that holds many values (array, MathNet tensor, collection).</summary>
         private static bool IsCandidate(ISymbol storage, KnownSymbols symbols)
         {
-            if (NetworkParameters.ClassifyName(storage.Name) != ParameterKind.Weight)
+            if (NetworkParameters.ClassifyName(storage.Name) != ParameterKind.Weight || IdentifierWords.ContainsAny(storage.Name, s_notLayerWords))
             {
                 return false;
             }

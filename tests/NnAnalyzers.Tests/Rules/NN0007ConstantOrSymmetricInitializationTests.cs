@@ -314,6 +314,88 @@ public class Perceptron
             await NoFixOffered(source);
         }
 
+        [Fact]
+        public async Task Fix_all_gives_every_layer_of_a_document_a_glorot_draw()
+        {
+            const string source = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public class TwoLayerNetwork
+{
+    private readonly Matrix<double> _w1;
+    private readonly Matrix<float> _w2;
+    private readonly Random _random = new Random(7);
+
+    public TwoLayerNetwork(int inputs, int hidden, int outputs)
+    {
+        _w1 = Matrix<double>.Build.Dense(hidden, inputs);
+        for (var r = 0; r < hidden; r++)
+            for (var c = 0; c < inputs; c++)
+                _w1[r, c] = [|0.01|];
+        _w2 = [|Matrix<float>.Build.Dense(outputs, hidden, 0.5f)|];
+    }
+
+    public Vector<double> Forward(Vector<double> x) => (_w1 * x).Map(z => 1.0 / (1.0 + Math.Exp(-z))) * _w2[0, 0];
+}";
+            const string fixedSource = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public class TwoLayerNetwork
+{
+    private readonly Matrix<double> _w1;
+    private readonly Matrix<float> _w2;
+    private readonly Random _random = new Random(7);
+
+    public TwoLayerNetwork(int inputs, int hidden, int outputs)
+    {
+        _w1 = Matrix<double>.Build.Dense(hidden, inputs);
+        for (var r = 0; r < hidden; r++)
+            for (var c = 0; c < inputs; c++)
+                _w1[r, c] = (_random.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (inputs + hidden));
+        _w2 = Matrix<float>.Build.Dense(outputs, hidden, (_, __) => (float)((_random.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (hidden + outputs))));
+    }
+
+    public Vector<double> Forward(Vector<double> x) => (_w1 * x).Map(z => 1.0 / (1.0 + Math.Exp(-z))) * _w2[0, 0];
+}";
+            await Fix(source, fixedSource, Glorot);
+        }
+
+        [Fact]
+        public async Task Class_weights_of_a_loss_and_weights_of_another_type_are_not_reported()
+        {
+            await NoDiagnostic(@"
+using System;
+
+public class Layer
+{
+    public double[,] Weights;
+}
+
+public class Network
+{
+    public double Loss(double[] predictions, int[] labels, int classCount)
+    {
+        var classWeights = new double[classCount];
+        for (var k = 0; k < classCount; k++) classWeights[k] = 1.0;
+        var loss = 0.0;
+        for (var i = 0; i < labels.Length; i++) loss -= classWeights[labels[i]] * Math.Log(predictions[i]);
+        return loss;
+    }
+
+    public void Init(Layer layer, int n)
+    {
+        layer.Weights = new double[n, n];
+        for (var i = 0; i < n; i++)
+            for (var j = 0; j < n; j++)
+                layer.Weights[i, j] = 0.5;
+    }
+
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+}");
+        }
+
         // ---------------------------------------------------------------- new Random() in a loop
 
         [Fact]
