@@ -134,7 +134,13 @@ namespace NnAnalyzers.CodeFixes.Rules
             }
 
             SyntaxNode? newRoot;
-            if (KindOf(diagnostic) == NN0007ConstantOrSymmetricInitializationAnalyzer.Kinds.Random)
+            var kind = KindOf(diagnostic);
+            if (kind == NN0007ConstantOrSymmetricInitializationAnalyzer.Kinds.RandomPerInstance || kind is null)
+            {
+                return null; // the Random must come from the code that creates the neurons: no local rewrite
+            }
+
+            if (kind == NN0007ConstantOrSymmetricInitializationAnalyzer.Kinds.Random)
             {
                 newRoot = HoistRandom(root, model, node, cancellationToken);
             }

@@ -33,9 +33,14 @@ namespace NnAnalyzers.Rules
             public const string Constant = "Constant";
             public const string Zero = "Zero";
             public const string Random = "Random";
+            public const string RandomPerInstance = "RandomPerInstance";
         }
 
         private static readonly DiagnosticDescriptor Rule = Descriptors.NN0007ConstantOrSymmetricInitialization;
+
+        /// <summary>Types of which a network holds one instance per neuron or connection.</summary>
+        private static readonly HashSet<string> s_perNeuronTypeWords = IdentifierWords.Set(
+            "neuron", "synapse", "dendrite", "connection");
 
         /// <summary>Weights that are not a layer's connections: class or sample weights of a loss, importance weights.</summary>
         private static readonly HashSet<string> s_notLayerWords = IdentifierWords.Set(
@@ -97,9 +102,18 @@ namespace NnAnalyzers.Rules
         private static void AnalyzeRandomCreation(OperationAnalysisContext context, NnSemantics semantics)
         {
             var creation = (IObjectCreationOperation)context.Operation;
-            if (!semantics.Symbols.IsRandom(creation.Type)
-                || !semantics.ConstantInitialization.IsRepeatedRandom(creation, out var loop) || loop is null
-                || !semantics.Context.Contains(context.ContainingSymbol))
+            if (!semantics.Symbols.IsRandom(creation.Type))
+            {
+                return;
+            }
+
+            if (!semantics.ConstantInitialization.IsRepeatedRandom(creation, out var loop) || loop is null)
+            {
+                AnalyzeRandomPerInstance(context, semantics, creation);
+                return;
+            }
+
+            if (!semantics.Context.Contains(context.ContainingSymbol))
             {
                 return;
             }
@@ -110,6 +124,49 @@ namespace NnAnalyzers.Rules
             var message = "A new " + creation.Type!.Name + " is created on every iteration of this loop with " + seed
                 + ": each neuron or layer draws the same sequence, so their weights start equal; create one Random outside the loop and share it";
             var properties = ImmutableDictionary<string, string?>.Empty.Add(Keys.Kind, Kinds.Random);
+            context.ReportDiagnostic(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, message));
+        }
+
+        /// <summary>
+        /// <c>new Random()</c> / <c>new Random(42)</c> in the constructor or an instance field initializer of a neuron- or
+        /// synapse-like type: one Random per neuron, the same sequence for each (no fix: the Random must come from outside).
+        /// </summary>
+        private static void AnalyzeRandomPerInstance(OperationAnalysisContext context, NnSemantics semantics, IObjectCreationOperation creation)
+        {
+            var member = context.ContainingSymbol;
+            var perInstance = member is IMethodSymbol { MethodKind: MethodKind.Constructor }
+                || (member is IFieldSymbol { IsStatic: false }) || (member is IPropertySymbol { IsStatic: false });
+            var type = member.ContainingType;
+            if (!perInstance || type is null || !IdentifierWords.ContainsAny(type.Name, s_perNeuronTypeWords))
+            {
+                return;
+            }
+
+            foreach (var argument in creation.Arguments)
+            {
+                if (!argument.Value.ConstantValue.HasValue)
+                {
+                    return;
+                }
+            }
+
+            for (var op = creation.Parent; op is not null; op = op.Parent)
+            {
+                if (op is IAnonymousFunctionOperation || op is ILocalFunctionOperation)
+                {
+                    return;
+                }
+            }
+
+            if (!semantics.Context.Contains(type))
+            {
+                return;
+            }
+
+            var seed = creation.Arguments.Length == 0 ? "the default seed" : "the same seed";
+            var message = "Each " + type.Name + " creates its own " + creation.Type!.Name + " with " + seed
+                + ": neurons created together draw the same sequence (always with a constant seed; on .NET Framework with the default one), so their weights start equal; pass one shared Random to the constructor";
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(Keys.Kind, Kinds.RandomPerInstance);
             context.ReportDiagnostic(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, message));
         }
 

@@ -540,6 +540,41 @@ public class NeuralNet
             await Fix(source, fixedSource, Hoist);
         }
 
+        [Fact]
+        public async Task Random_created_by_each_neuron_is_reported_without_a_fix()
+        {
+            const string source = @"
+using System;
+
+public class Neuron
+{
+    private readonly Random _random = [|new Random()|];
+    public double[] Weights;
+
+    public Neuron(int inputs)
+    {
+        var rng = [|new Random(1)|];
+        Weights = new double[inputs];
+        for (var i = 0; i < inputs; i++) Weights[i] = rng.NextDouble() - _random.NextDouble();
+    }
+
+    public double Activate(double[] x)
+    {
+        var s = 0.0;
+        for (var i = 0; i < x.Length; i++) s += Weights[i] * x[i];
+        return 1.0 / (1.0 + Math.Exp(-s));
+    }
+}
+
+public class Network
+{
+    private readonly Random _random = new Random(3);
+    public Neuron[] Neurons = new Neuron[0];
+    public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z)) * _random.NextDouble();
+}";
+            await NoFixOffered(source);
+        }
+
         // ---------------------------------------------------------------- negatives
 
         [Fact]
