@@ -60,6 +60,7 @@ namespace NnAnalyzers.Rules
                     return;
                 }
 
+                var candidates = new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
                 start.RegisterOperationAction(c => AnalyzeRandomCreation(c, semantics), OperationKind.ObjectCreation);
                 start.RegisterSymbolStartAction(
                     s =>
@@ -67,10 +68,10 @@ namespace NnAnalyzers.Rules
                         var type = (INamedTypeSymbol)s.Symbol;
                         var uses = new ConcurrentQueue<Use>();
                         s.RegisterOperationAction(
-                            c => AnalyzeReference(c, semantics, uses),
+                            c => AnalyzeReference(c, semantics, candidates, uses),
                             OperationKind.LocalReference, OperationKind.ParameterReference, OperationKind.FieldReference, OperationKind.PropertyReference);
                         s.RegisterOperationAction(
-                            c => AnalyzeDeclaration(c, semantics, uses),
+                            c => AnalyzeDeclaration(c, semantics, candidates, uses),
                             OperationKind.VariableDeclarator, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
                         s.RegisterSymbolEndAction(c => ReportConstantWeights(c, semantics, type, uses));
                     },
@@ -172,7 +173,7 @@ namespace NnAnalyzers.Rules
 
         // ------------------------------------------------------------------ constant weights
 
-        private static void AnalyzeReference(OperationAnalysisContext context, NnSemantics semantics, ConcurrentQueue<Use> uses)
+        private static void AnalyzeReference(OperationAnalysisContext context, NnSemantics semantics, ConcurrentDictionary<ISymbol, bool> candidates, ConcurrentQueue<Use> uses)
         {
             var storage = context.Operation switch
             {
@@ -182,7 +183,7 @@ namespace NnAnalyzers.Rules
                 IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
                 _ => null,
             };
-            if (storage is null || !IsCandidate(storage, semantics.Symbols))
+            if (storage is null || !candidates.GetOrAdd(storage, s => IsCandidate(s, semantics.Symbols)))
             {
                 return;
             }
@@ -191,7 +192,7 @@ namespace NnAnalyzers.Rules
             uses.Enqueue(new Use(storage, kind, site, RandomSign.Root(context.Operation)));
         }
 
-        private static void AnalyzeDeclaration(OperationAnalysisContext context, NnSemantics semantics, ConcurrentQueue<Use> uses)
+        private static void AnalyzeDeclaration(OperationAnalysisContext context, NnSemantics semantics, ConcurrentDictionary<ISymbol, bool> candidates, ConcurrentQueue<Use> uses)
         {
             ISymbol? storage = null;
             IOperation? value = null;
@@ -211,7 +212,7 @@ namespace NnAnalyzers.Rules
                     break;
             }
 
-            if (storage is null || value is null || !IsCandidate(storage, semantics.Symbols))
+            if (storage is null || value is null || !candidates.GetOrAdd(storage, s => IsCandidate(s, semantics.Symbols)))
             {
                 return;
             }
