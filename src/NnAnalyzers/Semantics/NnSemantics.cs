@@ -16,6 +16,7 @@ namespace NnAnalyzers.Semantics
             RandomSign = new RandomSign(Symbols);
             Softmax = new Softmax(Symbols);
             GradientFlow = new GradientFlow(Symbols, Context, new MathNetOperations(Symbols));
+            ConstantInitialization = new ConstantInitialization(Symbols);
         }
 
         /// <summary>Types resolved once.</summary>
@@ -33,6 +34,9 @@ namespace NnAnalyzers.Semantics
         public Softmax Softmax { get; }
         /// <summary>"Do these gradients reach the parameters?" (and, through it, "does this MathNet call return a new object?").</summary>
         public GradientFlow GradientFlow { get; }
+
+        /// <summary>"Does this write give every weight the same value? Is this Random created once per iteration?" (NN0007).</summary>
+        public ConstantInitialization ConstantInitialization { get; }
 
         /// <summary>Creates the semantics of a compilation.</summary>
         public static NnSemantics Create(Compilation compilation) => new NnSemantics(compilation);

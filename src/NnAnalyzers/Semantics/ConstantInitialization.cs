@@ -1,0 +1,530 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>What one use of a parameter's storage does to its values.</summary>
+    public enum StorageWrite
+    {
+        /// <summary>Reads the values (or does nothing that matters to initialization).</summary>
+        Read,
+
+        /// <summary>Allocates zeros: <c>Build.Dense(r, c)</c>, <c>new double[n]</c>, <c>new double[r, c]</c>.</summary>
+        Zero,
+
+        /// <summary>Gives every element the same constant: <c>w[i, j] = 0.5</c> in a loop, <c>Build.Dense(r, c, 0.5)</c>,
+        /// <c>Enumerable.Repeat(0.1, n)</c>, <c>Array.Fill(w, 0.1)</c>, <c>list.Add(0.1)</c> in a loop.</summary>
+        Constant,
+
+        /// <summary>Updates the values from themselves (<c>W -= lr * dW</c>, <c>W = W - …</c>).</summary>
+        Update,
+
+        /// <summary>May give the elements different values (random draws, loaded or copied values, a helper that receives the storage).</summary>
+        Fill,
+
+        /// <summary>The storage's value leaves the method (returned, stored elsewhere): it may be filled by whoever receives it.</summary>
+        Escape,
+
+        /// <summary>Neither a fill nor a constant (null, an empty list, a scalar constant, Clear).</summary>
+        Neutral,
+    }
+
+    /// <summary>
+    /// Answers "does this write give every weight of a layer the same value?" (NN0007): classifies each use of a
+    /// storage (a write of a constant in a fill loop, an allocation of zeros, a constant-filled builder, a fill with
+    /// varying values, an in-place update, an escape) so that a rule can tell constant weights from weights that are
+    /// allocated first and filled afterwards. Also answers "is this <c>new Random(…)</c> created once per iteration
+    /// of a loop with the same seed?".
+    /// </summary>
+    public sealed class ConstantInitialization
+    {
+        private readonly KnownSymbols _symbols;
+
+        /// <summary>Creates the oracle of one compilation.</summary>
+        public ConstantInitialization(KnownSymbols symbols)
+        {
+            _symbols = symbols;
+        }
+
+        /// <summary>
+        /// Classifies a reference to a storage (<paramref name="reference"/> denotes <paramref name="storage"/>) by what
+        /// its context does: <c>w[i, j] = 0.5</c> in a loop is Constant, <c>W = Build.Dense(r, c)</c> is Zero,
+        /// <c>w[i] = rng.NextDouble()</c> is Fill, <c>W -= …</c> is Update, <c>return w</c> is Escape.
+        /// <paramref name="site"/> is the operation a report would point at (the written value).
+        /// </summary>
+        public StorageWrite ClassifyUse(IOperation reference, ISymbol storage, out IOperation? site)
+        {
+            site = null;
+            var current = reference;
+            var element = false;
+            while (current.Parent is not null)
+            {
+                var parent = current.Parent;
+                if (parent is IArrayElementReferenceOperation array && array.ArrayReference == current)
+                {
+                    element = true;
+                }
+                else if (parent is IPropertyReferenceOperation indexer && indexer.Arguments.Length > 0 && indexer.Instance == current)
+                {
+                    element = true;
+                }
+                else if (!(parent is IConversionOperation))
+                {
+                    break;
+                }
+
+                current = parent;
+            }
+
+            switch (current.Parent)
+            {
+                case ISimpleAssignmentOperation assignment when assignment.Target == current:
+                    return ClassifyWrite(assignment, assignment.Value, storage, element, out site);
+                case ICompoundAssignmentOperation compound when compound.Target == current:
+                    return StorageWrite.Update;
+                case IIncrementOrDecrementOperation _:
+                    return StorageWrite.Update;
+                case IDeconstructionAssignmentOperation _:
+                case ITupleOperation _ when current.Parent.Parent is IDeconstructionAssignmentOperation:
+                    return StorageWrite.Fill;
+                case IInvocationOperation call when call.Instance == current:
+                    return ClassifyInstanceCall(call, element, out site);
+                case IArgumentOperation argument:
+                    return ClassifyArgument(argument, element, out site);
+                case IReturnOperation _:
+                    return StorageWrite.Escape;
+                case ISimpleAssignmentOperation other when other.Value == current:
+                    return StorageWrite.Escape;
+                case IVariableInitializerOperation _:
+                case IFieldInitializerOperation _:
+                case IPropertyInitializerOperation _:
+                    return StorageWrite.Escape;
+                case ITupleOperation _:
+                case IArrayInitializerOperation _:
+                case IAnonymousFunctionOperation _:
+                case IDelegateCreationOperation _:
+                    return StorageWrite.Escape;
+                default:
+                    return StorageWrite.Read;
+            }
+        }
+
+        /// <summary>Classifies the initial value of a declared storage (<c>var w = Build.Dense(r, c);</c>, a field initializer).</summary>
+        public StorageWrite ClassifyInitialValue(IOperation value, ISymbol storage)
+        {
+            if (Mentions(value, storage))
+            {
+                return StorageWrite.Update;
+            }
+
+            return ClassifyCreation(value);
+        }
+
+        private StorageWrite ClassifyWrite(ISimpleAssignmentOperation assignment, IOperation value, ISymbol storage, bool element, out IOperation? site)
+        {
+            site = value;
+            if (Mentions(value, storage))
+            {
+                return StorageWrite.Update;
+            }
+
+            if (element && RandomSign.TryConstant(value, out _) && IsNumeric(value.Type))
+            {
+                // One element: a constant in a fill loop gives them all the same value; a single or conditional element
+                // (an identity diagonal) makes them differ.
+                return InUnconditionalLoop(assignment) ? StorageWrite.Constant : StorageWrite.Fill;
+            }
+
+            if (!element && RandomSign.TryConstant(value, out _))
+            {
+                return StorageWrite.Neutral; // a scalar named like a weight: its siblings are set elsewhere
+            }
+
+            return ClassifyCreation(value);
+        }
+
+        /// <summary>Zero allocations, constant-filled builders and sequences; anything else may hold varying values.</summary>
+        public StorageWrite ClassifyCreation(IOperation value)
+        {
+            var op = Operations.WithoutConversions(value) ?? value;
+            switch (op)
+            {
+                case ILiteralOperation literal when literal.ConstantValue.HasValue && literal.ConstantValue.Value is null:
+                    return StorageWrite.Neutral;
+                case IDefaultValueOperation _:
+                    return StorageWrite.Neutral;
+                case IArrayCreationOperation creation when creation.Initializer is null && IsNumeric(((IArrayTypeSymbol)creation.Type!).ElementType):
+                    return StorageWrite.Zero;
+                case IArrayCreationOperation creation when creation.Initializer is null:
+                    return StorageWrite.Neutral; // new double[n][]: the rows are allocated and filled one by one
+                case IObjectCreationOperation creation when creation.Type?.Name == "List" && creation.Initializer is null:
+                    return StorageWrite.Neutral;
+                case IInvocationOperation call:
+                    return ClassifyCreationCall(call);
+                default:
+                    return StorageWrite.Fill;
+            }
+        }
+
+        private StorageWrite ClassifyCreationCall(IInvocationOperation call)
+        {
+            var method = call.TargetMethod;
+            var containing = method.ContainingType?.OriginalDefinition;
+
+            // Enumerable.Repeat(0.1, n), optionally materialized by ToArray/ToList.
+            if (_symbols.Enumerable is not null && SymbolEqualityComparer.Default.Equals(containing, _symbols.Enumerable))
+            {
+                if (method.Name == "Repeat" && call.Arguments.Length == 2 && RandomSign.TryConstant(call.Arguments[0].Value, out _)
+                    && IsNumeric(method.TypeArguments.Length == 1 ? method.TypeArguments[0] : null))
+                {
+                    return StorageWrite.Constant;
+                }
+
+                if ((method.Name == "ToArray" || method.Name == "ToList") && call.Arguments.Length == 1
+                    && call.Arguments[0].Value is { } source && Operations.WithoutConversions(source) is IInvocationOperation inner)
+                {
+                    return ClassifyCreationCall(inner) == StorageWrite.Constant ? StorageWrite.Constant : StorageWrite.Fill;
+                }
+
+                return StorageWrite.Fill;
+            }
+
+            // Matrix<double>.Build.Dense(r, c) / Vector<double>.Build.Dense(n): zeros; Dense(r, c, 0.5): a constant.
+            if (IsDenseBuilder(call))
+            {
+                var last = call.Arguments[call.Arguments.Length - 1].Value;
+                var isMatrix = _symbols.MatrixBuilderOfT is not null && KnownSymbols.DerivesFromOriginal(method.ContainingType, _symbols.MatrixBuilderOfT);
+                var dimensions = isMatrix ? 2 : 1;
+                if (call.Arguments.Length == dimensions && AllIntegral(call, dimensions))
+                {
+                    return StorageWrite.Zero;
+                }
+
+                if (call.Arguments.Length == dimensions + 1 && AllIntegral(call, dimensions) && IsNumeric(last.Type) && RandomSign.TryConstant(last, out _))
+                {
+                    return StorageWrite.Constant;
+                }
+            }
+
+            return StorageWrite.Fill;
+        }
+
+        /// <summary>True for <c>Build.Dense(…)</c> of a MathNet matrix or vector builder.</summary>
+        public bool IsDenseBuilder(IInvocationOperation call)
+        {
+            if (call.TargetMethod.Name != "Dense" || call.Arguments.Length == 0)
+            {
+                return false;
+            }
+
+            var type = call.TargetMethod.ContainingType;
+            return (_symbols.MatrixBuilderOfT is not null && KnownSymbols.DerivesFromOriginal(type, _symbols.MatrixBuilderOfT))
+                || (_symbols.VectorBuilderOfT is not null && KnownSymbols.DerivesFromOriginal(type, _symbols.VectorBuilderOfT));
+        }
+
+        private static bool AllIntegral(IInvocationOperation call, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (call.Arguments[i].Value.Type?.SpecialType != SpecialType.System_Int32)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static StorageWrite ClassifyInstanceCall(IInvocationOperation call, bool element, out IOperation? site)
+        {
+            site = null;
+            var name = call.TargetMethod.Name;
+            if (!element && name == "Add" && call.Arguments.Length == 1 && call.TargetMethod.ContainingType?.Name == "List")
+            {
+                var value = call.Arguments[0].Value;
+                if (RandomSign.TryConstant(value, out _))
+                {
+                    site = call;
+                    return InUnconditionalLoop(call) ? StorageWrite.Constant : StorageWrite.Fill;
+                }
+
+                return StorageWrite.Fill;
+            }
+
+            if (name == "Clear")
+            {
+                return StorageWrite.Neutral;
+            }
+
+            // A void method on the storage (SetRow, MapInplace, At(i, j, v), CopyFrom…) may fill it.
+            return call.TargetMethod.ReturnsVoid ? StorageWrite.Fill : StorageWrite.Read;
+        }
+
+        private StorageWrite ClassifyArgument(IArgumentOperation argument, bool element, out IOperation? site)
+        {
+            site = null;
+            if (argument.Parameter is null || argument.Parameter.RefKind == RefKind.Ref || argument.Parameter.RefKind == RefKind.Out)
+            {
+                return StorageWrite.Fill;
+            }
+
+            if (!(argument.Parent is IInvocationOperation call))
+            {
+                // A constructor receiving the storage: a library type copies it; a source type may keep and fill it.
+                return argument.Parent is IObjectCreationOperation creation && creation.Constructor is { } ctor && ctor.Locations.Length > 0 && ctor.Locations[0].IsInSource
+                    ? StorageWrite.Escape
+                    : StorageWrite.Read;
+            }
+
+            var method = call.TargetMethod;
+            if (!element && method.Name == "Fill" && method.ContainingType?.SpecialType == SpecialType.System_Array
+                && argument.Parameter.Ordinal == 0 && call.Arguments.Length == 2)
+            {
+                var value = call.Arguments[1].Value;
+                if (RandomSign.TryConstant(value, out _))
+                {
+                    site = call;
+                    return StorageWrite.Constant;
+                }
+
+                return StorageWrite.Fill;
+            }
+
+            if (method.Name == "Clear" && method.ContainingType?.SpecialType == SpecialType.System_Array)
+            {
+                return StorageWrite.Neutral;
+            }
+
+            // A helper of the compilation may fill it; a library method reads it unless it copies, fills or loads into it.
+            if (method.Locations.Length > 0 && method.Locations[0].IsInSource)
+            {
+                return StorageWrite.Fill;
+            }
+
+            var words = method.Name;
+            return words.IndexOf("Copy", StringComparison.Ordinal) >= 0 || words.IndexOf("Fill", StringComparison.Ordinal) >= 0
+                || words.IndexOf("Read", StringComparison.Ordinal) >= 0 || words.IndexOf("Load", StringComparison.Ordinal) >= 0
+                || words.IndexOf("Deserialize", StringComparison.Ordinal) >= 0 || words.IndexOf("Populate", StringComparison.Ordinal) >= 0
+                || words.IndexOf("Set", StringComparison.Ordinal) >= 0
+                ? StorageWrite.Fill
+                : StorageWrite.Read;
+        }
+
+        /// <summary>True when <paramref name="operation"/> runs on every iteration of an enclosing loop (no <c>if</c>/<c>?:</c>/<c>switch</c> between them).</summary>
+        public static bool InUnconditionalLoop(IOperation operation)
+        {
+            for (var op = operation.Parent; op is not null; op = op.Parent)
+            {
+                switch (op)
+                {
+                    case ILoopOperation _:
+                        return true;
+                    case IConditionalOperation _:
+                    case ISwitchOperation _:
+                    case ISwitchCaseOperation _:
+                    case ICoalesceOperation _:
+                    case IAnonymousFunctionOperation _:
+                    case ILocalFunctionOperation _:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// True when <paramref name="creation"/> (a <c>new Random(…)</c>) runs once per iteration of a loop (or of a
+        /// LINQ/MathNet generator lambda) with a seed that does not change between iterations (none, a constant, or
+        /// values not written in the loop). <paramref name="loop"/> is the innermost loop or generator.
+        /// </summary>
+        public bool IsRepeatedRandom(IObjectCreationOperation creation, out IOperation? loop)
+        {
+            loop = null;
+            if (!_symbols.IsRandom(creation.Type))
+            {
+                return false;
+            }
+
+            for (var op = creation.Parent; op is not null; op = op.Parent)
+            {
+                if (op is ILoopOperation)
+                {
+                    loop = op;
+                    break;
+                }
+
+                if (op is IAnonymousFunctionOperation lambda)
+                {
+                    if (IsGeneratorLambda(lambda))
+                    {
+                        loop = lambda;
+                        break;
+                    }
+
+                    return false;
+                }
+
+                if (op is ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            if (loop is null)
+            {
+                return false;
+            }
+
+            foreach (var argument in creation.Arguments)
+            {
+                if (!IsInvariantIn(argument.Value, loop))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private bool IsGeneratorLambda(IAnonymousFunctionOperation lambda)
+        {
+            var parent = lambda.Parent;
+            while (parent is IDelegateCreationOperation || parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            if (!(parent is IArgumentOperation { Parent: IInvocationOperation call }))
+            {
+                return false;
+            }
+
+            var type = call.TargetMethod.ContainingType?.OriginalDefinition;
+            return (_symbols.Enumerable is not null && SymbolEqualityComparer.Default.Equals(type, _symbols.Enumerable)
+                    && (call.TargetMethod.Name == "Select" || call.TargetMethod.Name == "SelectMany"))
+                || (_symbols.MatrixBuilderOfT is not null && KnownSymbols.DerivesFromOriginal(type, _symbols.MatrixBuilderOfT))
+                || (_symbols.VectorBuilderOfT is not null && KnownSymbols.DerivesFromOriginal(type, _symbols.VectorBuilderOfT))
+                || (_symbols.IsMathNetTensor(call.TargetMethod.ContainingType) && call.TargetMethod.Name.StartsWith("Map", StringComparison.Ordinal));
+        }
+
+        /// <summary>A seed that is the same on every iteration: constants, parameters, fields and locals the loop does not write.</summary>
+        private static bool IsInvariantIn(IOperation value, IOperation loop)
+        {
+            foreach (var op in value.DescendantsAndSelf())
+            {
+                switch (op)
+                {
+                    case ILiteralOperation _:
+                    case IConversionOperation _:
+                    case IBinaryOperation _:
+                    case IUnaryOperation _:
+                    case IParenthesizedOperation _:
+                    case IParameterReferenceOperation parameter when !(loop is IAnonymousFunctionOperation lambda && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, lambda.Symbol)):
+                        break;
+                    case IFieldReferenceOperation field when field.Field.IsConst || field.Field.IsReadOnly || !IsWrittenIn(field.Field, loop):
+                        break;
+                    case IPropertyReferenceOperation property when property.Arguments.Length == 0 && !IsWrittenIn(property.Property, loop):
+                        break;
+                    case IInstanceReferenceOperation _:
+                        break;
+                    case ILocalReferenceOperation local when !IsDeclaredOrWrittenIn(local.Local, loop):
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsWrittenIn(ISymbol symbol, IOperation loop)
+        {
+            foreach (var op in loop.Descendants())
+            {
+                var target = op switch
+                {
+                    ISimpleAssignmentOperation a => a.Target,
+                    ICompoundAssignmentOperation c => c.Target,
+                    IIncrementOrDecrementOperation i => i.Target,
+                    _ => null,
+                };
+                if (target is not null && SymbolEqualityComparer.Default.Equals(NetworkParameters.StorageOf(target), symbol))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsDeclaredOrWrittenIn(ILocalSymbol local, IOperation loop)
+        {
+            if (loop is ILoopOperation l)
+            {
+                foreach (var declared in l.Locals)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(declared, local))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            foreach (var op in loop.Descendants())
+            {
+                if (op is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                {
+                    return true;
+                }
+
+                if (op is ILoopOperation inner)
+                {
+                    foreach (var declared in inner.Locals)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(declared, local))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return IsWrittenIn(local, loop);
+        }
+
+        private static bool Mentions(IOperation value, ISymbol storage)
+        {
+            foreach (var op in value.DescendantsAndSelf())
+            {
+                var symbol = op switch
+                {
+                    ILocalReferenceOperation l => (ISymbol)l.Local,
+                    IParameterReferenceOperation p => p.Parameter,
+                    IFieldReferenceOperation f => f.Field,
+                    IPropertyReferenceOperation p => p.Property,
+                    _ => null,
+                };
+                if (symbol is not null && SymbolEqualityComparer.Default.Equals(symbol, storage))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsNumeric(ITypeSymbol? type)
+        {
+            switch (type?.SpecialType)
+            {
+                case SpecialType.System_Double:
+                case SpecialType.System_Single:
+                case SpecialType.System_Decimal:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+}
