@@ -16,6 +16,7 @@ namespace NnAnalyzers.Semantics
             RandomSign = new RandomSign(Symbols);
             Softmax = new Softmax(Symbols);
             GradientFlow = new GradientFlow(Symbols, Context, new MathNetOperations(Symbols));
+            TrainingLoops = new TrainingLoops(this);
         }
 
         /// <summary>Types resolved once.</summary>
@@ -33,6 +34,9 @@ namespace NnAnalyzers.Semantics
         public Softmax Softmax { get; }
         /// <summary>"Do these gradients reach the parameters?" (and, through it, "does this MathNet call return a new object?").</summary>
         public GradientFlow GradientFlow { get; }
+
+        /// <summary>"Is this loop a training loop, and does it update any parameter?" (NN0006).</summary>
+        public TrainingLoops TrainingLoops { get; }
 
         /// <summary>Creates the semantics of a compilation.</summary>
         public static NnSemantics Create(Compilation compilation) => new NnSemantics(compilation);
