@@ -150,7 +150,7 @@ namespace NnAnalyzers.Semantics
                 {
                     case IInvocationOperation invocation:
                         var name = invocation.TargetMethod.Name;
-                        if (forward is null && (IsForwardName(name) || IsForwardMethod(invocation.TargetMethod, cancellationToken)))
+                        if (forward is null && IsForwardName(name))
                         {
                             forward = invocation;
                         }
@@ -174,6 +174,19 @@ namespace NnAnalyzers.Semantics
                         && IdentifierWords.ContainsAny(declarator.Symbol.Name, s_lossWords):
                         loss = declarator;
                         break;
+                }
+            }
+
+            if (loss is not null && forward is null)
+            {
+                // The costly question last: a call to a method of this compilation that multiplies by a weight.
+                foreach (var op in loop.Body.Descendants())
+                {
+                    if (op is IInvocationOperation invocation && IsForwardMethod(invocation.TargetMethod, cancellationToken))
+                    {
+                        forward = invocation;
+                        break;
+                    }
                 }
             }
 

@@ -225,6 +225,35 @@ public static class SeedNetwork
             await test.RunAsync();
         }
 
+        [Fact]
+        public async Task The_real_seed_port_train_loop_is_reported_and_fixed_with_update()
+        {
+            var path = System.IO.Path.Combine(RepositoryPaths.Root, "samples", "SeedPort", "SeedNetwork.cs");
+            var text = System.IO.File.ReadAllText(path).Replace("\r\n", "\n");
+            const string loop = "for (var i = 0; i < epochs; i++)";
+            const string call = "BackProp(yk, pred, layer, w, b);";
+            Assert.Equal(1, CountOf(text, loop));
+            Assert.Equal(1, CountOf(text, call));
+            var test = new Verify.Test
+            {
+                TestCode = text.Replace(loop, "{|#0:for|}" + loop.Substring(3)).Replace(call, "{|#1:" + call.TrimEnd(';') + "|};"),
+                FixedCode = text.Replace(call, "var (dW, dB) = " + call + "\n                    Update(w, b, dW, dB, learnRate);"),
+            };
+            test.ExpectedDiagnostics.Add(ExpectedWithGradients(SeedMessage).WithSeverity(DiagnosticSeverity.Warning));
+            await test.RunAsync();
+        }
+
+        private static int CountOf(string text, string part)
+        {
+            var count = 0;
+            for (var i = text.IndexOf(part, System.StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + 1, System.StringComparison.Ordinal))
+            {
+                count++;
+            }
+
+            return count;
+        }
+
         // ------------------------------------------------------------------ negatives
 
         [Theory]
