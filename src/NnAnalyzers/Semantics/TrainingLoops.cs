@@ -155,7 +155,8 @@ namespace NnAnalyzers.Semantics
                             forward = invocation;
                         }
 
-                        if (loss is null && IdentifierWords.ContainsAny(name, s_lossWords))
+                        if (loss is null && (IdentifierWords.ContainsAny(name, s_lossWords)
+                            || invocation.TargetMethod.ContainingType is { } lossType && IdentifierWords.ContainsAny(lossType.Name, s_lossWords)))
                         {
                             loss = invocation;
                         }
@@ -525,7 +526,7 @@ namespace NnAnalyzers.Semantics
         /// <summary>The forward pass: a Forward/Predict call, a call to a method computing a weight product, or the product itself.</summary>
         public IOperation Forward { get; }
 
-        /// <summary>The loss: a Loss/Cost/Error call or a loss-named accumulator.</summary>
+        /// <summary>The loss: a Loss/Cost/Error call, a call on a loss type (<c>loss.Value(…)</c>) or a loss-named accumulator.</summary>
         public IOperation Loss { get; }
     }
 }

@@ -254,6 +254,78 @@ public static class SeedNetwork
             return count;
         }
 
+        // Our library's shape (stubs with the same names): a loss object, Backward returning Gradients, an optimizer's Step.
+        private static string Library(string loopBody) => @"
+using System.Collections.Generic;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace NnAnalyzers.Network
+{
+    public abstract class Loss
+    {
+        public double Value(Matrix<double> outputs, Matrix<double> targets) => (outputs - targets).FrobeniusNorm();
+    }
+
+    public sealed class Gradients
+    {
+    }
+
+    public sealed class DenseNetwork
+    {
+        public Matrix<double> Weights { get; set; }
+
+        public Matrix<double> Forward(Matrix<double> inputs) => Weights * inputs;
+
+        public Gradients Backward(Matrix<double> inputs, Matrix<double> targets, Loss loss) => new Gradients();
+    }
+
+    public abstract class Optimizer
+    {
+        public abstract void Step(DenseNetwork network, Gradients gradients);
+    }
+}
+
+public static class Training
+{
+    public static double Run(NnAnalyzers.Network.DenseNetwork net, NnAnalyzers.Network.Optimizer optimizer, NnAnalyzers.Network.Loss loss, List<(Matrix<double> X, Matrix<double> Y)> batches, int epochs)
+    {
+        double total = 0;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            foreach (var batch in batches)
+            {
+                var output = net.Forward(batch.X);
+                total += loss.Value(output, batch.Y);
+" + loopBody + @"
+            }
+        }
+
+        return total;
+    }
+}
+";
+
+        [Fact]
+        public async Task Library_loop_without_the_optimizer_step_is_reported_and_fixed_with_step()
+        {
+            var test = new Verify.Test
+            {
+                TestCode = Library("                {|#1:net.Backward(batch.X, batch.Y, loss)|};").Replace("        for (var epoch", "        {|#0:for|} (var epoch"),
+                FixedCode = Library(@"                var gradients = net.Backward(batch.X, batch.Y, loss);
+                optimizer.Step(net, gradients);"),
+            };
+            test.ExpectedDiagnostics.Add(ExpectedWithGradients(
+                "this loop runs a forward pass (Forward(...)) and a loss (Value(...)) but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Library_loop_with_the_optimizer_step_is_not_reported()
+        {
+            await Verify.VerifyAnalyzerAsync(Library(@"                var gradients = net.Backward(batch.X, batch.Y, loss);
+                optimizer.Step(net, gradients);"));
+        }
+
         // ------------------------------------------------------------------ negatives
 
         [Theory]
