@@ -17,6 +17,7 @@ namespace NnAnalyzers.Semantics
             Softmax = new Softmax(Symbols);
             GradientFlow = new GradientFlow(Symbols, Context, new MathNetOperations(Symbols));
             ConstantInitialization = new ConstantInitialization(Symbols);
+            TrainingLoops = new TrainingLoops(this);
         }
 
         /// <summary>Types resolved once.</summary>
@@ -37,6 +38,8 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>"Does this write give every weight the same value? Is this Random created once per iteration?" (NN0007).</summary>
         public ConstantInitialization ConstantInitialization { get; }
+        /// <summary>"Is this loop a training loop, and does it update any parameter?" (NN0006).</summary>
+        public TrainingLoops TrainingLoops { get; }
 
         /// <summary>Creates the semantics of a compilation.</summary>
         public static NnSemantics Create(Compilation compilation) => new NnSemantics(compilation);
