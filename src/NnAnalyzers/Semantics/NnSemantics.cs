@@ -16,6 +16,7 @@ namespace NnAnalyzers.Semantics
             RandomSign = new RandomSign(Symbols);
             Softmax = new Softmax(Symbols);
             GradientFlow = new GradientFlow(Symbols, Context, new MathNetOperations(Symbols));
+            Probabilities = new Probabilities(Symbols, Context, Softmax, GradientFlow);
         }
 
         /// <summary>Types resolved once.</summary>
@@ -33,6 +34,8 @@ namespace NnAnalyzers.Semantics
         public Softmax Softmax { get; }
         /// <summary>"Do these gradients reach the parameters?" (and, through it, "does this MathNet call return a new object?").</summary>
         public GradientFlow GradientFlow { get; }
+        /// <summary>"Is this value a probability (softmax/sigmoid output, a loss's prediction), and is its log guarded?" (NN0005).</summary>
+        public Probabilities Probabilities { get; }
 
         /// <summary>Creates the semantics of a compilation.</summary>
         public static NnSemantics Create(Compilation compilation) => new NnSemantics(compilation);
