@@ -8,7 +8,6 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
-using Microsoft.CodeAnalysis.Simplification;
 using NnAnalyzers.Semantics;
 
 namespace NnAnalyzers.CodeFixes.Rules
@@ -88,6 +87,7 @@ namespace NnAnalyzers.CodeFixes.Rules
         {
             var epsilon = site.IsSingle ? "1e-7f" : "1e-15";
             var upper = site.IsSingle ? "1f - 1e-7f" : "1 - 1e-15";
+            var math = MathQualifier(model, invocation.SpanStart);
             switch (site.Form)
             {
                 case LogForm.Scalar:
@@ -98,7 +98,7 @@ namespace NnAnalyzers.CodeFixes.Rules
                         }
 
                         var argument = invocation.ArgumentList.Arguments[0];
-                        var clamped = ClampExpression(argument.Expression.WithoutTrivia(), epsilon, upper);
+                        var clamped = ClampExpression(math, argument.Expression.WithoutTrivia(), epsilon, upper);
                         return invocation.ReplaceNode(argument.Expression, clamped.WithTriviaFrom(argument.Expression));
                     }
 
@@ -109,10 +109,10 @@ namespace NnAnalyzers.CodeFixes.Rules
                             return null;
                         }
 
+                        // The receiver of a member access is already a primary expression: no parentheses needed.
                         var receiver = access.Expression;
                         var clamped = SyntaxFactory.ParseExpression(
-                            "(" + receiver.WithoutTrivia().ToFullString() + ").PointwiseMaximum(" + epsilon + ").PointwiseMinimum(" + upper + ")");
-                        clamped = SimplifyParentheses(clamped);
+                            receiver.WithoutTrivia().ToFullString() + ".PointwiseMaximum(" + epsilon + ").PointwiseMinimum(" + upper + ")");
                         return invocation.ReplaceNode(receiver, clamped.WithTriviaFrom(receiver));
                     }
 
@@ -128,7 +128,7 @@ namespace NnAnalyzers.CodeFixes.Rules
                                 var body = SyntaxFactory.InvocationExpression(
                                     expression.WithoutTrivia(),
                                     SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(
-                                        ClampExpression(SyntaxFactory.IdentifierName(parameter), epsilon, upper)))));
+                                        ClampExpression(math, SyntaxFactory.IdentifierName(parameter), epsilon, upper)))));
                                 var lambda = SyntaxFactory.SimpleLambdaExpression(SyntaxFactory.Parameter(SyntaxFactory.Identifier(parameter)), body)
                                     .WithAdditionalAnnotations(Formatter.Annotation);
                                 return invocation.ReplaceNode(expression, lambda.WithTriviaFrom(expression));
@@ -143,26 +143,18 @@ namespace NnAnalyzers.CodeFixes.Rules
             }
         }
 
-        private static ExpressionSyntax ClampExpression(ExpressionSyntax value, string epsilon, string upper)
+        private static ExpressionSyntax ClampExpression(string math, ExpressionSyntax value, string epsilon, string upper)
         {
-            var text = "System.Math.Min(System.Math.Max(" + value.ToFullString() + ", " + epsilon + "), " + upper + ")";
-            return SyntaxFactory.ParseExpression(text).WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation);
+            var text = math + ".Min(" + math + ".Max(" + value.ToFullString() + ", " + epsilon + "), " + upper + ")";
+            return SyntaxFactory.ParseExpression(text).WithAdditionalAnnotations(Formatter.Annotation);
         }
 
-        private static ExpressionSyntax SimplifyParentheses(ExpressionSyntax expression)
+        /// <summary>"Math" when that name means System.Math at <paramref name="position"/>, else "global::System.Math".</summary>
+        private static string MathQualifier(SemanticModel model, int position)
         {
-            // (p).PointwiseMaximum(…): drop the parentheses when the receiver needs none.
-            if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax outer }
-                && outer.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax inner }
-                && inner.Expression is ParenthesizedExpressionSyntax parenthesized
-                && (parenthesized.Expression is IdentifierNameSyntax || parenthesized.Expression is MemberAccessExpressionSyntax
-                    || parenthesized.Expression is InvocationExpressionSyntax || parenthesized.Expression is ElementAccessExpressionSyntax
-                    || parenthesized.Expression is ThisExpressionSyntax))
-            {
-                return expression.ReplaceNode(parenthesized, parenthesized.Expression);
-            }
-
-            return expression.WithAdditionalAnnotations(Simplifier.Annotation);
+            var math = model.Compilation.GetTypeByMetadataName("System.Math");
+            var found = model.LookupNamespacesAndTypes(position, name: "Math");
+            return found.Length == 1 && SymbolEqualityComparer.Default.Equals(found[0], math) ? "Math" : "global::System.Math";
         }
 
         private static string FreeName(SemanticModel model, int position)

@@ -231,6 +231,10 @@ namespace NnAnalyzers.Semantics
                     return ContainsExponential(divide) && _softmax.IsSoftmaxNormaliser(divide, out _)
                         ? ProbabilitySource.Softmax : ProbabilitySource.None;
 
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } complement when IsOne(complement.LeftOperand):
+                    // 1 - p: the complement of a probability (binary cross-entropy's log(1 - a)).
+                    return Classify(complement.RightOperand, body, depth + 1, allowParameters, cancellationToken);
+
                 case IArrayElementReferenceOperation element:
                     return Classify(element.ArrayReference, body, depth + 1, allowParameters, cancellationToken);
 
@@ -281,8 +285,9 @@ namespace NnAnalyzers.Semantics
                     if (lambda is not null)
                     {
                         var returned = Collections.ReturnedValue(lambda);
-                        return returned is not null && Collections.Strip(returned) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } d && IsSigmoid(d)
-                            ? ProbabilitySource.Sigmoid : ProbabilitySource.None;
+                        // x.Map(v => 1 / (1 + Math.Exp(-v))), e.Select(v => v / sum): a sigmoid or a softmax normaliser.
+                        return returned is not null && Collections.Strip(returned) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } d
+                            ? Classify(d, body, depth + 1, allowParameters: false, cancellationToken) : ProbabilitySource.None;
                     }
 
                     var group = Collections.MethodGroupArgument(argument.Value);
