@@ -85,6 +85,12 @@ namespace NnAnalyzers.Semantics
             "ToColumnMajorArray", "ToRowMajorArray", "AsArray", "Clone", "Transpose", "SubMatrix", "SubVector", "Cast",
         };
 
+        [System.ThreadStatic]
+        private static HashSet<IMethodSymbol>? t_visiting;
+
+        [System.ThreadStatic]
+        private static bool t_incomplete;
+
         private readonly KnownSymbols _symbols;
         private readonly NnContext _context;
         private readonly Softmax _softmax;
@@ -138,6 +144,7 @@ namespace NnAnalyzers.Semantics
         public ProbabilitySource UnguardedProbability(LogSite site, CancellationToken cancellationToken)
         {
             var body = Collections.BodyOf(site.Invocation);
+            t_incomplete = false;
             var source = Classify(site.Value, body, 0, allowParameters: true, cancellationToken);
             if (source == ProbabilitySource.None || IsComparedInBody(site.Value, body))
             {
@@ -172,7 +179,7 @@ namespace NnAnalyzers.Semantics
                     : original.Name == "Sigmoid" ? ProbabilitySource.Sigmoid : ProbabilitySource.None;
             }
 
-            if (original.DeclaringSyntaxReferences.Length == 0 || original.ReturnsVoid || depth >= MaxDepth)
+            if (original.DeclaringSyntaxReferences.Length == 0 || original.ReturnsVoid)
             {
                 return ProbabilitySource.None;
             }
@@ -182,29 +189,50 @@ namespace NnAnalyzers.Semantics
                 return cached;
             }
 
-            // Recursion: a method under analysis is not (yet) a probability source.
-            _returns.TryAdd(original, ProbabilitySource.None);
-            var result = ProbabilitySource.None;
-            var body = _flow.GetBody(original, cancellationToken);
-            if (body is not null)
+            // Recursion and depth limits make an answer partial: partial answers are not cached, so the cache never
+            // depends on which method (or which thread) asked first.
+            var visiting = t_visiting ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            if (depth >= MaxDepth || !visiting.Add(original))
             {
-                foreach (var op in body.DescendantsAndSelf())
-                {
-                    if (op is IReturnOperation { ReturnedValue: { } returned } && !IsInNestedFunction(op, body))
-                    {
-                        var source = Classify(returned, body, depth + 1, allowParameters: false, cancellationToken);
-                        if (source == ProbabilitySource.None)
-                        {
-                            result = ProbabilitySource.None;
-                            break;
-                        }
+                t_incomplete = true;
+                return ProbabilitySource.None;
+            }
 
-                        result = source;
+            var outerIncomplete = t_incomplete;
+            t_incomplete = false;
+            var result = ProbabilitySource.None;
+            try
+            {
+                var body = _flow.GetBody(original, cancellationToken);
+                if (body is not null)
+                {
+                    foreach (var op in body.DescendantsAndSelf())
+                    {
+                        if (op is IReturnOperation { ReturnedValue: { } returned } && !IsInNestedFunction(op, body))
+                        {
+                            var source = Classify(returned, body, depth + 1, allowParameters: false, cancellationToken);
+                            if (source == ProbabilitySource.None)
+                            {
+                                result = ProbabilitySource.None;
+                                break;
+                            }
+
+                            result = source;
+                        }
                     }
                 }
             }
+            finally
+            {
+                visiting.Remove(original);
+            }
 
-            _returns[original] = result;
+            if (!t_incomplete)
+            {
+                _returns.TryAdd(original, result);
+            }
+
+            t_incomplete |= outerIncomplete;
             return result;
         }
 
@@ -212,6 +240,7 @@ namespace NnAnalyzers.Semantics
         {
             if (depth > MaxDepth)
             {
+                t_incomplete = true;
                 return ProbabilitySource.None;
             }
 

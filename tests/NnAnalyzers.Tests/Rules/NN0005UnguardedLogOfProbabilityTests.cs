@@ -305,6 +305,64 @@ static class User
             await Verify.VerifyCodeFixAsync(source, fixedSource);
         }
 
+        [Fact]
+        public async Task Using_static_Math_with_jagged_sigmoid_outputs_qualifies_the_clamp_globally()
+        {
+            var source = @"
+using static System.Math;
+
+static class Net
+{
+    public static double BatchLoss(double[][] z, double[][] y)
+    {
+        var a = new double[z.Length][];
+        for (int n = 0; n < z.Length; n++)
+        {
+            a[n] = new double[z[n].Length];
+            for (int k = 0; k < z[n].Length; k++) a[n][k] = 1.0 / (1.0 + Exp(-z[n][k]));
+        }
+
+        double loss = 0;
+        for (int n = 0; n < a.Length; n++)
+            for (int k = 0; k < a[n].Length; k++)
+                loss -= y[n][k] * [|Log(a[n][k])|];
+        return loss;
+    }
+}";
+            var fixedSource = source.Replace("[|Log(a[n][k])|]", "Log(global::System.Math.Min(global::System.Math.Max(a[n][k], 1e-15), 1 - 1e-15))");
+            await Verify.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Two_dimensional_softmax_buffer_is_reported_and_a_clamped_copy_is_not()
+        {
+            var source = @"
+using System;
+
+static class Net
+{
+    public static double Loss(double[,] logits, int[] labels)
+    {
+        int n = logits.GetLength(0), k = logits.GetLength(1);
+        var p = new double[n, k];
+        double total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double sum = 0;
+            for (int j = 0; j < k; j++) { p[i, j] = Math.Exp(logits[i, j]); sum += p[i, j]; }
+            for (int j = 0; j < k; j++) p[i, j] = p[i, j] / sum;
+            total -= [|Math.Log(p[i, labels[i]])|];
+            var safe = Math.Max(p[i, labels[i]], 1e-15);
+            total -= Math.Log(safe);
+        }
+
+        return total;
+    }
+}";
+            var fixedSource = source.Replace("[|Math.Log(p[i, labels[i]])|]", "Math.Log(Math.Min(Math.Max(p[i, labels[i]], 1e-15), 1 - 1e-15))");
+            await new Verify.Test { TestCode = source, FixedCode = fixedSource, LanguageVersion = LanguageVersion.CSharp7_3 }.RunAsync();
+        }
+
         // ---------------------------------------------------------------- negatives
 
         [Theory]
