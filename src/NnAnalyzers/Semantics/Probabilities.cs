@@ -28,7 +28,7 @@ namespace NnAnalyzers.Semantics
         /// <summary><c>Math.Log(x)</c> or <c>MathF.Log(x)</c> of one value.</summary>
         Scalar,
 
-        /// <summary><c>m.PointwiseLog()</c> of a MathNet matrix or vector.</summary>
+        /// <summary><c>m.PointwiseLog()</c> (or <c>m.PointwiseLog(result)</c>) of a MathNet matrix or vector.</summary>
         Pointwise,
 
         /// <summary><c>Map(Math.Log)</c>, <c>Select(Math.Log)</c>: the method group over a collection.</summary>
@@ -117,7 +117,7 @@ namespace NnAnalyzers.Semantics
                     method.Parameters[0].Type.SpecialType == SpecialType.System_Single);
             }
 
-            if (method.Name == "PointwiseLog" && invocation.Arguments.Length == 0 && invocation.Instance is { } instance
+            if (method.Name == "PointwiseLog" && invocation.Arguments.Length <= 1 && invocation.Instance is { } instance
                 && _symbols.IsMathNetTensor(instance.Type))
             {
                 return new LogSite(LogForm.Pointwise, invocation, instance, IsSingleTensor(instance.Type));

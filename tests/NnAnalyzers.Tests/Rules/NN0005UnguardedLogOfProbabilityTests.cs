@@ -255,11 +255,18 @@ static class Network
 
     public static float CostF(Matrix<float> probs, Matrix<float> y) => -y.PointwiseMultiply([|probs.PointwiseLog()|]).Enumerate().Sum();
 
+    public static double CostInto(Matrix<double> prediction, Matrix<double> y, Matrix<double> buffer)
+    {
+        [|prediction.PointwiseLog(buffer)|];
+        return -y.PointwiseMultiply(buffer).Enumerate().Sum();
+    }
+
     public static Matrix<double> Backprop(Matrix<double> delta) => delta;
 }";
             var fixedSource = source
                 .Replace("[|Math.Log(p)|]", "Math.Log(Math.Min(Math.Max(p, 1e-15), 1 - 1e-15))")
-                .Replace("[|probs.PointwiseLog()|]", "probs.PointwiseMaximum(1e-7f).PointwiseMinimum(1f - 1e-7f).PointwiseLog()");
+                .Replace("[|probs.PointwiseLog()|]", "probs.PointwiseMaximum(1e-7f).PointwiseMinimum(1f - 1e-7f).PointwiseLog()")
+                .Replace("[|prediction.PointwiseLog(buffer)|]", "prediction.PointwiseMaximum(1e-15).PointwiseMinimum(1 - 1e-15).PointwiseLog(buffer)");
             await new Verify.Test { TestCode = source, FixedCode = fixedSource, LanguageVersion = LanguageVersion.CSharp7_3 }.RunAsync();
         }
 
