@@ -39,6 +39,7 @@ namespace NnAnalyzers.CodeFixes.Rules
                 return;
             }
 
+            NnSemantics? semantics = null;
             foreach (var diagnostic in context.Diagnostics)
             {
                 var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
@@ -49,7 +50,7 @@ namespace NnAnalyzers.CodeFixes.Rules
                     continue;
                 }
 
-                var semantics = NnSemantics.Create(model.Compilation);
+                semantics ??= NnSemantics.Create(model.Compilation);
                 var site = semantics.Probabilities.MatchLog(operation);
                 if (site is null)
                 {
