@@ -18,6 +18,7 @@ namespace NnAnalyzers.Semantics
             GradientFlow = new GradientFlow(Symbols, Context, new MathNetOperations(Symbols));
             ConstantInitialization = new ConstantInitialization(Symbols);
             TrainingLoops = new TrainingLoops(this);
+            Probabilities = new Probabilities(Symbols, Context, Softmax, GradientFlow);
         }
 
         /// <summary>Types resolved once.</summary>
@@ -35,6 +36,8 @@ namespace NnAnalyzers.Semantics
         public Softmax Softmax { get; }
         /// <summary>"Do these gradients reach the parameters?" (and, through it, "does this MathNet call return a new object?").</summary>
         public GradientFlow GradientFlow { get; }
+        /// <summary>"Is this value a probability (softmax/sigmoid output, a loss's prediction), and is its log guarded?" (NN0005).</summary>
+        public Probabilities Probabilities { get; }
 
         /// <summary>"Does this write give every weight the same value? Is this Random created once per iteration?" (NN0007).</summary>
         public ConstantInitialization ConstantInitialization { get; }

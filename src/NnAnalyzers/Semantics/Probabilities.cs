@@ -1,0 +1,682 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>Why a value is taken for a probability.</summary>
+    public enum ProbabilitySource
+    {
+        /// <summary>Not known to be a probability.</summary>
+        None,
+
+        /// <summary>A softmax output (exponentials divided by their own sum), or what a method returning one returns.</summary>
+        Softmax,
+
+        /// <summary>A sigmoid output (<c>1 / (1 + exp(-z))</c>, <c>e / (1 + e)</c>), or what a method returning one returns.</summary>
+        Sigmoid,
+
+        /// <summary>The prediction parameter of a loss method of NN code (<c>p</c>, <c>probs</c>, <c>yHat</c> in <c>CrossEntropy</c>).</summary>
+        LossArgument,
+    }
+
+    /// <summary>How a logarithm is applied.</summary>
+    public enum LogForm
+    {
+        /// <summary><c>Math.Log(x)</c> or <c>MathF.Log(x)</c> of one value.</summary>
+        Scalar,
+
+        /// <summary><c>m.PointwiseLog()</c> (or <c>m.PointwiseLog(result)</c>) of a MathNet matrix or vector.</summary>
+        Pointwise,
+
+        /// <summary><c>Map(Math.Log)</c>, <c>Select(Math.Log)</c>: the method group over a collection.</summary>
+        MethodGroup,
+    }
+
+    /// <summary>One logarithm: its form and the value it takes the log of.</summary>
+    public sealed class LogSite
+    {
+        internal LogSite(LogForm form, IInvocationOperation invocation, IOperation value, bool isSingle)
+        {
+            Form = form;
+            Invocation = invocation;
+            Value = value;
+            IsSingle = isSingle;
+        }
+
+        /// <summary>The form.</summary>
+        public LogForm Form { get; }
+
+        /// <summary>The call (<c>Math.Log(…)</c>, <c>PointwiseLog()</c>, <c>Map(Math.Log)</c>).</summary>
+        public IInvocationOperation Invocation { get; }
+
+        /// <summary>The value logged: the argument, the receiver matrix, the mapped collection.</summary>
+        public IOperation Value { get; }
+
+        /// <summary>True for single precision (<c>MathF.Log</c>, <c>Matrix&lt;float&gt;</c>): ε = 1e-7 instead of 1e-15.</summary>
+        public bool IsSingle { get; }
+    }
+
+    /// <summary>
+    /// Answers "is this value a probability, and is its logarithm guarded?": a softmax output (through the
+    /// <see cref="Semantics.Softmax"/> oracle), a sigmoid <c>1 / (1 + exp(-z))</c>, what a method returning one of them
+    /// returns (our library's <c>Activations.Sigmoid</c>/<c>Softmax</c> included), an element of such a collection (loops,
+    /// foreach, LINQ and MathNet lambdas), or the prediction parameter of a loss method of NN code. A value clamped
+    /// (<c>Math.Max(p, eps)</c>, <c>PointwiseMaximum(eps)</c>), shifted by an epsilon (<c>p + 1e-12</c>), compared
+    /// before the log (<c>if (p &lt;= 0)</c>) or rewritten in place is not an unguarded probability.
+    /// One instance per compilation; "does this method return a probability?" is cached per method.
+    /// </summary>
+    public sealed class Probabilities
+    {
+        private const int MaxDepth = 6;
+
+        private static readonly HashSet<string> s_lossWords = IdentifierWords.Set(
+            "loss", "cost", "error", "entropy", "crossentropy", "xent", "nll", "bce", "cce", "logloss");
+
+        private static readonly HashSet<string> s_predictionWords = IdentifierWords.Set(
+            "p", "prob", "probs", "proba", "probas", "probability", "probabilities", "pred", "preds", "prediction",
+            "predictions", "predicted", "yhat", "hat", "output", "outputs", "activation", "activations", "q");
+
+        private static readonly HashSet<string> s_viewMethods = new HashSet<string>(System.StringComparer.Ordinal)
+        {
+            "Column", "Row", "Enumerate", "EnumerateColumns", "EnumerateRows", "ToArray", "ToList", "AsEnumerable",
+            "ToColumnMajorArray", "ToRowMajorArray", "AsArray", "Clone", "Transpose", "SubMatrix", "SubVector", "Cast",
+        };
+
+        [System.ThreadStatic]
+        private static HashSet<IMethodSymbol>? t_visiting;
+
+        [System.ThreadStatic]
+        private static bool t_incomplete;
+
+        private readonly KnownSymbols _symbols;
+        private readonly NnContext _context;
+        private readonly Softmax _softmax;
+        private readonly GradientFlow _flow;
+        private readonly ConcurrentDictionary<IMethodSymbol, ProbabilitySource> _returns =
+            new ConcurrentDictionary<IMethodSymbol, ProbabilitySource>(SymbolEqualityComparer.Default);
+
+        /// <summary>Creates the oracle of one compilation.</summary>
+        public Probabilities(KnownSymbols symbols, NnContext context, Softmax softmax, GradientFlow flow)
+        {
+            _symbols = symbols;
+            _context = context;
+            _softmax = softmax;
+            _flow = flow;
+        }
+
+        /// <summary>Recognises a logarithm (<c>Math.Log(x)</c>, <c>MathF.Log(x)</c>, <c>PointwiseLog()</c>, <c>Map/Select(Math.Log)</c>).</summary>
+        public LogSite? MatchLog(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            if (method.Name == "Log" && invocation.Arguments.Length == 1 && IsMath(method.ContainingType))
+            {
+                return new LogSite(LogForm.Scalar, invocation, invocation.Arguments[0].Value,
+                    method.Parameters[0].Type.SpecialType == SpecialType.System_Single);
+            }
+
+            if (method.Name == "PointwiseLog" && invocation.Arguments.Length <= 1 && invocation.Instance is { } instance
+                && _symbols.IsMathNetTensor(instance.Type))
+            {
+                return new LogSite(LogForm.Pointwise, invocation, instance, IsSingleTensor(instance.Type));
+            }
+
+            if ((method.Name == "Map" || method.Name == "Select") && Collections.Receiver(invocation) is { } source)
+            {
+                foreach (var argument in Collections.ArgumentsAfterReceiver(invocation))
+                {
+                    var group = Collections.MethodGroupArgument(argument.Value);
+                    if (group is not null && group.Method.Name == "Log" && group.Method.Parameters.Length == 1
+                        && IsMath(group.Method.ContainingType))
+                    {
+                        return new LogSite(LogForm.MethodGroup, invocation, source,
+                            group.Method.Parameters[0].Type.SpecialType == SpecialType.System_Single);
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Why the value a log takes is a probability whose log is unguarded; <see cref="ProbabilitySource.None"/> otherwise.</summary>
+        public ProbabilitySource UnguardedProbability(LogSite site, CancellationToken cancellationToken)
+        {
+            var body = Collections.BodyOf(site.Invocation);
+            t_incomplete = false;
+            var source = Classify(site.Value, body, 0, allowParameters: true, cancellationToken);
+            if (source == ProbabilitySource.None || IsComparedInBody(site.Value, body))
+            {
+                return ProbabilitySource.None;
+            }
+
+            return source;
+        }
+
+        /// <summary>What a method returns: a softmax or sigmoid output, or neither (cached).</summary>
+        public ProbabilitySource Returns(IMethodSymbol method, CancellationToken cancellationToken) => Returns(method, 0, cancellationToken);
+
+        /// <summary>The name to show for a value: its storage's name or its text.</summary>
+        public static string NameOf(IOperation value)
+        {
+            var root = Collections.Root(value);
+            if (root is not null)
+            {
+                return root.Name;
+            }
+
+            var text = value.Syntax.ToString();
+            return text.Length > 40 ? text.Substring(0, 37) + "..." : text;
+        }
+
+        private ProbabilitySource Returns(IMethodSymbol method, int depth, CancellationToken cancellationToken)
+        {
+            var original = method.OriginalDefinition;
+            if (IsLibraryActivations(original.ContainingType))
+            {
+                return original.Name == "Softmax" ? ProbabilitySource.Softmax
+                    : original.Name == "Sigmoid" ? ProbabilitySource.Sigmoid : ProbabilitySource.None;
+            }
+
+            if (original.DeclaringSyntaxReferences.Length == 0 || original.ReturnsVoid)
+            {
+                return ProbabilitySource.None;
+            }
+
+            if (_returns.TryGetValue(original, out var cached))
+            {
+                return cached;
+            }
+
+            // Recursion and depth limits make an answer partial: partial answers are not cached, so the cache never
+            // depends on which method (or which thread) asked first.
+            var visiting = t_visiting ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            if (depth >= MaxDepth || !visiting.Add(original))
+            {
+                t_incomplete = true;
+                return ProbabilitySource.None;
+            }
+
+            var outerIncomplete = t_incomplete;
+            t_incomplete = false;
+            var result = ProbabilitySource.None;
+            try
+            {
+                var body = _flow.GetBody(original, cancellationToken);
+                if (body is not null)
+                {
+                    foreach (var op in body.DescendantsAndSelf())
+                    {
+                        if (op is IReturnOperation { ReturnedValue: { } returned } && !IsInNestedFunction(op, body))
+                        {
+                            var source = Classify(returned, body, depth + 1, allowParameters: false, cancellationToken);
+                            if (source == ProbabilitySource.None)
+                            {
+                                result = ProbabilitySource.None;
+                                break;
+                            }
+
+                            result = source;
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                visiting.Remove(original);
+            }
+
+            if (!t_incomplete)
+            {
+                _returns.TryAdd(original, result);
+            }
+
+            t_incomplete |= outerIncomplete;
+            return result;
+        }
+
+        private ProbabilitySource Classify(IOperation value, IOperation body, int depth, bool allowParameters, CancellationToken cancellationToken)
+        {
+            if (depth > MaxDepth)
+            {
+                t_incomplete = true;
+                return ProbabilitySource.None;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var op = Collections.Strip(value);
+            switch (op)
+            {
+                case IInvocationOperation call:
+                    return ClassifyCall(call, body, depth, allowParameters, cancellationToken);
+
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } divide:
+                    if (IsSigmoid(divide))
+                    {
+                        return ProbabilitySource.Sigmoid;
+                    }
+
+                    return ContainsExponential(divide) && _softmax.IsSoftmaxNormaliser(divide, out _)
+                        ? ProbabilitySource.Softmax : ProbabilitySource.None;
+
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } complement when IsOne(complement.LeftOperand):
+                    // 1 - p: the complement of a probability (binary cross-entropy's log(1 - a)).
+                    return Classify(complement.RightOperand, body, depth + 1, allowParameters, cancellationToken);
+
+                case IArrayElementReferenceOperation element:
+                    return Classify(element.ArrayReference, body, depth + 1, allowParameters, cancellationToken);
+
+                case IPropertyReferenceOperation { Property: { IsIndexer: true }, Instance: { } instance }:
+                    return Classify(instance, body, depth + 1, allowParameters, cancellationToken);
+
+                case ILocalReferenceOperation local:
+                    {
+                        var loop = Collections.FindForEach(local);
+                        if (loop is not null)
+                        {
+                            return Classify(loop.Collection, body, depth + 1, allowParameters, cancellationToken);
+                        }
+
+                        return ClassifyLocal(local.Local, body, depth, allowParameters, cancellationToken);
+                    }
+
+                case IParameterReferenceOperation parameter:
+                    {
+                        var source = Collections.LambdaSource(parameter, out var isElement);
+                        if (source is not null)
+                        {
+                            return isElement ? Classify(source, body, depth + 1, allowParameters, cancellationToken) : ProbabilitySource.None;
+                        }
+
+                        return allowParameters && IsLossPrediction(parameter.Parameter) && !IsRewritten(parameter.Parameter, body)
+                            ? ProbabilitySource.LossArgument : ProbabilitySource.None;
+                    }
+
+                default:
+                    return ProbabilitySource.None;
+            }
+        }
+
+        private ProbabilitySource ClassifyCall(IInvocationOperation call, IOperation body, int depth, bool allowParameters, CancellationToken cancellationToken)
+        {
+            var name = call.TargetMethod.Name;
+            if (s_viewMethods.Contains(name) && Collections.Receiver(call) is { } receiver)
+            {
+                return Classify(receiver, body, depth + 1, allowParameters, cancellationToken);
+            }
+
+            if ((name == "Map" || name == "Select") && Collections.Receiver(call) is not null)
+            {
+                foreach (var argument in Collections.ArgumentsAfterReceiver(call))
+                {
+                    var lambda = Collections.LambdaArgument(argument.Value);
+                    if (lambda is not null)
+                    {
+                        var returned = Collections.ReturnedValue(lambda);
+                        // x.Map(v => 1 / (1 + Math.Exp(-v))), e.Select(v => v / sum): a sigmoid or a softmax normaliser.
+                        return returned is not null && Collections.Strip(returned) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } d
+                            ? Classify(d, body, depth + 1, allowParameters: false, cancellationToken) : ProbabilitySource.None;
+                    }
+
+                    var group = Collections.MethodGroupArgument(argument.Value);
+                    if (group is not null)
+                    {
+                        return Returns(group.Method, depth + 1, cancellationToken);
+                    }
+                }
+
+                return ProbabilitySource.None;
+            }
+
+            return Returns(call.TargetMethod, depth + 1, cancellationToken);
+        }
+
+        private ProbabilitySource ClassifyLocal(ILocalSymbol local, IOperation body, int depth, bool allowParameters, CancellationToken cancellationToken)
+        {
+            var result = ProbabilitySource.None;
+            foreach (var op in body.DescendantsAndSelf())
+            {
+                IOperation? written = null;
+                switch (op)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        written = declarator.Initializer?.Value;
+                        break;
+                    case ISimpleAssignmentOperation assignment when IsStorageOf(assignment.Target, local):
+                        written = assignment.Value;
+                        break;
+                    case ICompoundAssignmentOperation compound when IsStorageOf(compound.Target, local):
+                        if (compound.OperatorKind == BinaryOperatorKind.Divide && ContainsExponentialIn(body)
+                            && _softmax.IsSoftmaxNormaliser(compound, out _))
+                        {
+                            result = ProbabilitySource.Softmax;
+                            continue;
+                        }
+
+                        // p += eps, p *= …: rewritten, not a plain probability.
+                        return ProbabilitySource.None;
+                    case IInvocationOperation call when IsInPlaceGuard(call, local):
+                        return ProbabilitySource.None;
+                }
+
+                if (written is null)
+                {
+                    continue;
+                }
+
+                var source = Classify(written, body, depth + 1, allowParameters, cancellationToken);
+                if (source != ProbabilitySource.None)
+                {
+                    result = source;
+                }
+                else if (IsGuardValue(written))
+                {
+                    // q = Math.Max(q, eps), q = eps: the local is clamped somewhere.
+                    return ProbabilitySource.None;
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>True for <c>1 / (1 + exp(-z))</c>, <c>e / (1 + e)</c> with <c>e = exp(z)</c>, and their MathNet forms.</summary>
+        public bool IsSigmoid(IBinaryOperation divide)
+        {
+            var denominator = Collections.Strip(divide.RightOperand);
+            if (!(denominator is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } add))
+            {
+                return false;
+            }
+
+            IOperation? other = IsOne(add.LeftOperand) ? add.RightOperand : IsOne(add.RightOperand) ? add.LeftOperand : null;
+            if (other is null || !IsExponentialValue(other))
+            {
+                return false;
+            }
+
+            var numerator = Collections.Strip(divide.LeftOperand);
+            return IsOne(numerator) || numerator.Syntax.IsEquivalentTo(Collections.Strip(other).Syntax, topLevel: false);
+        }
+
+        private bool IsExponentialValue(IOperation operation)
+        {
+            var op = Collections.Strip(operation);
+            if (op is ILocalReferenceOperation local && Shifts.SingleInitializer(local) is { } initializer)
+            {
+                op = Collections.Strip(initializer);
+            }
+
+            return op is IInvocationOperation call
+                && (call.Arguments.Length == 1 && _softmax.Exponentials.IsExp(call.TargetMethod)
+                    || call.TargetMethod.Name == "PointwiseExp" && call.Instance is not null && _symbols.IsMathNetTensor(call.Instance.Type));
+        }
+
+        private bool ContainsExponential(IOperation operation)
+        {
+            foreach (var op in operation.DescendantsAndSelf())
+            {
+                if (op is IInvocationOperation call && (call.TargetMethod.Name == "PointwiseExp" || _softmax.Exponentials.IsExp(call.TargetMethod)))
+                {
+                    return true;
+                }
+
+                if (op is ILocalReferenceOperation || op is IParameterReferenceOperation || op is IFieldReferenceOperation)
+                {
+                    // z / s with z = exp(x) computed earlier: the softmax oracle will look at the whole body.
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool ContainsExponentialIn(IOperation body)
+        {
+            foreach (var op in body.DescendantsAndSelf())
+            {
+                if (op is IInvocationOperation call && _softmax.Exponentials.Match(call) is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The prediction parameter of a loss/cost/cross-entropy method of NN code.</summary>
+        private bool IsLossPrediction(IParameterSymbol parameter)
+        {
+            if (!(parameter.ContainingSymbol is IMethodSymbol method)
+                || parameter.RefKind == RefKind.Out
+                || !(Collections.IsNumber(parameter.Type) || Collections.IsNumber(Collections.ElementTypeOf(parameter.Type))
+                     || _symbols.IsMathNetTensor(parameter.Type) || IsJaggedNumbers(parameter.Type)))
+            {
+                return false;
+            }
+
+            if (!IdentifierWords.ContainsAny(method.Name, s_lossWords) || !IsPredictionName(parameter.Name))
+            {
+                return false;
+            }
+
+            return _context.Contains(method);
+        }
+
+        private static bool IsPredictionName(string name)
+        {
+            var words = IdentifierWords.Split(name);
+            if (words.Count == 0)
+            {
+                return false;
+            }
+
+            // "y" alone is the target; "yHat", "y_pred", "predY", "p", "probs" are predictions.
+            foreach (var word in words)
+            {
+                if (s_predictionWords.Contains(word))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsJaggedNumbers(ITypeSymbol type)
+        {
+            return type is IArrayTypeSymbol { ElementType: IArrayTypeSymbol inner } && Collections.IsNumber(inner.ElementType);
+        }
+
+        /// <summary>True when a parameter is written or clamped in place in the body (then its value at the log is unknown).</summary>
+        private static bool IsRewritten(IParameterSymbol parameter, IOperation body)
+        {
+            foreach (var op in body.DescendantsAndSelf())
+            {
+                switch (op)
+                {
+                    case ISimpleAssignmentOperation assignment when IsStorageOf(assignment.Target, parameter):
+                        return true;
+                    case ICompoundAssignmentOperation compound when IsStorageOf(compound.Target, parameter):
+                        return true;
+                    case IInvocationOperation call when IsInPlaceGuard(call, parameter):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsStorageOf(IOperation target, ISymbol symbol)
+        {
+            var op = Collections.Strip(target);
+            while (true)
+            {
+                switch (op)
+                {
+                    case IArrayElementReferenceOperation element:
+                        op = Collections.Strip(element.ArrayReference);
+                        continue;
+                    case IPropertyReferenceOperation { Property: { IsIndexer: true }, Instance: { } instance }:
+                        op = Collections.Strip(instance);
+                        continue;
+                    case ILocalReferenceOperation local:
+                        return SymbolEqualityComparer.Default.Equals(local.Local, symbol);
+                    case IParameterReferenceOperation parameter:
+                        return SymbolEqualityComparer.Default.Equals(parameter.Parameter, symbol);
+                    default:
+                        return false;
+                }
+            }
+        }
+
+        /// <summary><c>p.MapInplace(…)</c>, <c>p.PointwiseMaximum(eps, p)</c>, <c>p.Clamp…</c>: the storage is rewritten in place.</summary>
+        private static bool IsInPlaceGuard(IInvocationOperation call, ISymbol symbol)
+        {
+            var name = call.TargetMethod.Name;
+            var inPlace = name.EndsWith("Inplace", System.StringComparison.Ordinal) || name.EndsWith("InPlace", System.StringComparison.Ordinal)
+                || ((name == "PointwiseMaximum" || name == "PointwiseMinimum") && call.Arguments.Length == 2)
+                || name == "Clamp" && call.Instance is not null;
+            if (!inPlace)
+            {
+                return false;
+            }
+
+            if (call.Instance is not null && IsStorageOf(call.Instance, symbol))
+            {
+                return true;
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                if (IsStorageOf(argument.Value, symbol))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A value that clamps or replaces a probability: a constant, <c>Math.Max</c>/<c>Min</c>/<c>Clamp</c>, <c>x + eps</c>.</summary>
+        private static bool IsGuardValue(IOperation value)
+        {
+            var op = Collections.Strip(value);
+            if (op.ConstantValue.HasValue)
+            {
+                return true;
+            }
+
+            switch (op)
+            {
+                case IInvocationOperation call:
+                    {
+                        var name = call.TargetMethod.Name;
+                        return name == "Max" || name == "Min" || name == "Clamp" || name == "PointwiseMaximum" || name == "PointwiseMinimum"
+                            || name == "Clip";
+                    }
+
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } add:
+                    return add.LeftOperand.ConstantValue.HasValue || add.RightOperand.ConstantValue.HasValue;
+                case IConditionalOperation _:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>True when the logged value is compared somewhere in the body (<c>if (p[i] &lt;= 0)</c>, <c>p &gt; 0 ? Math.Log(p) : 0</c>).</summary>
+        private static bool IsComparedInBody(IOperation value, IOperation body)
+        {
+            var target = Collections.Strip(value);
+            if (target.Syntax is null)
+            {
+                return false;
+            }
+
+            foreach (var op in body.DescendantsAndSelf())
+            {
+                if (op is IBinaryOperation binary && IsComparison(binary.OperatorKind)
+                    && (Same(binary.LeftOperand, target) || Same(binary.RightOperand, target)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Same(IOperation operand, IOperation target)
+        {
+            return Collections.Strip(operand).Syntax.IsEquivalentTo(target.Syntax, topLevel: false);
+        }
+
+        private static bool IsComparison(BinaryOperatorKind kind)
+        {
+            return kind == BinaryOperatorKind.LessThan || kind == BinaryOperatorKind.LessThanOrEqual
+                || kind == BinaryOperatorKind.GreaterThan || kind == BinaryOperatorKind.GreaterThanOrEqual
+                || kind == BinaryOperatorKind.Equals || kind == BinaryOperatorKind.NotEquals;
+        }
+
+        private static bool IsInNestedFunction(IOperation operation, IOperation body)
+        {
+            for (var p = operation.Parent; p is not null && p != body; p = p.Parent)
+            {
+                if (p is IAnonymousFunctionOperation || p is ILocalFunctionOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsOne(IOperation operation)
+        {
+            var constant = Collections.Strip(operation).ConstantValue;
+            if (!constant.HasValue)
+            {
+                return false;
+            }
+
+            switch (constant.Value)
+            {
+                case double d:
+                    return d == 1.0;
+                case float f:
+                    return f == 1f;
+                case int i:
+                    return i == 1;
+                default:
+                    return false;
+            }
+        }
+
+        private bool IsMath(INamedTypeSymbol? type)
+        {
+            return type is not null
+                && (SymbolEqualityComparer.Default.Equals(type, _symbols.Math) || SymbolEqualityComparer.Default.Equals(type, _symbols.MathF));
+        }
+
+        private bool IsSingleTensor(ITypeSymbol? type)
+        {
+            for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
+            {
+                if (t.IsGenericType && t.TypeArguments.Length == 1
+                    && (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, _symbols.MatrixOfT)
+                        || SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, _symbols.VectorOfT)))
+                {
+                    return t.TypeArguments[0].SpecialType == SpecialType.System_Single;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsLibraryActivations(INamedTypeSymbol? type)
+        {
+            return type is not null && type.Name == "Activations"
+                && type.ContainingNamespace?.ToDisplayString() == "NnAnalyzers.Network";
+        }
+    }
+}
