@@ -26,8 +26,9 @@ namespace NnAnalyzers.CodeFixes.Rules
     [Shared]
     public sealed class NN0008DerivativeOfWrongValueFixer : NnCodeFixProvider
     {
-        private const string UseActivationVariant = "UseActivation";
-        private const string RemoveActivationVariant = "RemoveActivation";
+        // Passing z's activation and removing a second activation are the same repair: pass the activation output.
+        private const string UseActivationVariant = "PassOutput";
+        private const string RemoveActivationVariant = "PassOutput";
         private const string SwapDerivativeVariant = "SwapDerivative";
 
         /// <summary>Creates the provider.</summary>

@@ -46,35 +46,50 @@ namespace NnAnalyzers.Rules
             context.RegisterCompilationStartAction(start =>
             {
                 var activations = new ActivationValues();
-                start.RegisterOperationBlockAction(c => AnalyzeBody(c, activations));
+                var nn = NnSemantics.Create(start.Compilation).Context;
+                start.RegisterOperationBlockAction(c => AnalyzeBody(c, activations, nn));
             });
         }
 
-        private static void AnalyzeBody(OperationBlockAnalysisContext context, ActivationValues activations)
+        private static void AnalyzeBody(OperationBlockAnalysisContext context, ActivationValues activations, NnContext nn)
         {
             var ct = context.CancellationToken;
             foreach (var block in context.OperationBlocks)
             {
-                if (block is not (IMethodBodyBaseOperation or IBlockOperation) || block.Parent is not null)
+                if (block is not (IMethodBodyBaseOperation or IBlockOperation) || IsInsideAnother(block, context.OperationBlocks))
                 {
                     continue;
                 }
 
                 PreActivations? values = null;
+                var inNnCode = nn.Contains(context.OwningSymbol);
                 foreach (var operation in block.Descendants())
                 {
                     switch (operation)
                     {
                         case IInvocationOperation invocation:
                             CheckCall(context, invocation, activations, ref values, block, ct);
-                            CheckInline(context, operation, activations, ref values, block, ct);
+                            CheckInline(context, operation, activations, ref values, block, inNnCode, ct);
                             break;
                         case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply or BinaryOperatorKind.Subtract }:
-                            CheckInline(context, operation, activations, ref values, block, ct);
+                            CheckInline(context, operation, activations, ref values, block, inNnCode, ct);
                             break;
                     }
                 }
             }
+        }
+
+        private static bool IsInsideAnother(IOperation block, ImmutableArray<IOperation> blocks)
+        {
+            for (var parent = block.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (blocks.Contains(parent))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static void CheckCall(OperationBlockAnalysisContext context, IInvocationOperation invocation, ActivationValues activations, ref PreActivations? values, IOperation block, CancellationToken ct)
@@ -112,7 +127,7 @@ namespace NnAnalyzers.Rules
             }
         }
 
-        private static void CheckInline(OperationBlockAnalysisContext context, IOperation operation, ActivationValues activations, ref PreActivations? values, IOperation block, CancellationToken ct)
+        private static void CheckInline(OperationBlockAnalysisContext context, IOperation operation, ActivationValues activations, ref PreActivations? values, IOperation block, bool inNnCode, CancellationToken ct)
         {
             if (operation.Syntax is not ExpressionSyntax syntax || operation.SemanticModel is not { } model)
             {
@@ -142,6 +157,15 @@ namespace NnAnalyzers.Rules
             }
 
             values ??= PreActivations.Analyze(block, activations, ct);
+
+            // A formula written inline is a derivative only where an activation is at work: the value is activated in
+            // this method, or the method belongs to NN code. (1 - x * x is also plain algebra.)
+            if (!inNnCode && !(PreActivations.StorageOf(occurrences[0], out var storage, out _) && values.IsActivated(storage))
+                && !ActivationFormulas.IsActivation(activations.AsActivation(occurrences[0], ct, out _)))
+            {
+                return;
+            }
+
             Check(context, syntax, $"'{Shorten(syntax.ToString())}'", role, occurrences, activations, values, null, ct);
         }
 

@@ -112,6 +112,12 @@ namespace NnAnalyzers.Semantics
                 {
                     first = Strip(left);
                     second = r;
+
+                    // error * v * (1 - v) parses as (error * v) * (1 - v)
+                    if (!SyntaxFactory.AreEquivalent(first, second) && first is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.MultiplyExpression } chained)
+                    {
+                        first = Strip(chained.Right);
+                    }
                 }
                 else if (OneMinus(left, out var l))
                 {

@@ -98,6 +98,9 @@ namespace NnAnalyzers.Semantics
             return facts.Activation && !facts.Affine ? StoredValue.ActivationOutput : StoredValue.Unknown;
         }
 
+        /// <summary>Whether an activation is applied to this storage (or its elements) in the method.</summary>
+        public bool IsActivated(ISymbol storage) => _facts.TryGetValue(storage, out var facts) && facts.Activated;
+
         /// <summary>What the value read by <paramref name="operation"/> holds (a storage or one of its elements).</summary>
         public StoredValue Classify(IOperation operation)
             => StorageOf(operation, out var storage, out _) ? Classify(storage) : StoredValue.Unknown;
