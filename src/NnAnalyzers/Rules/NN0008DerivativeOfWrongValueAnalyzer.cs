@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -47,11 +49,12 @@ namespace NnAnalyzers.Rules
             {
                 var activations = new ActivationValues();
                 var nn = NnSemantics.Create(start.Compilation).Context;
-                start.RegisterOperationBlockAction(c => AnalyzeBody(c, activations, nn));
+                var types = new ConcurrentDictionary<INamedTypeSymbol, PreActivations>(SymbolEqualityComparer.Default);
+                start.RegisterOperationBlockAction(c => AnalyzeBody(c, activations, nn, types));
             });
         }
 
-        private static void AnalyzeBody(OperationBlockAnalysisContext context, ActivationValues activations, NnContext nn)
+        private static void AnalyzeBody(OperationBlockAnalysisContext context, ActivationValues activations, NnContext nn, ConcurrentDictionary<INamedTypeSymbol, PreActivations> types)
         {
             var ct = context.CancellationToken;
             foreach (var block in context.OperationBlocks)
@@ -61,22 +64,39 @@ namespace NnAnalyzers.Rules
                     continue;
                 }
 
-                PreActivations? values = null;
+                var lazy = new Lazy<PreActivations>(() => PreActivations.Analyze(block, activations, ct)
+                    .WithFieldsFrom(() => FieldFacts(context.OwningSymbol, block, activations, types, ct)));
                 var inNnCode = nn.Contains(context.OwningSymbol);
                 foreach (var operation in block.Descendants())
                 {
                     switch (operation)
                     {
                         case IInvocationOperation invocation:
-                            CheckCall(context, invocation, activations, ref values, block, ct);
-                            CheckInline(context, operation, activations, ref values, block, inNnCode, ct);
+                            CheckCall(context, invocation, activations, lazy, ct);
+                            CheckInline(context, operation, activations, lazy, inNnCode, ct);
                             break;
                         case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply or BinaryOperatorKind.Subtract }:
-                            CheckInline(context, operation, activations, ref values, block, inNnCode, ct);
+                            CheckInline(context, operation, activations, lazy, inNnCode, ct);
                             break;
                     }
                 }
             }
+        }
+
+        // The facts of the whole type, for fields written by one method (the forward pass) and read by another.
+        private static PreActivations? FieldFacts(ISymbol owner, IOperation block, ActivationValues activations, ConcurrentDictionary<INamedTypeSymbol, PreActivations> types, CancellationToken ct)
+        {
+            if (owner.ContainingType is not { } type || block.SemanticModel is not { } model)
+            {
+                return null;
+            }
+
+            if (!types.TryGetValue(type, out var facts))
+            {
+                facts = types.GetOrAdd(type, PreActivations.AnalyzeType(type, model, activations, ct));
+            }
+
+            return facts;
         }
 
         private static bool IsInsideAnother(IOperation block, ImmutableArray<IOperation> blocks)
@@ -92,7 +112,7 @@ namespace NnAnalyzers.Rules
             return false;
         }
 
-        private static void CheckCall(OperationBlockAnalysisContext context, IInvocationOperation invocation, ActivationValues activations, ref PreActivations? values, IOperation block, CancellationToken ct)
+        private static void CheckCall(OperationBlockAnalysisContext context, IInvocationOperation invocation, ActivationValues activations, Lazy<PreActivations> lazy, CancellationToken ct)
         {
             var role = activations.AsCall(invocation, ct, out var argument);
             if (argument is null || !(ActivationFormulas.TakesOutput(role) || ActivationFormulas.TakesPreActivation(role)))
@@ -100,7 +120,7 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
-            values ??= PreActivations.Analyze(block, activations, ct);
+            var values = lazy.Value;
             var method = invocation.TargetMethod;
             var what = invocation.TargetMethod.Name == "Map" ? $"'{Shorten(invocation.Syntax.ToString())}'" : $"'{method.Name}'";
             if (ActivationFormulas.TakesOutput(role))
@@ -127,7 +147,7 @@ namespace NnAnalyzers.Rules
             }
         }
 
-        private static void CheckInline(OperationBlockAnalysisContext context, IOperation operation, ActivationValues activations, ref PreActivations? values, IOperation block, bool inNnCode, CancellationToken ct)
+        private static void CheckInline(OperationBlockAnalysisContext context, IOperation operation, ActivationValues activations, Lazy<PreActivations> lazy, bool inNnCode, CancellationToken ct)
         {
             if (operation.Syntax is not ExpressionSyntax syntax || operation.SemanticModel is not { } model)
             {
@@ -156,7 +176,7 @@ namespace NnAnalyzers.Rules
                 occurrences.Add(value);
             }
 
-            values ??= PreActivations.Analyze(block, activations, ct);
+            var values = lazy.Value;
 
             // A formula written inline is a derivative only where an activation is at work: the value is activated in
             // this method, or the method belongs to NN code. (1 - x * x is also plain algebra.)
@@ -237,7 +257,7 @@ namespace NnAnalyzers.Rules
 
             var wanted = role == ActivationRole.TanhDerivativeFromOutput ? ActivationRole.Tanh : ActivationRole.Sigmoid;
             var outputs = values.PairsOf(storage)
-                .Where(p => p.Activation == wanted && (p.Index is not null) == isElement && p.End <= position)
+                .Where(p => p.Activation == wanted && (p.Index is not null) == isElement && (p.End <= position || storage is IFieldSymbol))
                 .Select(p => p.Output)
                 .Distinct(SymbolEqualityComparer.Default)
                 .ToList();

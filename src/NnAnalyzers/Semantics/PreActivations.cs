@@ -62,6 +62,42 @@ namespace NnAnalyzers.Semantics
         public static PreActivations Analyze(IOperation body, ActivationValues activations, CancellationToken cancellationToken)
         {
             var result = new PreActivations();
+            result.Add(body, activations, cancellationToken);
+            return result;
+        }
+
+        /// <summary>
+        /// Reads the assignments of every method of a type declared in one syntax tree (for fields: a forward pass that
+        /// stores <c>Z = W * x + B; A = Sig(Z);</c> and a backward pass that reads them).
+        /// </summary>
+        public static PreActivations AnalyzeType(INamedTypeSymbol type, SemanticModel model, ActivationValues activations, CancellationToken cancellationToken)
+        {
+            var result = new PreActivations();
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree != model.SyntaxTree || reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
+                {
+                    continue;
+                }
+
+                foreach (var member in declaration.Members)
+                {
+                    if (member is BaseMethodDeclarationSyntax && model.GetOperation(member, cancellationToken) is { } body)
+                    {
+                        result.Add(body, activations, cancellationToken);
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>Whether the method says anything about this storage.</summary>
+        public bool Knows(ISymbol storage) => _facts.ContainsKey(storage);
+
+        private void Add(IOperation body, ActivationValues activations, CancellationToken cancellationToken)
+        {
+            var result = this;
             foreach (var operation in body.Descendants())
             {
                 switch (operation)
@@ -78,13 +114,30 @@ namespace NnAnalyzers.Semantics
                         break;
                 }
             }
-
-            return result;
         }
+
+        private System.Lazy<PreActivations?>? _fields;
+
+        /// <summary>
+        /// Answers for fields this method says nothing about from the facts of the whole type (computed lazily, once).
+        /// </summary>
+        public PreActivations WithFieldsFrom(System.Func<PreActivations?> typeFacts)
+        {
+            _fields = new System.Lazy<PreActivations?>(typeFacts);
+            return this;
+        }
+
+        private PreActivations? FallbackFor(ISymbol storage)
+            => storage is IFieldSymbol && !_facts.ContainsKey(storage) ? _fields?.Value : null;
 
         /// <summary>What the storage holds.</summary>
         public StoredValue Classify(ISymbol storage)
         {
+            if (FallbackFor(storage) is { } type)
+            {
+                return type.Classify(storage);
+            }
+
             if (!_facts.TryGetValue(storage, out var facts))
             {
                 return StoredValue.Unknown;
@@ -99,7 +152,8 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>Whether an activation is applied to this storage (or its elements) in the method.</summary>
-        public bool IsActivated(ISymbol storage) => _facts.TryGetValue(storage, out var facts) && facts.Activated;
+        public bool IsActivated(ISymbol storage)
+            => FallbackFor(storage) is { } type ? type.IsActivated(storage) : _facts.TryGetValue(storage, out var facts) && facts.Activated;
 
         /// <summary>What the value read by <paramref name="operation"/> holds (a storage or one of its elements).</summary>
         public StoredValue Classify(IOperation operation)
@@ -107,7 +161,8 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>The activation outputs computed from this pre-activation storage.</summary>
         public IReadOnlyList<ActivationPair> PairsOf(ISymbol storage)
-            => _facts.TryGetValue(storage, out var facts) ? facts.Pairs : (IReadOnlyList<ActivationPair>)System.Array.Empty<ActivationPair>();
+            => FallbackFor(storage) is { } type ? type.PairsOf(storage)
+            : _facts.TryGetValue(storage, out var facts) ? facts.Pairs : (IReadOnlyList<ActivationPair>)System.Array.Empty<ActivationPair>();
 
         /// <summary>
         /// The storage behind a read or write: <c>x</c>, <c>this.x</c>, <c>x[i]</c>, <c>x[i][j]</c>, <c>x[i, j]</c>,

@@ -289,6 +289,37 @@ public static class Unit
             d[i] = (w[i].Transpose() * d[i + 1]).PointwiseMultiply(g + SigDeriv(a[i]) + SigDeriv(a[i]));"));
         }
 
+        [Fact]
+        public async Task Fields_written_by_the_forward_pass_and_read_by_the_backward_pass()
+        {
+            const string template = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public class SigmoidLayer
+{
+    private Matrix<double> _weights = Matrix<double>.Build.Dense(3, 4);
+    private Matrix<double> _bias = Matrix<double>.Build.Dense(3, 1);
+    private Matrix<double> _z;
+    private Matrix<double> _output;
+
+    public Matrix<double> Forward(Matrix<double> input)
+    {
+        _z = _weights * input + _bias;
+        _output = _z.Map(v => 1.0 / (1.0 + Math.Exp(-v)));
+        return _output;
+    }
+
+    public Matrix<double> Backward(Matrix<double> upstream)
+    {
+        return upstream.PointwiseMultiply(DERIV);
+    }
+}
+";
+            await Fix(template.Replace("DERIV", "[|_z.PointwiseMultiply(1.0 - _z)|]"), template.Replace("DERIV", "_output.PointwiseMultiply(1.0 - _output)"),
+                version: LanguageVersion.CSharp7_3);
+        }
+
         // ---------------------------------------------------------------- no fix offered
 
         [Fact]
