@@ -320,6 +320,30 @@ public class SigmoidLayer
                 version: LanguageVersion.CSharp7_3);
         }
 
+        [Fact]
+        public async Task Mathnet_tanh_layer_with_pointwise_power_and_a_double_tanh()
+        {
+            const string template = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public static class TanhLayer
+{
+    public static Matrix<double> Backward(Matrix<double> w, Matrix<double> x, Matrix<double> b, Matrix<double> upstream)
+    {
+        var pre = w * x + b;
+        var h = pre.PointwiseTanh();
+        var g = DERIV1;
+        var k = DERIV2;
+        return upstream.PointwiseMultiply(g + k);
+    }
+}
+";
+            await Fix(
+                template.Replace("DERIV1", "[|1 - pre.PointwisePower(2)|]").Replace("DERIV2", "[|1 - h.Map(Math.Tanh).PointwiseMultiply(h.Map(Math.Tanh))|]"),
+                template.Replace("DERIV1", "1 - h.PointwisePower(2)").Replace("DERIV2", "1 - h.PointwiseMultiply(h)"));
+        }
+
         // ---------------------------------------------------------------- no fix offered
 
         [Fact]
