@@ -66,7 +66,7 @@ namespace NnAnalyzers.Rules
 
                 var lazy = new Lazy<PreActivations>(() => PreActivations.Analyze(block, activations, ct)
                     .WithFieldsFrom(() => FieldFacts(context.OwningSymbol, block, activations, types, ct)));
-                var inNnCode = nn.Contains(context.OwningSymbol);
+                var inNnCode = new Lazy<bool>(() => nn.Contains(context.OwningSymbol));
                 foreach (var operation in block.Descendants())
                 {
                     switch (operation)
@@ -147,7 +147,7 @@ namespace NnAnalyzers.Rules
             }
         }
 
-        private static void CheckInline(OperationBlockAnalysisContext context, IOperation operation, ActivationValues activations, Lazy<PreActivations> lazy, bool inNnCode, CancellationToken ct)
+        private static void CheckInline(OperationBlockAnalysisContext context, IOperation operation, ActivationValues activations, Lazy<PreActivations> lazy, Lazy<bool> inNnCode, CancellationToken ct)
         {
             if (operation.Syntax is not ExpressionSyntax syntax || operation.SemanticModel is not { } model)
             {
@@ -180,7 +180,7 @@ namespace NnAnalyzers.Rules
 
             // A formula written inline is a derivative only where an activation is at work: the value is activated in
             // this method, or the method belongs to NN code. (1 - x * x is also plain algebra.)
-            if (!inNnCode && !(PreActivations.StorageOf(occurrences[0], out var storage, out _) && values.IsActivated(storage))
+            if (!inNnCode.Value && !(PreActivations.StorageOf(occurrences[0], out var storage, out _) && values.IsActivated(storage))
                 && !ActivationFormulas.IsActivation(activations.AsActivation(occurrences[0], ct, out _)))
             {
                 return;

@@ -39,7 +39,7 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>Whether the method is one of our library's activation helpers.</summary>
         public static bool IsLibraryMethod(IMethodSymbol method)
-            => method.ContainingType?.ToDisplayString() == LibraryActivations;
+            => method.ContainingType is { Name: "Activations" } type && type.ToDisplayString() == LibraryActivations;
 
         /// <summary>
         /// The activation computed by <paramref name="operation"/> and the value it is applied to: a call of an activation
@@ -149,13 +149,13 @@ namespace NnAnalyzers.Semantics
 
         private static ActivationRole Compute(IMethodSymbol method, CancellationToken cancellationToken)
         {
-            var type = method.ContainingType?.ToDisplayString();
-            if (type == "System.Math" || type == "System.MathF")
+            var typeName = method.ContainingType?.Name;
+            if ((typeName == "Math" || typeName == "MathF") && method.ContainingType!.ContainingNamespace?.Name == "System")
             {
                 return method.Name == "Tanh" ? ActivationRole.Tanh : ActivationRole.None;
             }
 
-            if (type == LibraryActivations)
+            if (IsLibraryMethod(method))
             {
                 switch (method.Name)
                 {
@@ -169,7 +169,7 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
-            if (method.Name == "PointwiseTanh" && method.Parameters.Length == 0 && method.ContainingNamespace?.ToDisplayString().StartsWith("MathNet", System.StringComparison.Ordinal) == true)
+            if (method.Name == "PointwiseTanh" && method.Parameters.Length == 0)
             {
                 return ActivationRole.Tanh;
             }
