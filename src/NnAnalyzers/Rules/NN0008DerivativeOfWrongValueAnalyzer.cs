@@ -1,0 +1,316 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NnAnalyzers.Semantics;
+
+namespace NnAnalyzers.Rules
+{
+    /// <summary>
+    /// NN0008 Derivative applied to the wrong value: a derivative written for the activation's output (σ′ = a(1 − a),
+    /// tanh′ = 1 − a²) applied to a pre-activation z, or to σ(a) where a is already an activation output; and our
+    /// library's <c>…FromPreActivation</c> derivatives given an activation output.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class NN0008DerivativeOfWrongValueAnalyzer : NnAnalyzer
+    {
+        /// <summary>Property key: which case was found (one of the <c>Kind…</c> values).</summary>
+        public const string KindProperty = "Kind";
+
+        /// <summary>Property key: the storage that holds the matching activation outputs, when one is at hand.</summary>
+        public const string ReplacementProperty = "Replacement";
+
+        /// <summary>Property key: the library derivative that takes the value given.</summary>
+        public const string MethodProperty = "Method";
+
+        /// <summary>An output-form derivative given a pre-activation (additional locations: the occurrences of z).</summary>
+        public const string KindPreActivation = "PreActivation";
+
+        /// <summary>An output-form derivative given σ(a) of an activation a (additional locations: pairs call, inner value).</summary>
+        public const string KindAppliedTwice = "AppliedTwice";
+
+        /// <summary>A pre-activation derivative of the library given an activation output.</summary>
+        public const string KindOutputToPreActivation = "OutputToPreActivation";
+
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.NN0008DerivativeOfWrongValue);
+
+        /// <inheritdoc />
+        protected override void InitializeCore(AnalysisContext context)
+        {
+            context.RegisterCompilationStartAction(start =>
+            {
+                var activations = new ActivationValues();
+                var nn = NnSemantics.Create(start.Compilation).Context;
+                var types = new ConcurrentDictionary<INamedTypeSymbol, PreActivations>(SymbolEqualityComparer.Default);
+                start.RegisterOperationBlockAction(c => AnalyzeBody(c, activations, nn, types));
+            });
+        }
+
+        private static void AnalyzeBody(OperationBlockAnalysisContext context, ActivationValues activations, NnContext nn, ConcurrentDictionary<INamedTypeSymbol, PreActivations> types)
+        {
+            var ct = context.CancellationToken;
+            foreach (var block in context.OperationBlocks)
+            {
+                if (block is not (IMethodBodyBaseOperation or IBlockOperation) || IsInsideAnother(block, context.OperationBlocks))
+                {
+                    continue;
+                }
+
+                var lazy = new Lazy<PreActivations>(() => PreActivations.Analyze(block, activations, ct)
+                    .WithFieldsFrom(() => FieldFacts(context.OwningSymbol, block, activations, types, ct)));
+                var inNnCode = new Lazy<bool>(() => nn.Contains(context.OwningSymbol));
+                foreach (var operation in block.Descendants())
+                {
+                    switch (operation)
+                    {
+                        case IInvocationOperation invocation:
+                            CheckCall(context, invocation, activations, lazy, ct);
+                            CheckInline(context, operation, activations, lazy, inNnCode, ct);
+                            break;
+                        case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply or BinaryOperatorKind.Subtract }:
+                            CheckInline(context, operation, activations, lazy, inNnCode, ct);
+                            break;
+                    }
+                }
+            }
+        }
+
+        // The facts of the whole type, for fields written by one method (the forward pass) and read by another.
+        private static PreActivations? FieldFacts(ISymbol owner, IOperation block, ActivationValues activations, ConcurrentDictionary<INamedTypeSymbol, PreActivations> types, CancellationToken ct)
+        {
+            if (owner.ContainingType is not { } type || block.SemanticModel is not { } model)
+            {
+                return null;
+            }
+
+            if (!types.TryGetValue(type, out var facts))
+            {
+                facts = types.GetOrAdd(type, PreActivations.AnalyzeType(type, model, activations, ct));
+            }
+
+            return facts;
+        }
+
+        private static bool IsInsideAnother(IOperation block, ImmutableArray<IOperation> blocks)
+        {
+            for (var parent = block.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (blocks.Contains(parent))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static void CheckCall(OperationBlockAnalysisContext context, IInvocationOperation invocation, ActivationValues activations, Lazy<PreActivations> lazy, CancellationToken ct)
+        {
+            var role = activations.AsCall(invocation, ct, out var argument);
+            if (argument is null || !(ActivationFormulas.TakesOutput(role) || ActivationFormulas.TakesPreActivation(role)))
+            {
+                return;
+            }
+
+            var values = lazy.Value;
+            var method = invocation.TargetMethod;
+            var what = invocation.TargetMethod.Name == "Map" ? $"'{Shorten(invocation.Syntax.ToString())}'" : $"'{method.Name}'";
+            if (ActivationFormulas.TakesOutput(role))
+            {
+                var swap = ActivationValues.IsLibraryMethod(method) ? SwapName(method, "FromOutput", "FromPreActivation") : null;
+                Check(context, invocation.Syntax, what, role, new[] { argument }, activations, values, swap, ct);
+                return;
+            }
+
+            // A library derivative of the pre-activation given an activation output (or an activation call).
+            if (!ActivationValues.IsLibraryMethod(method))
+            {
+                return;
+            }
+
+            var isOutput = values.Classify(argument) == StoredValue.ActivationOutput
+                || ActivationFormulas.IsActivation(activations.AsActivation(argument, ct, out _));
+            var target = SwapName(method, "FromPreActivation", "FromOutput");
+            if (isOutput && target is not null)
+            {
+                var properties = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindOutputToPreActivation).Add(MethodProperty, target);
+                var message = $"'{method.Name}' takes the pre-activation z, but '{Shorten(argument.Syntax.ToString())}' is the {ActivationFormulas.FunctionName(role)}'s output: call '{target}'";
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, invocation.Syntax.GetLocation(), properties, message));
+            }
+        }
+
+        private static void CheckInline(OperationBlockAnalysisContext context, IOperation operation, ActivationValues activations, Lazy<PreActivations> lazy, Lazy<bool> inNnCode, CancellationToken ct)
+        {
+            if (operation.Syntax is not ExpressionSyntax syntax || operation.SemanticModel is not { } model)
+            {
+                return;
+            }
+
+            if (operation is IInvocationOperation { TargetMethod.Name: not "PointwiseMultiply" })
+            {
+                return;
+            }
+
+            var role = ActivationFormulas.ClassifyInlineDerivative(syntax, out var first, out var second);
+            if (role == ActivationRole.None || first is null)
+            {
+                return;
+            }
+
+            var occurrences = new List<IOperation>();
+            foreach (var e in second is null ? new[] { first } : new[] { first, second })
+            {
+                if (model.GetOperation(e, ct) is not { } value)
+                {
+                    return;
+                }
+
+                occurrences.Add(value);
+            }
+
+            var values = lazy.Value;
+
+            // A formula written inline is a derivative only where an activation is at work: the value is activated in
+            // this method, or the method belongs to NN code. (1 - x * x is also plain algebra.)
+            if (!inNnCode.Value && !(PreActivations.StorageOf(occurrences[0], out var storage, out _) && values.IsActivated(storage))
+                && !ActivationFormulas.IsActivation(activations.AsActivation(occurrences[0], ct, out _)))
+            {
+                return;
+            }
+
+            Check(context, syntax, $"'{Shorten(syntax.ToString())}'", role, occurrences, activations, values, null, ct);
+        }
+
+        // The derivative takes the output: report a pre-activation, or an activation of an output.
+        private static void Check(OperationBlockAnalysisContext context, SyntaxNode site, string what, ActivationRole role, IReadOnlyList<IOperation> occurrences,
+            ActivationValues activations, PreActivations values, string? swap, CancellationToken ct)
+        {
+            var value = occurrences[0];
+            var function = ActivationFormulas.FunctionName(role);
+            var valueText = Shorten(value.Syntax.ToString());
+            if (values.Classify(value) == StoredValue.PreActivation)
+            {
+                var properties = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindPreActivation);
+                var replacement = Replacement(value, role, values, site.SpanStart);
+                if (replacement is not null)
+                {
+                    properties = properties.Add(ReplacementProperty, replacement);
+                }
+
+                if (swap is not null)
+                {
+                    properties = properties.Add(MethodProperty, swap);
+                }
+
+                var advice = replacement is not null
+                    ? $"pass '{Shorten(ReplaceRoot(value.Syntax, replacement))}'"
+                    : swap is not null ? $"call '{swap}'" : "pass the activation output instead";
+                var message = $"{what} takes the {function}'s output a = {function}(z), but '{valueText}' is the pre-activation z: {advice}";
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site.GetLocation(),
+                    occurrences.Select(o => o.Syntax.GetLocation()), properties, message));
+                return;
+            }
+
+            var locations = new List<Location>();
+            IOperation? inner = null;
+            foreach (var occurrence in occurrences)
+            {
+                if (!ActivationFormulas.IsActivation(activations.AsActivation(occurrence, ct, out var argument)) || argument is null
+                    || values.Classify(argument) != StoredValue.ActivationOutput)
+                {
+                    return;
+                }
+
+                inner ??= argument;
+                locations.Add(occurrence.Syntax.GetLocation());
+                locations.Add(argument.Syntax.GetLocation());
+            }
+
+            if (inner is null)
+            {
+                return;
+            }
+
+            var twice = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindAppliedTwice);
+            var innerText = Shorten(inner.Syntax.ToString());
+            var text = $"{what} takes the {function}'s output, but '{valueText}' applies the activation again to '{innerText}', which already is an activation output: pass '{innerText}'";
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site.GetLocation(), locations, twice, text));
+        }
+
+        // The storage holding the activation of this pre-activation, when it is at hand at the derivative: the same kind
+        // of activation, one storage only, assigned before, in scope, of the same type, and the value read by a plain name.
+        private static string? Replacement(IOperation value, ActivationRole role, PreActivations values, int position)
+        {
+            if (!PreActivations.StorageOf(value, out var storage, out var isElement) || ActivationValues.RootName((ExpressionSyntax)value.Syntax) is null
+                || value.SemanticModel is not { } model)
+            {
+                return null;
+            }
+
+            var wanted = role == ActivationRole.TanhDerivativeFromOutput ? ActivationRole.Tanh : ActivationRole.Sigmoid;
+            var outputs = values.PairsOf(storage)
+                .Where(p => p.Activation == wanted && (p.Index is not null) == isElement && (p.End <= position || storage is IFieldSymbol))
+                .Select(p => p.Output)
+                .Distinct(SymbolEqualityComparer.Default)
+                .ToList();
+            if (outputs.Count != 1 || outputs[0] is not { } output || !SymbolEqualityComparer.Default.Equals(TypeOf(output), TypeOf(storage)))
+            {
+                return null;
+            }
+
+            var visible = model.LookupSymbols(position, name: output.Name);
+            return visible.Length == 1 && SymbolEqualityComparer.Default.Equals(visible[0], output) ? output.Name : null;
+        }
+
+        private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            IFieldSymbol field => field.Type,
+            _ => null,
+        };
+
+        private static string? SwapName(IMethodSymbol method, string from, string to)
+        {
+            if (!method.Name.EndsWith(from, System.StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var name = method.Name.Substring(0, method.Name.Length - from.Length) + to;
+            var parameters = method.Parameters;
+            foreach (var candidate in method.ContainingType.GetMembers(name).OfType<IMethodSymbol>())
+            {
+                if (candidate.Parameters.Length == parameters.Length
+                    && candidate.Parameters.Select(p => p.Type).SequenceEqual(parameters.Select(p => p.Type), SymbolEqualityComparer.Default))
+                {
+                    return name;
+                }
+            }
+
+            return null;
+        }
+
+        private static string ReplaceRoot(SyntaxNode value, string name)
+        {
+            var text = value.ToString();
+            var root = ActivationValues.RootName((ExpressionSyntax)value) ?? string.Empty;
+            var start = text.IndexOf(root, System.StringComparison.Ordinal);
+            return start < 0 ? text : text.Substring(0, start) + name + text.Substring(start + root.Length);
+        }
+
+        private static string Shorten(string text)
+        {
+            text = string.Join(" ", text.Split((char[]?)null, System.StringSplitOptions.RemoveEmptyEntries));
+            return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
+        }
+    }
+}

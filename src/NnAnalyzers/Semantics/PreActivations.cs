@@ -1,0 +1,322 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>What one storage (a local, parameter or field, or the elements of a collection it holds) contains.</summary>
+    public enum StoredValue
+    {
+        /// <summary>Unknown, or both kinds.</summary>
+        Unknown,
+
+        /// <summary>Pre-activations: z = W·a + b (or Σ w·x + b), or the value an activation is applied to.</summary>
+        PreActivation,
+
+        /// <summary>Activation outputs: a = σ(z) or tanh(z).</summary>
+        ActivationOutput,
+    }
+
+    /// <summary>An activation output computed from a pre-activation storage: <c>a[i] = Sig(z[i])</c> or <c>var a = Sig(z)</c>.</summary>
+    public sealed class ActivationPair
+    {
+        internal ActivationPair(ISymbol output, ActivationRole activation, string? index, int end)
+        {
+            Output = output;
+            Activation = activation;
+            Index = index;
+            End = end;
+        }
+
+        /// <summary>The storage that receives the activation.</summary>
+        public ISymbol Output { get; }
+
+        /// <summary>Sigmoid or tanh.</summary>
+        public ActivationRole Activation { get; }
+
+        /// <summary>The index text for an element pair (<c>i</c> of <c>a[i] = Sig(z[i])</c>), or null for whole values.</summary>
+        public string? Index { get; }
+
+        /// <summary>Where the assignment ends (a local is only at hand after it).</summary>
+        public int End { get; }
+    }
+
+    /// <summary>
+    /// The values of one method body: which storages hold pre-activations and which hold activation outputs, and which
+    /// activation output belongs to which pre-activation. A storage holds pre-activations when it is assigned an affine
+    /// value (a product plus something, or accumulated with <c>+=</c> products) or is what an activation is applied to,
+    /// and is never assigned an activation; it holds outputs when it is assigned activations and never an affine value.
+    /// </summary>
+    public sealed class PreActivations
+    {
+        private readonly Dictionary<ISymbol, Facts> _facts = new Dictionary<ISymbol, Facts>(SymbolEqualityComparer.Default);
+
+        private PreActivations()
+        {
+        }
+
+        /// <summary>Reads the assignments of a method body.</summary>
+        public static PreActivations Analyze(IOperation body, ActivationValues activations, CancellationToken cancellationToken)
+        {
+            var result = new PreActivations();
+            result.Add(body, activations, cancellationToken);
+            return result;
+        }
+
+        /// <summary>
+        /// Reads the assignments of every method of a type declared in one syntax tree (for fields: a forward pass that
+        /// stores <c>Z = W * x + B; A = Sig(Z);</c> and a backward pass that reads them).
+        /// </summary>
+        public static PreActivations AnalyzeType(INamedTypeSymbol type, SemanticModel model, ActivationValues activations, CancellationToken cancellationToken)
+        {
+            var result = new PreActivations();
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree != model.SyntaxTree || reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
+                {
+                    continue;
+                }
+
+                foreach (var member in declaration.Members)
+                {
+                    if (member is BaseMethodDeclarationSyntax && model.GetOperation(member, cancellationToken) is { } body)
+                    {
+                        result.Add(body, activations, cancellationToken);
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>Whether the method says anything about this storage.</summary>
+        public bool Knows(ISymbol storage) => _facts.ContainsKey(storage);
+
+        private void Add(IOperation body, ActivationValues activations, CancellationToken cancellationToken)
+        {
+            var result = this;
+            foreach (var operation in body.Descendants())
+            {
+                switch (operation)
+                {
+                    case ISimpleAssignmentOperation assignment:
+                        result.Record(assignment.Target, assignment.Value, assignment.Syntax.Span.End, activations, cancellationToken);
+                        break;
+                    case IVariableDeclaratorOperation declarator when declarator.Initializer is { } initializer:
+                        result.Record(declarator.Symbol, false, null, initializer.Value, declarator.Syntax.Span.End, activations, cancellationToken);
+                        break;
+                    case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound
+                        when IsProduct(compound.Value) && StorageOf(compound.Target, out var storage, out _):
+                        result.Get(storage).Affine = true;
+                        break;
+                }
+            }
+        }
+
+        private System.Lazy<PreActivations?>? _fields;
+
+        /// <summary>
+        /// Answers for fields this method says nothing about from the facts of the whole type (computed lazily, once).
+        /// </summary>
+        public PreActivations WithFieldsFrom(System.Func<PreActivations?> typeFacts)
+        {
+            _fields = new System.Lazy<PreActivations?>(typeFacts);
+            return this;
+        }
+
+        private PreActivations? FallbackFor(ISymbol storage)
+            => storage is IFieldSymbol && !_facts.ContainsKey(storage) ? _fields?.Value : null;
+
+        /// <summary>What the storage holds.</summary>
+        public StoredValue Classify(ISymbol storage)
+        {
+            if (FallbackFor(storage) is { } type)
+            {
+                return type.Classify(storage);
+            }
+
+            if (!_facts.TryGetValue(storage, out var facts))
+            {
+                return StoredValue.Unknown;
+            }
+
+            if ((facts.Affine || facts.Activated) && !facts.Activation)
+            {
+                return StoredValue.PreActivation;
+            }
+
+            return facts.Activation && !facts.Affine ? StoredValue.ActivationOutput : StoredValue.Unknown;
+        }
+
+        /// <summary>Whether an activation is applied to this storage (or its elements) in the method.</summary>
+        public bool IsActivated(ISymbol storage)
+            => FallbackFor(storage) is { } type ? type.IsActivated(storage) : _facts.TryGetValue(storage, out var facts) && facts.Activated;
+
+        /// <summary>What the value read by <paramref name="operation"/> holds (a storage or one of its elements).</summary>
+        public StoredValue Classify(IOperation operation)
+            => StorageOf(operation, out var storage, out _) ? Classify(storage) : StoredValue.Unknown;
+
+        /// <summary>The activation outputs computed from this pre-activation storage.</summary>
+        public IReadOnlyList<ActivationPair> PairsOf(ISymbol storage)
+            => FallbackFor(storage) is { } type ? type.PairsOf(storage)
+            : _facts.TryGetValue(storage, out var facts) ? facts.Pairs : (IReadOnlyList<ActivationPair>)System.Array.Empty<ActivationPair>();
+
+        /// <summary>
+        /// The storage behind a read or write: <c>x</c>, <c>this.x</c>, <c>x[i]</c>, <c>x[i][j]</c>, <c>x[i, j]</c>,
+        /// <c>dict[k]</c>; <paramref name="isElement"/> says whether an element is meant.
+        /// </summary>
+        public static bool StorageOf(IOperation? operation, out ISymbol storage, out bool isElement)
+        {
+            isElement = false;
+            storage = null!;
+            operation = Operations.WithoutConversions(operation);
+            while (true)
+            {
+                switch (operation)
+                {
+                    case IArrayElementReferenceOperation element:
+                        isElement = true;
+                        operation = Operations.WithoutConversions(element.ArrayReference);
+                        continue;
+                    case IPropertyReferenceOperation { Property.IsIndexer: true } indexer:
+                        isElement = true;
+                        operation = Operations.WithoutConversions(indexer.Instance);
+                        continue;
+                    case ILocalReferenceOperation local:
+                        storage = local.Local;
+                        return true;
+                    case IParameterReferenceOperation parameter:
+                        storage = parameter.Parameter;
+                        return true;
+                    case IFieldReferenceOperation field:
+                        storage = field.Field;
+                        return true;
+                    default:
+                        return false;
+                }
+            }
+        }
+
+        /// <summary>The index text of an element access (<c>i</c>, <c>i, j</c>, <c>l][j</c>), whitespace removed.</summary>
+        public static string? IndexText(SyntaxNode syntax)
+        {
+            if (syntax is not ElementAccessExpressionSyntax)
+            {
+                return null;
+            }
+
+            var parts = new List<string>();
+            var e = syntax as ExpressionSyntax;
+            while (ActivationFormulas.Strip(e!) is ElementAccessExpressionSyntax access)
+            {
+                parts.Insert(0, Normalize(access.ArgumentList.Arguments.ToString()));
+                e = access.Expression;
+            }
+
+            return string.Join("][", parts);
+        }
+
+        private static string Normalize(string text)
+        {
+            var builder = new System.Text.StringBuilder(text.Length);
+            foreach (var c in text)
+            {
+                if (!char.IsWhiteSpace(c))
+                {
+                    builder.Append(c);
+                }
+            }
+
+            return builder.ToString();
+        }
+
+        private void Record(IOperation target, IOperation value, int end, ActivationValues activations, CancellationToken cancellationToken)
+        {
+            if (StorageOf(target, out var storage, out var isElement))
+            {
+                Record(storage, isElement, IndexText(target.Syntax), value, end, activations, cancellationToken);
+            }
+        }
+
+        private void Record(ISymbol storage, bool isElement, string? index, IOperation value, int end, ActivationValues activations, CancellationToken cancellationToken)
+        {
+            var role = activations.AsActivation(value, cancellationToken, out var argument);
+            if (ActivationFormulas.IsActivation(role))
+            {
+                Get(storage).Activation = true;
+                if (StorageOf(argument, out var source, out var sourceIsElement) && !SymbolEqualityComparer.Default.Equals(source, storage))
+                {
+                    var facts = Get(source);
+                    facts.Activated = true;
+                    if (sourceIsElement == isElement && (!isElement || (index is not null && index == IndexText(argument!.Syntax))))
+                    {
+                        facts.Pairs.Add(new ActivationPair(storage, role, isElement ? index : null, end));
+                    }
+                }
+
+                return;
+            }
+
+            if (IsAffine(value))
+            {
+                Get(storage).Affine = true;
+            }
+        }
+
+        private Facts Get(ISymbol storage)
+        {
+            if (!_facts.TryGetValue(storage, out var facts))
+            {
+                _facts[storage] = facts = new Facts();
+            }
+
+            return facts;
+        }
+
+        // W * a + b, b + W * a, W.Multiply(a).Add(b), Σ w·x + b written as a sum with a product.
+        private static bool IsAffine(IOperation value)
+        {
+            value = Operations.WithoutConversions(value)!;
+            switch (value)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } sum:
+                    return IsProduct(sum.LeftOperand) || IsProduct(sum.RightOperand) || IsAffine(sum.LeftOperand);
+                case IInvocationOperation { TargetMethod.Name: "Add" } add when add.Instance is { } receiver:
+                    return IsProduct(receiver);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsProduct(IOperation operation)
+        {
+            operation = Operations.WithoutConversions(operation)!;
+            switch (operation)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product:
+                    return !product.LeftOperand.ConstantValue.HasValue && !product.RightOperand.ConstantValue.HasValue
+                        && product.Syntax is BinaryExpressionSyntax binary && !IsOneMinus(binary.Left) && !IsOneMinus(binary.Right);
+                case IInvocationOperation invocation:
+                    var name = invocation.TargetMethod.Name;
+                    return name == "Multiply" || name == "Dot" || name == "DotProduct" || name == "TransposeThisAndMultiply" || name == "TransposeAndMultiply";
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsOneMinus(ExpressionSyntax e)
+            => ActivationFormulas.Strip(e) is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.SubtractExpression } difference
+               && ActivationFormulas.Strip(difference.Left) is LiteralExpressionSyntax;
+
+        private sealed class Facts
+        {
+            public bool Affine;
+            public bool Activation;
+            public bool Activated;
+            public readonly List<ActivationPair> Pairs = new List<ActivationPair>();
+        }
+    }
+}
