@@ -57,8 +57,8 @@ echo "files per generated project: $files"
 echo "| build | build s | analyzer s (all) | SDK analyzers s | NnAnalyzers s | ours / build | ours / SDK analyzers |"
 echo "|---|---|---|---|---|---|---|"
 for p in NoNnSigns NnCode NnBugs; do
-  (cd "$work/$p" && dotnet restore -v:q -nologo >/dev/null && dotnet build --no-restore --no-incremental -p:ReportAnalyzer=true -v:d -nologo > "$work/$p.log" 2>&1) || { tail -20 "$work/$p.log"; exit 1; }
+  (cd "$work/$p" && dotnet restore -v:q -nologo >/dev/null && dotnet build --no-restore --no-incremental -p:ReportAnalyzer=true -p:UseSharedCompilation=false -v:d -nologo > "$work/$p.log" 2>&1) || { tail -20 "$work/$p.log"; exit 1; }
   report "$p ($files files)" "$work/$p.log"
 done
-(cd "$root" && dotnet build NnAnalyzers.sln --no-incremental -p:ReportAnalyzer=true -v:d -nologo > "$work/sln.log" 2>&1) || { tail -20 "$work/sln.log"; exit 1; }
+(cd "$root" && dotnet build NnAnalyzers.sln --no-incremental -p:ReportAnalyzer=true -p:UseSharedCompilation=false -v:d -nologo > "$work/sln.log" 2>&1) || { tail -20 "$work/sln.log"; exit 1; }
 report "NnAnalyzers.sln (all projects)" "$work/sln.log"

@@ -47,12 +47,31 @@ namespace NnAnalyzers.Rules
                     return;
                 }
 
+                // Without NN code nothing is a parameter, unless some file opts out of the NN-context requirement.
+                if (!semantics.Context.CompilationHasNnCode && !AnyTreeWaivesNnContext(start.Compilation, start.Options))
+                {
+                    return;
+                }
+
                 var options = new TreeOptionsCache();
                 start.RegisterOperationAction(c => AnalyzeAssignment(c, semantics, options), OperationKind.SimpleAssignment);
                 start.RegisterOperationAction(c => AnalyzeDeclarator(c, semantics, options), OperationKind.VariableDeclarator);
                 start.RegisterOperationAction(c => AnalyzeMemberInitializer(c, semantics, options), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
                 start.RegisterOperationAction(c => AnalyzeAdd(c, semantics, options), OperationKind.Invocation);
             });
+        }
+
+        private static bool AnyTreeWaivesNnContext(Compilation compilation, AnalyzerOptions options)
+        {
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                if (!NnOptions.GetBool(options, tree, RuleIds.AllPositiveWeightInitialization, RequireNnContextOption, true))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The rule's options, read once per syntax tree.</summary>

@@ -77,6 +77,11 @@ namespace NnAnalyzers.Rules
             context.RegisterCompilationStartAction(start =>
             {
                 var semantics = NnSemantics.Create(start.Compilation);
+                if (!semantics.Context.CompilationHasNnCode)
+                {
+                    return;
+                }
+
                 var rule = new Rule(semantics);
                 start.RegisterOperationBlockStartAction(block =>
                 {

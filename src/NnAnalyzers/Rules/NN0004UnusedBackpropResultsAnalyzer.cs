@@ -48,7 +48,10 @@ namespace NnAnalyzers.Rules
             {
                 var flow = NnSemantics.Create(start.Compilation).GradientFlow;
                 start.RegisterOperationAction(c => AnalyzeDiscardedCall(c, flow), OperationKind.Invocation);
-                start.RegisterOperationBlockAction(c => AnalyzeBody(c, flow));
+                if (flow.Context.CompilationHasNnCode)
+                {
+                    start.RegisterOperationBlockAction(c => AnalyzeBody(c, flow));
+                }
             });
         }
 

@@ -36,6 +36,11 @@ namespace NnAnalyzers.Rules
             context.RegisterCompilationStartAction(start =>
             {
                 var semantics = NnSemantics.Create(start.Compilation);
+                if (!semantics.Context.CompilationHasNnCode)
+                {
+                    return;
+                }
+
                 start.RegisterOperationAction(c => AnalyzeLoop(c, semantics.TrainingLoops), OperationKind.Loop);
             });
         }

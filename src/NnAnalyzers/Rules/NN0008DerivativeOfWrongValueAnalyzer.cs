@@ -49,6 +49,11 @@ namespace NnAnalyzers.Rules
             {
                 var activations = new ActivationValues();
                 var nn = NnSemantics.Create(start.Compilation).Context;
+                if (!nn.CompilationHasNnCode)
+                {
+                    return;
+                }
+
                 var types = new ConcurrentDictionary<INamedTypeSymbol, PreActivations>(SymbolEqualityComparer.Default);
                 start.RegisterOperationBlockAction(c => AnalyzeBody(c, activations, nn, types));
             });

@@ -58,43 +58,84 @@ namespace NnAnalyzers.Semantics
                 return true;
             }
 
-            var pending = new Stack<INamespaceOrTypeSymbol>();
-            pending.Push(_symbols.Compilation.SourceModule.GlobalNamespace);
-            while (pending.Count > 0)
+            // Declarations only, read from syntax: no binding, no method bodies. The same signs as IsNnType/Contains:
+            // a type's name with its members' names, or a method's name with its parameters' names.
+            foreach (var tree in _symbols.Compilation.SyntaxTrees)
             {
-                var current = pending.Pop();
-                if (current is INamespaceSymbol ns)
+                var root = tree.GetRoot();
+                var topLevel = new SignCounter();
+                foreach (var node in root.DescendantNodes(n => !(n is BlockSyntax || n is ArrowExpressionClauseSyntax || n is EqualsValueClauseSyntax || n is AttributeListSyntax)))
                 {
-                    foreach (var member in ns.GetMembers())
+                    switch (node)
                     {
-                        pending.Push(member);
+                        case TypeDeclarationSyntax type when TypeShowsSigns(type):
+                            return true;
+                        case BaseMethodDeclarationSyntax method when MethodShowsSigns(method):
+                            return true;
+                        case LocalFunctionStatementSyntax local:
+                            topLevel.AddName(local.Identifier.ValueText);
+                            if (topLevel.IsNn)
+                            {
+                                return true;
+                            }
+
+                            break;
                     }
-
-                    continue;
-                }
-
-                var type = (INamedTypeSymbol)current;
-                if (IsNnType(type))
-                {
-                    return true;
-                }
-
-                // A method can be NN code on its own name and parameters (Step(double learningRate, double[] gradients)).
-                foreach (var member in type.GetMembers())
-                {
-                    if (member is IMethodSymbol { IsImplicitlyDeclared: false } method && Contains(method))
-                    {
-                        return true;
-                    }
-                }
-
-                foreach (var nested in type.GetTypeMembers())
-                {
-                    pending.Push(nested);
                 }
             }
 
             return false;
+        }
+
+        private static bool TypeShowsSigns(TypeDeclarationSyntax type)
+        {
+            var signs = new SignCounter();
+            signs.AddName(type.Identifier.ValueText);
+            foreach (var member in type.Members)
+            {
+                switch (member)
+                {
+                    case MethodDeclarationSyntax method:
+                        signs.AddName(method.Identifier.ValueText);
+                        break;
+                    case PropertyDeclarationSyntax property:
+                        signs.AddName(property.Identifier.ValueText);
+                        break;
+                    case BaseFieldDeclarationSyntax field:
+                        foreach (var variable in field.Declaration.Variables)
+                        {
+                            signs.AddName(variable.Identifier.ValueText);
+                        }
+
+                        break;
+                    case BaseTypeDeclarationSyntax nested:
+                        signs.AddName(nested.Identifier.ValueText);
+                        break;
+                }
+
+                if (signs.IsNn)
+                {
+                    return true;
+                }
+            }
+
+            return signs.IsNn;
+        }
+
+        private static bool MethodShowsSigns(BaseMethodDeclarationSyntax method)
+        {
+            var signs = new SignCounter();
+            if (method is MethodDeclarationSyntax named)
+            {
+                signs.AddName(named.Identifier.ValueText);
+            }
+
+            foreach (var parameter in method.ParameterList.Parameters)
+            {
+                signs.AddName(parameter.Identifier.ValueText);
+            }
+
+            return signs.IsNn;
         }
 
         /// <summary>True when <paramref name="symbol"/> (a method, local function, property, field or type) is inside NN code.</summary>

@@ -45,6 +45,14 @@ namespace NnAnalyzers.Semantics
         public TrainingLoops TrainingLoops { get; }
 
         /// <summary>Creates the semantics of a compilation.</summary>
-        public static NnSemantics Create(Compilation compilation) => new NnSemantics(compilation);
+        public static NnSemantics Create(Compilation compilation) => s_byCompilation.GetValue(compilation, c => new NnSemantics(c));
+
+        /// <summary>
+        /// One semantics per compilation, shared by all our analyzers (their caches are thread-safe): the "is there NN
+        /// code at all?" walk and every per-symbol answer are computed once, not once per rule. Weakly keyed, so a
+        /// compilation the host drops takes its semantics with it.
+        /// </summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, NnSemantics> s_byCompilation =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, NnSemantics>();
     }
 }
