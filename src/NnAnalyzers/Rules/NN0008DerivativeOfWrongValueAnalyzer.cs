@@ -49,11 +49,9 @@ namespace NnAnalyzers.Rules
             {
                 var activations = new ActivationValues();
                 var nn = NnSemantics.Create(start.Compilation).Context;
-                if (!nn.CompilationHasNnCode)
-                {
-                    return;
-                }
 
+                // No has-NN-code gate here: activations are recognised by their formulas, also in code whose names
+                // say nothing (Sig, SigDeriv, z, a).
                 var types = new ConcurrentDictionary<INamedTypeSymbol, PreActivations>(SymbolEqualityComparer.Default);
                 start.RegisterOperationBlockAction(c => AnalyzeBody(c, activations, nn, types));
             });
