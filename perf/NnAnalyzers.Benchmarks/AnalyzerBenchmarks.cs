@@ -44,7 +44,7 @@ namespace NnAnalyzers.Benchmarks
         private CSharpCompilation _compilation = null!;
         private DiagnosticAnalyzer _analyzer = null!;
 
-        [Params("Empty", "NN0001", "NN0002", "NN0003", "NN0004")]
+        [Params("Empty", "NN0001", "NN0002", "NN0003", "NN0004", "NN0005", "NN0006", "NN0007", "NN0008")]
         public string Rule { get; set; } = "Empty";
 
         [Params(100, 1000)]

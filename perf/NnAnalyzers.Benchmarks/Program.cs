@@ -51,7 +51,7 @@ namespace NnAnalyzers.Benchmarks
                 }
 
                 double emptyMs = 0;
-                foreach (var rule in new[] { "Empty", "NN0001", "NN0002", "NN0003", "NN0004" })
+                foreach (var rule in new[] { "Empty", "NN0001", "NN0002", "NN0003", "NN0004", "NN0005", "NN0006", "NN0007", "NN0008" })
                 {
                     var bench = new AnalyzerBenchmarks { Rule = rule, Files = files, Input = input };
                     bench.Setup();
