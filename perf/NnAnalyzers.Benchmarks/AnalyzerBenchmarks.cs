@@ -53,6 +53,9 @@ namespace NnAnalyzers.Benchmarks
         [Params(InputGenerator.Kind.Triggering, InputGenerator.Kind.CorrectNn, InputGenerator.Kind.NoNnSigns)]
         public InputGenerator.Kind Input { get; set; }
 
+        /// <summary>The bound compilation (after <see cref="Setup"/>).</summary>
+        public CSharpCompilation Compilation => _compilation;
+
         [GlobalSetup]
         public void Setup()
         {

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using BenchmarkDotNet.Running;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace NnAnalyzers.Benchmarks
 {
@@ -17,6 +18,12 @@ namespace NnAnalyzers.Benchmarks
             if (args.Length > 0 && args[0] == "quick")
             {
                 Quick(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000, args.Length > 2 ? args[2] : null);
+                return 0;
+            }
+
+            if (args.Length > 0 && args[0] == "cold")
+            {
+                Cold(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000, args.Length > 2 ? Enum.Parse<InputGenerator.Kind>(args[2]) : InputGenerator.Kind.NoNnSigns);
                 return 0;
             }
 
@@ -36,6 +43,33 @@ namespace NnAnalyzers.Benchmarks
 
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
             return 0;
+        }
+
+        /// <summary>
+        /// One cold analysis, as a build runs it: a fresh compilation, bound once, then every rule (and the empty
+        /// baseline) together with concurrent execution, each analyzer's execution time as the compiler's
+        /// ReportAnalyzer counts it. Three rounds, each on a new compilation.
+        /// </summary>
+        private static void Cold(int files, InputGenerator.Kind input)
+        {
+            var rules = new[] { "Empty", "NN0001", "NN0002", "NN0003", "NN0004", "NN0005", "NN0006", "NN0007", "NN0008" };
+            var analyzers = rules.Select(AnalyzerBenchmarks.CreateAnalyzer).ToArray();
+            Console.WriteLine($"files={files} input={input}; analyzer execution time (ms) per round, fresh compilation each round");
+            Console.WriteLine("| round | " + string.Join(" | ", rules) + " | ours total | bind ms |");
+            for (var round = 0; round < 3; round++)
+            {
+                var bench = new AnalyzerBenchmarks { Rule = "Empty", Files = files, Input = input };
+                var sw = Stopwatch.StartNew();
+                bench.Setup();
+                var bindMs = sw.Elapsed.TotalMilliseconds;
+                var options = new Microsoft.CodeAnalysis.Diagnostics.CompilationWithAnalyzersOptions(
+                    new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.AdditionalText>.Empty),
+                    null, concurrentAnalysis: true, logAnalyzerExecutionTime: true);
+                var withAnalyzers = bench.Compilation.WithAnalyzers(System.Collections.Immutable.ImmutableArray.Create(analyzers), options);
+                withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+                var ms = analyzers.Select(a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, default).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds).ToArray();
+                Console.WriteLine($"| {round} | " + string.Join(" | ", ms.Select(m => m.ToString("F1", System.Globalization.CultureInfo.InvariantCulture))) + $" | {ms.Skip(1).Sum():F1} | {bindMs:F0} |");
+            }
         }
 
         private static void Quick(int files, string? onlyInput)
