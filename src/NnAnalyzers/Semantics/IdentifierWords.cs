@@ -72,7 +72,105 @@ namespace NnAnalyzers.Semantics
             start = -1;
         }
 
+        /// <summary>
+        /// The next word of <paramref name="identifier"/> at or after <paramref name="position"/>, without allocating:
+        /// the same words as <see cref="Split"/>, as (start, length) ranges.
+        /// </summary>
+        public static bool NextWord(string identifier, ref int position, out int start, out int length)
+        {
+            var i = position;
+            while (i < identifier.Length && !char.IsLetter(identifier[i]))
+            {
+                i++;
+            }
+
+            start = i;
+            if (i >= identifier.Length)
+            {
+                length = 0;
+                position = i;
+                return false;
+            }
+
+            for (i++; i < identifier.Length; i++)
+            {
+                var c = identifier[i];
+                if (!char.IsLetter(c))
+                {
+                    break;
+                }
+
+                var prev = identifier[i - 1];
+                if (char.IsUpper(c) && (char.IsLower(prev)
+                    || (i + 1 < identifier.Length && char.IsLower(identifier[i + 1]) && char.IsUpper(prev))))
+                {
+                    break;
+                }
+            }
+
+            length = i - start;
+            position = i;
+            return true;
+        }
+
         /// <summary>A case-insensitive word set.</summary>
         public static HashSet<string> Set(params string[] words) => new HashSet<string>(words, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// A vocabulary matched against ranges of an identifier without allocating (case-insensitive): the words of a
+    /// name are looked up where they stand, no substring is made.
+    /// </summary>
+    public sealed class WordSet
+    {
+        private readonly Dictionary<int, string[]> _byLength;
+
+        /// <summary>Creates the vocabulary (lower-case words).</summary>
+        public WordSet(params string[] words)
+        {
+            _byLength = new Dictionary<int, string[]>();
+            foreach (var group in System.Linq.Enumerable.GroupBy(words, w => w.Length))
+            {
+                _byLength[group.Key] = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Distinct(group, StringComparer.OrdinalIgnoreCase));
+            }
+        }
+
+        /// <summary>The vocabulary word equal to <paramref name="text"/>[start, start + length), or null.</summary>
+        public string? Find(string text, int start, int length)
+        {
+            if (_byLength.TryGetValue(length, out var candidates))
+            {
+                foreach (var word in candidates)
+                {
+                    if (string.Compare(text, start, word, 0, length, StringComparison.OrdinalIgnoreCase) == 0)
+                    {
+                        return word;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>True when the two ranges, read one after the other, spell a vocabulary word (BackProp, feed_forward).</summary>
+        public bool ContainsPair(string text, int start1, int length1, int start2, int length2)
+        {
+            if (_byLength.TryGetValue(length1 + length2, out var candidates))
+            {
+                foreach (var word in candidates)
+                {
+                    if (string.Compare(text, start1, word, 0, length1, StringComparison.OrdinalIgnoreCase) == 0
+                        && string.Compare(text, start2, word, length1, length2, StringComparison.OrdinalIgnoreCase) == 0)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True when the whole of <paramref name="word"/> is in the vocabulary.</summary>
+        public bool Contains(string word) => Find(word, 0, word.Length) is not null;
     }
 }

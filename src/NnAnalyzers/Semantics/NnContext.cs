@@ -17,13 +17,13 @@ namespace NnAnalyzers.Semantics
     public sealed class NnContext
     {
         /// <summary>Words that alone make an NN context.</summary>
-        public static readonly HashSet<string> StrongSigns = IdentifierWords.Set(
+        public static readonly WordSet StrongSigns = new WordSet(
             "neuron", "neurons", "neural", "perceptron", "perceptrons", "backprop", "backpropagation", "backpropagate",
             "softmax", "sigmoid", "relu", "activation", "activations", "synapse", "synapses", "mlp", "epoch", "epochs",
             "feedforward", "logits", "logit", "minibatch", "dropout", "convolution", "autoencoder", "perceptron");
 
         /// <summary>Words of which two distinct ones make an NN context.</summary>
-        public static readonly HashSet<string> WeakSigns = IdentifierWords.Set(
+        public static readonly WordSet WeakSigns = new WordSet(
             "layer", "layers", "forward", "backward", "loss", "gradient", "gradients", "grad", "grads", "learning",
             "train", "training", "predict", "prediction", "hidden", "network", "net", "weights", "weight", "bias",
             "biases", "cost", "delta", "deltas", "dense", "optimizer", "momentum", "adam", "sgd", "tanh", "kernel",
@@ -59,28 +59,40 @@ namespace NnAnalyzers.Semantics
             }
 
             // Declarations only, read from syntax: no binding, no method bodies. The same signs as IsNnType/Contains:
-            // a type's name with its members' names, or a method's name with its parameters' names.
+            // a type's name with its members' names, or a method's name with its parameters' names. The walk follows
+            // member lists only (namespaces, types, members, parameters): a red node is created for nothing else.
             foreach (var tree in _symbols.Compilation.SyntaxTrees)
             {
-                var root = tree.GetRoot();
-                var topLevel = new SignCounter();
-                foreach (var node in root.DescendantNodes(n => !(n is BlockSyntax || n is ArrowExpressionClauseSyntax || n is EqualsValueClauseSyntax || n is AttributeListSyntax)))
+                if (tree.GetRoot() is CompilationUnitSyntax unit && MembersShowSigns(unit.Members, topLevel: true))
                 {
-                    switch (node)
-                    {
-                        case TypeDeclarationSyntax type when TypeShowsSigns(type):
-                            return true;
-                        case BaseMethodDeclarationSyntax method when MethodShowsSigns(method):
-                            return true;
-                        case LocalFunctionStatementSyntax local:
-                            topLevel.AddName(local.Identifier.ValueText);
-                            if (topLevel.IsNn)
-                            {
-                                return true;
-                            }
+                    return true;
+                }
+            }
 
-                            break;
-                    }
+            return false;
+        }
+
+        private static bool MembersShowSigns(SyntaxList<MemberDeclarationSyntax> members, bool topLevel)
+        {
+            var topLevelSigns = new SignCounter();
+            foreach (var member in members)
+            {
+                switch (member)
+                {
+                    case BaseNamespaceDeclarationSyntax ns when MembersShowSigns(ns.Members, topLevel: false):
+                        return true;
+                    case TypeDeclarationSyntax type when TypeShowsSigns(type) || MembersShowSigns(type.Members, topLevel: false):
+                        return true;
+                    case BaseMethodDeclarationSyntax method when MethodShowsSigns(method):
+                        return true;
+                    case GlobalStatementSyntax { Statement: LocalFunctionStatementSyntax local } when topLevel:
+                        topLevelSigns.AddName(local.Identifier.ValueText);
+                        if (topLevelSigns.IsNn || ParametersShowSigns(local.Identifier.ValueText, local.ParameterList))
+                        {
+                            return true;
+                        }
+
+                        break;
                 }
             }
 
@@ -123,14 +135,17 @@ namespace NnAnalyzers.Semantics
         }
 
         private static bool MethodShowsSigns(BaseMethodDeclarationSyntax method)
+            => ParametersShowSigns(method is MethodDeclarationSyntax named ? named.Identifier.ValueText : null, method.ParameterList);
+
+        private static bool ParametersShowSigns(string? name, ParameterListSyntax parameters)
         {
             var signs = new SignCounter();
-            if (method is MethodDeclarationSyntax named)
+            if (name is not null)
             {
-                signs.AddName(named.Identifier.ValueText);
+                signs.AddName(name);
             }
 
-            foreach (var parameter in method.ParameterList.Parameters)
+            foreach (var parameter in parameters.Parameters)
             {
                 signs.AddName(parameter.Identifier.ValueText);
             }
@@ -265,22 +280,27 @@ namespace NnAnalyzers.Semantics
                     return;
                 }
 
-                var words = IdentifierWords.Split(name);
-                for (var i = 0; i < words.Count; i++)
+                // Words are matched where they stand in the name: this runs on every declaration of every project.
+                var position = 0;
+                var previousStart = -1;
+                var previousLength = 0;
+                while (IdentifierWords.NextWord(name, ref position, out var start, out var length))
                 {
-                    var word = words[i];
-
                     // Compound signs written as two words: BackProp, FeedForward, SoftMax, MiniBatch.
-                    if (StrongSigns.Contains(word) || (i + 1 < words.Count && StrongSigns.Contains(word + words[i + 1])))
+                    if (StrongSigns.Find(name, start, length) is not null
+                        || (previousStart >= 0 && StrongSigns.ContainsPair(name, previousStart, previousLength, start, length)))
                     {
                         _strong = true;
                         return;
                     }
 
-                    if (WeakSigns.Contains(word))
+                    if (WeakSigns.Find(name, start, length) is { } weak)
                     {
-                        (_weak ??= new HashSet<string>(System.StringComparer.OrdinalIgnoreCase)).Add(Normalize(word));
+                        (_weak ??= new HashSet<string>(System.StringComparer.OrdinalIgnoreCase)).Add(Normalize(weak));
                     }
+
+                    previousStart = start;
+                    previousLength = length;
                 }
             }
 
