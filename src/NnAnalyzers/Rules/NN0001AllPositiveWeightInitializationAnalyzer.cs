@@ -82,6 +82,11 @@ namespace NnAnalyzers.Rules
 
             public (System.Text.RegularExpressions.Regex? Pattern, bool RequireContext) Get(AnalyzerOptions options, SyntaxTree tree)
             {
+                if (_byTree.TryGetValue(tree, out var cached))
+                {
+                    return cached;
+                }
+
                 return _byTree.GetOrAdd(tree, t =>
                 {
                     var userPattern = NnOptions.GetString(options, t, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption) is null

@@ -103,7 +103,6 @@ namespace NnAnalyzers.Rules
                     continue;
                 }
 
-                var reads = GradientFlow.ReadLocals(block);
                 var inNnCode = context.OwningSymbol is { } owner && flow.Context.Contains(owner);
 
                 // Gradient calls whose every receiving local is unread: one diagnostic on the call.
@@ -126,6 +125,13 @@ namespace NnAnalyzers.Rules
                     }
                 }
 
+                // Which locals are read is asked only when some local holds gradients (most bodies have none).
+                if (byCall.Count == 0 && !(inNnCode && assigned.Keys.Any(l => GradientFlow.IsGradientName(l.Name))))
+                {
+                    continue;
+                }
+
+                var reads = GradientFlow.ReadLocals(block);
                 var reported = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
                 foreach (var pair in byCall)
                 {

@@ -1174,7 +1174,18 @@ namespace NnAnalyzers.Semantics
         }
 
         private static IOperation? ArgumentNamed(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, string name, int position)
-            => ArgumentNamed((IEnumerable<IArgumentOperation>)arguments, name, position);
+        {
+            for (var index = 0; index < arguments.Length; index++)
+            {
+                var argument = arguments[index];
+                if (argument.Parameter?.Name == name || (position >= 0 && index == position && argument.Parameter is null))
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
+        }
 
         /// <summary>The numeric constant value of an operation, when it has one.</summary>
         public static bool TryConstant(IOperation? op, out double value)

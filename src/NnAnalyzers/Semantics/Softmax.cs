@@ -133,8 +133,9 @@ namespace NnAnalyzers.Semantics
             flow.Run();
             if (flow.Kind == SoftmaxKind.None)
             {
-                return new SoftmaxSite(exponentiation, SoftmaxKind.None, Certainty.Unknown, flow.SumOperations.ToImmutableArray(),
-                    flow.SumSymbols, ImmutableArray<IOperation>.Empty, NormaliserAxis.Unknown);
+                // Not a softmax: nothing reads its sums, so none are copied.
+                return new SoftmaxSite(exponentiation, SoftmaxKind.None, Certainty.Unknown, ImmutableArray<IOperation>.Empty,
+                    ImmutableArray<ISymbol>.Empty, ImmutableArray<IOperation>.Empty, NormaliserAxis.Unknown);
             }
 
             var shifted = exponentiation.Shift is null ? Certainty.No : Shifts.IsMaximumOf(exponentiation.Shift, exponentiation.Logits);
