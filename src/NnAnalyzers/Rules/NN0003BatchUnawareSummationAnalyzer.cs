@@ -83,32 +83,74 @@ namespace NnAnalyzers.Rules
                 }
 
                 var rule = new Rule(semantics);
-                start.RegisterOperationBlockStartAction(block =>
+                // One walk per operation block collects the candidates (cheaper than five per-block operation actions).
+                start.RegisterOperationBlockAction(block =>
                 {
-                    if (block.OperationBlocks.IsEmpty || !semantics.Context.CompilationHasNnCode || !semantics.Context.Contains(block.OwningSymbol))
+                    if (block.OperationBlocks.IsEmpty || !semantics.Context.Contains(block.OwningSymbol))
                     {
                         return;
                     }
 
                     var checkGradients = NnOptions.GetBool(block.Options, block.OperationBlocks[0].Syntax.SyntaxTree, RuleIds.BatchUnawareSummation, GradientOption, true);
-                    var candidates = new Candidates();
-                    block.RegisterOperationAction(c => candidates.Add((IInvocationOperation)c.Operation), OperationKind.Invocation);
-                    block.RegisterOperationAction(c => candidates.Add((ICompoundAssignmentOperation)c.Operation), OperationKind.CompoundAssignment);
-                    block.RegisterOperationAction(c => candidates.AddCreation(c.Operation), OperationKind.ArrayCreation, OperationKind.ObjectCreation);
-                    if (checkGradients && semantics.Symbols.HasMathNet)
+                    var candidates = Collect(block.OperationBlocks, checkGradients && semantics.Symbols.HasMathNet);
+                    if (!candidates.IsEmpty)
                     {
-                        block.RegisterOperationAction(c => candidates.AddReduction(c.Operation), OperationKind.Binary);
+                        rule.Analyze(block, candidates, checkGradients);
                     }
-                    block.RegisterOperationBlockEndAction(end => rule.Analyze(end, candidates, checkGradients));
                 });
             });
         }
 
-        /// <summary>Operations worth a second look, collected per operation block.</summary>
+        private static Candidates Collect(ImmutableArray<IOperation> blocks, bool reductions)
+        {
+            var candidates = new Candidates();
+            foreach (var root in blocks)
+            {
+                if (IsInsideAnother(root, blocks))
+                {
+                    continue;
+                }
+
+                foreach (var operation in root.DescendantsAndSelf())
+                {
+                    switch (operation.Kind)
+                    {
+                        case OperationKind.Invocation:
+                            candidates.Add((IInvocationOperation)operation);
+                            break;
+                        case OperationKind.CompoundAssignment:
+                            candidates.Add((ICompoundAssignmentOperation)operation);
+                            break;
+                        case OperationKind.ArrayCreation:
+                        case OperationKind.ObjectCreation:
+                            candidates.AddCreation(operation);
+                            break;
+                        case OperationKind.Binary when reductions:
+                            candidates.AddReduction(operation);
+                            break;
+                    }
+                }
+            }
+
+            return candidates;
+        }
+
+        private static bool IsInsideAnother(IOperation block, ImmutableArray<IOperation> blocks)
+        {
+            for (var parent = block.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (blocks.Contains(parent))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Operations worth a second look, collected by one walk of an operation block.</summary>
         private sealed class Candidates
         {
-            private readonly object _gate = new object();
-
             public List<IInvocationOperation> Sums { get; } = new List<IInvocationOperation>();
 
             public List<ICompoundAssignmentOperation> Accumulations { get; } = new List<ICompoundAssignmentOperation>();
@@ -117,33 +159,29 @@ namespace NnAnalyzers.Rules
 
             public List<IOperation> Reductions { get; } = new List<IOperation>();
 
+            public bool IsEmpty => Sums.Count == 0 && Accumulations.Count == 0 && Creations.Count == 0 && Reductions.Count == 0;
+
             public void AddReduction(IOperation operation)
             {
                 if (BatchGradients.MayBeBatchReduction(operation))
                 {
-                    lock (_gate)
-                    {
-                        Reductions.Add(operation);
-                    }
+                    Reductions.Add(operation);
                 }
             }
 
             public void Add(IInvocationOperation invocation)
             {
-                lock (_gate)
+                if (Normalization.MayBeMatrixSum(invocation))
                 {
-                    if (Normalization.MayBeMatrixSum(invocation))
-                    {
-                        Sums.Add(invocation);
-                    }
-                    else if (BatchGradients.MayBeBatchReduction(invocation))
-                    {
-                        Reductions.Add(invocation);
-                    }
-                    else if (invocation.Arguments.Length >= 2)
-                    {
-                        Creations.Add(invocation);
-                    }
+                    Sums.Add(invocation);
+                }
+                else if (BatchGradients.MayBeBatchReduction(invocation))
+                {
+                    Reductions.Add(invocation);
+                }
+                else if (invocation.Arguments.Length >= 2)
+                {
+                    Creations.Add(invocation);
                 }
             }
 
@@ -151,20 +189,11 @@ namespace NnAnalyzers.Rules
             {
                 if (assignment.OperatorKind == BinaryOperatorKind.Add)
                 {
-                    lock (_gate)
-                    {
-                        Accumulations.Add(assignment);
-                    }
+                    Accumulations.Add(assignment);
                 }
             }
 
-            public void AddCreation(IOperation creation)
-            {
-                lock (_gate)
-                {
-                    Creations.Add(creation);
-                }
-            }
+            public void AddCreation(IOperation creation) => Creations.Add(creation);
         }
 
         /// <summary>The rule, written in the words of the semantics layer.</summary>
