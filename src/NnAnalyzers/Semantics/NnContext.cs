@@ -190,7 +190,10 @@ namespace NnAnalyzers.Semantics
                     foreach (var p in method.Parameters)
                     {
                         signs.AddName(p.Name);
-                        signs.AddType(p.Type, _symbols);
+                        if (_symbols.NetworkNamespaceMarker is not null)
+                        {
+                            signs.AddType(p.Type, _symbols);
+                        }
                     }
                 }
 
@@ -221,7 +224,9 @@ namespace NnAnalyzers.Semantics
                 }
 
                 signs.AddName(member.Name);
-                switch (member)
+
+                // Member types count only when our library is referenced: without it, no type is read.
+                switch (_symbols.NetworkNamespaceMarker is null ? null : member)
                 {
                     case IFieldSymbol field:
                         signs.AddType(field.Type, _symbols);
