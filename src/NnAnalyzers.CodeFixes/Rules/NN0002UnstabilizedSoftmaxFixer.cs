@@ -34,7 +34,7 @@ namespace NnAnalyzers.CodeFixes.Rules
         }
 
         /// <inheritdoc />
-        public override FixAllProvider? GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
+        public override FixAllProvider? GetFixAllProvider() => SequentialFixAll.Create(FixOneAsync);
 
         /// <inheritdoc />
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -71,52 +71,20 @@ namespace NnAnalyzers.CodeFixes.Rules
             return document.WithSyntaxRoot(plan.Apply(root));
         }
 
-        private async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+        // Fix All, one exponential at a time on the updated document: one fix also shifts the other exponentials of the
+        // same logits, so a later diagnostic may already be fixed (it then has no plan and is skipped).
+        private async Task<Document?> FixOneAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string? equivalenceKey, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
             {
-                return document;
+                return null;
             }
 
-            // Mark every diagnostic's node, then fix one at a time on the updated document: one fix also shifts the
-            // other exponentials of the same logits, so later diagnostics may already be fixed (they are then skipped).
-            var annotations = new List<SyntaxAnnotation>();
-            var nodes = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-            foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
-            {
-                var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-                if (!nodes.ContainsKey(node))
-                {
-                    var annotation = new SyntaxAnnotation("NN0002.FixAll");
-                    nodes.Add(node, annotation);
-                    annotations.Add(annotation);
-                }
-            }
-
-            root = root.ReplaceNodes(nodes.Keys, (original, current) => current.WithAdditionalAnnotations(nodes[original]));
-            document = document.WithSyntaxRoot(root);
-            var variant = context.CodeActionEquivalenceKey;
-            foreach (var annotation in annotations)
-            {
-                context.CancellationToken.ThrowIfCancellationRequested();
-                var currentRoot = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-                var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-                var node = currentRoot?.GetAnnotatedNodes(annotation).FirstOrDefault();
-                if (currentRoot is null || model is null || node is null)
-                {
-                    continue;
-                }
-
-                var plans = Plan(model, node, context.CancellationToken);
-                var plan = plans.FirstOrDefault(p => Key(p.Variant) == variant) ?? plans.FirstOrDefault();
-                if (plan is not null)
-                {
-                    document = document.WithSyntaxRoot(plan.Apply(currentRoot));
-                }
-            }
-
-            return document;
+            var plans = Plan(model, node, cancellationToken);
+            var plan = plans.FirstOrDefault(p => Key(p.Variant) == equivalenceKey) ?? plans.FirstOrDefault();
+            return plan is null ? null : document.WithSyntaxRoot(plan.Apply(root));
         }
 
         // ------------------------------------------------------------------ planning

@@ -34,7 +34,7 @@ namespace NnAnalyzers.CodeFixes.Rules
         private const string InPlaceVariant = "InPlace";
         private const string ApplyGradientsVariant = "ApplyGradients";
 
-        private static readonly FixAllProvider s_fixAll = FixAllProvider.Create(FixAllInDocumentAsync);
+        private static readonly FixAllProvider s_fixAll = SequentialFixAll.Create(FixOneAsync);
 
         /// <summary>Creates the provider.</summary>
         public NN0004UnusedBackpropResultsFixer()
@@ -66,55 +66,14 @@ namespace NnAnalyzers.CodeFixes.Rules
             }
         }
 
-        private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+        // Fix All, one call at a time on the updated document (new local names depend on the ones declared before): the
+        // chosen variant where it fits, elsewhere the diagnostic's own first fix, so that one Fix All (as dotnet format
+        // runs it) repairs both kinds of NN0004.
+        private static async Task<Document?> FixOneAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string? equivalenceKey, CancellationToken cancellationToken)
         {
-            var ct = context.CancellationToken;
-            var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
-            if (root is null || diagnostics.IsEmpty)
-            {
-                return null;
-            }
-
-            // Mark every reported node, then fix them one by one on the updated document.
-            var marks = new List<(SyntaxAnnotation Mark, Diagnostic Diagnostic)>();
-            var nodes = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-            foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
-            {
-                var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-                if (!nodes.TryGetValue(node, out var mark))
-                {
-                    nodes[node] = mark = new SyntaxAnnotation("NN0004.FixAll");
-                }
-
-                marks.Add((mark, diagnostic));
-            }
-
-            root = root.ReplaceNodes(nodes.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(nodes[original]));
-            var current = document.WithSyntaxRoot(root);
-            var wanted = context.CodeActionEquivalenceKey;
-            var changed = false;
-            foreach (var (mark, diagnostic) in marks)
-            {
-                var currentRoot = await current.GetSyntaxRootAsync(ct).ConfigureAwait(false);
-                var node = currentRoot?.GetAnnotatedNodes(mark).FirstOrDefault();
-                if (node is null)
-                {
-                    continue;
-                }
-
-                var fixes = await ComputeFixesAsync(current, node, diagnostic, ct).ConfigureAwait(false);
-
-                // The chosen variant where it fits; elsewhere the diagnostic's own first fix (so that one Fix All, as run
-                // by dotnet format, repairs both kinds of NN0004).
-                var fix = fixes.FirstOrDefault(f => "NN0004." + f.Variant == wanted) ?? fixes.FirstOrDefault();
-                if (fix is not null)
-                {
-                    current = fix.Result;
-                    changed = true;
-                }
-            }
-
-            return changed ? current : null;
+            var fixes = await ComputeFixesAsync(document, node, diagnostic, cancellationToken).ConfigureAwait(false);
+            var fix = fixes.FirstOrDefault(f => "NN0004." + f.Variant == equivalenceKey) ?? fixes.FirstOrDefault();
+            return fix?.Result;
         }
 
         private static async Task<IReadOnlyList<Fix>> ComputeFixesAsync(Document document, SyntaxNode node, Diagnostic diagnostic, CancellationToken ct)
