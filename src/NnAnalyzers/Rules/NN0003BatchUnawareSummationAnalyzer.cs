@@ -106,7 +106,7 @@ namespace NnAnalyzers.Rules
             var candidates = new Candidates();
             foreach (var root in blocks)
             {
-                if (IsInsideAnother(root, blocks))
+                if (Operations.IsInsideAnother(root, blocks))
                 {
                     continue;
                 }
@@ -133,19 +133,6 @@ namespace NnAnalyzers.Rules
             }
 
             return candidates;
-        }
-
-        private static bool IsInsideAnother(IOperation block, ImmutableArray<IOperation> blocks)
-        {
-            for (var parent = block.Parent; parent is not null; parent = parent.Parent)
-            {
-                if (blocks.Contains(parent))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>Operations worth a second look, collected by one walk of an operation block.</summary>

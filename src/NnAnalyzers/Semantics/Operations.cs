@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -23,6 +24,24 @@ namespace NnAnalyzers.Semantics
                         return operation;
                 }
             }
+        }
+
+        /// <summary>
+        /// True when <paramref name="block"/> is nested in another of <paramref name="blocks"/> (an operation block
+        /// action may receive a body together with parts of it): walk only the outermost blocks, or the inner ones are
+        /// seen twice.
+        /// </summary>
+        public static bool IsInsideAnother(IOperation block, ImmutableArray<IOperation> blocks)
+        {
+            for (var parent = block.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (blocks.Contains(parent))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }
