@@ -47,8 +47,9 @@ namespace NnAnalyzers.Benchmarks
 
         /// <summary>
         /// One cold analysis, as a build runs it: a fresh compilation, bound once, then every rule (and the empty
-        /// baseline) together with concurrent execution, each analyzer's execution time as the compiler's
-        /// ReportAnalyzer counts it. Three rounds, each on a new compilation.
+        /// baseline) together, each analyzer's execution time as the compiler's ReportAnalyzer counts it (time inside
+        /// the analyzer's callbacks; sequential, so that a loaded machine inflates it less). Three rounds, each on a
+        /// new compilation.
         /// </summary>
         private static void Cold(int files, InputGenerator.Kind input)
         {
@@ -64,7 +65,7 @@ namespace NnAnalyzers.Benchmarks
                 var bindMs = sw.Elapsed.TotalMilliseconds;
                 var options = new Microsoft.CodeAnalysis.Diagnostics.CompilationWithAnalyzersOptions(
                     new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.AdditionalText>.Empty),
-                    null, concurrentAnalysis: true, logAnalyzerExecutionTime: true);
+                    null, concurrentAnalysis: false, logAnalyzerExecutionTime: true);
                 var withAnalyzers = bench.Compilation.WithAnalyzers(System.Collections.Immutable.ImmutableArray.Create(analyzers), options);
                 withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
                 var ms = analyzers.Select(a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, default).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds).ToArray();

@@ -97,29 +97,7 @@ namespace NnAnalyzers.Semantics
                 return null;
             }
 
-            IOperation? application = null;
-            IOperation? read = null;
-            foreach (var op in body.Descendants())
-            {
-                if (ScalesAccumulator(op, gradient))
-                {
-                    return null;
-                }
-
-                if (application is null && op is IAssignmentOperation write && op.Syntax.SpanStart >= reduction.Syntax.Span.End
-                    && IsParameter(BatchAxis.StorageSymbol(write.Target))
-                    && (write is ISimpleAssignmentOperation || (write is ICompoundAssignmentOperation c
-                        && (c.OperatorKind == BinaryOperatorKind.Subtract || c.OperatorKind == BinaryOperatorKind.Add))))
-                {
-                    read = ScaledRead(write.Value, gradient, body);
-                    if (read is not null)
-                    {
-                        application = write;
-                    }
-                }
-            }
-
-            if (application is null || read is null || ContainsDivision(application))
+            if (!TryFindApplication(body, gradient, reduction.Syntax.Span.End, out var application, out var read))
             {
                 return null;
             }
@@ -231,29 +209,7 @@ namespace NnAnalyzers.Semantics
                 return null;
             }
 
-            IOperation? application = null;
-            IOperation? read = null;
-            foreach (var op in body.Descendants())
-            {
-                if (ScalesAccumulator(op, accumulator))
-                {
-                    return null;
-                }
-
-                if (application is null && op is IAssignmentOperation write && op.Syntax.SpanStart >= loop.Syntax.Span.End
-                    && IsParameter(BatchAxis.StorageSymbol(write.Target))
-                    && (write is ISimpleAssignmentOperation || (write is ICompoundAssignmentOperation c
-                        && (c.OperatorKind == BinaryOperatorKind.Subtract || c.OperatorKind == BinaryOperatorKind.Add))))
-                {
-                    read = ScaledRead(write.Value, accumulator, body);
-                    if (read is not null)
-                    {
-                        application = write;
-                    }
-                }
-            }
-
-            if (application is null || read is null || ContainsDivision(application))
+            if (!TryFindApplication(body, accumulator, loop.Syntax.Span.End, out var application, out var read))
             {
                 return null;
             }
@@ -393,6 +349,47 @@ namespace NnAnalyzers.Semantics
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// The first write after <paramref name="after"/> that applies the accumulated <paramref name="gradient"/> to a
+        /// parameter (<c>w = …</c>, <c>w -= …</c>, <c>w += …</c>) without dividing it by the batch size; false when
+        /// there is none, or when the accumulator is scaled anywhere in the body.
+        /// </summary>
+        private bool TryFindApplication(IOperation body, ISymbol gradient, int after, out IOperation application, out IOperation read)
+        {
+            application = null!;
+            read = null!;
+            IOperation? foundApplication = null;
+            IOperation? foundRead = null;
+            foreach (var op in body.Descendants())
+            {
+                if (ScalesAccumulator(op, gradient))
+                {
+                    return false;
+                }
+
+                if (foundApplication is null && op is IAssignmentOperation write && op.Syntax.SpanStart >= after
+                    && IsParameter(BatchAxis.StorageSymbol(write.Target))
+                    && (write is ISimpleAssignmentOperation || (write is ICompoundAssignmentOperation c
+                        && (c.OperatorKind == BinaryOperatorKind.Subtract || c.OperatorKind == BinaryOperatorKind.Add))))
+                {
+                    foundRead = ScaledRead(write.Value, gradient, body);
+                    if (foundRead is not null)
+                    {
+                        foundApplication = write;
+                    }
+                }
+            }
+
+            if (foundApplication is null || foundRead is null || ContainsDivision(foundApplication))
+            {
+                return false;
+            }
+
+            application = foundApplication;
+            read = foundRead;
+            return true;
         }
 
         private static bool ScalesAccumulator(IOperation op, ISymbol accumulator)
