@@ -70,10 +70,7 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     public sealed class Probabilities
     {
-        private const int MaxDepth = 6;
-
-        private static readonly HashSet<string> s_lossWords = IdentifierWords.Set(
-            "loss", "cost", "error", "entropy", "crossentropy", "xent", "nll", "bce", "cce", "logloss");
+        private const int MaxDepth = 10;
 
         private static readonly HashSet<string> s_predictionWords = IdentifierWords.Set(
             "p", "prob", "probs", "proba", "probas", "probability", "probabilities", "pred", "preds", "prediction",
@@ -91,12 +88,25 @@ namespace NnAnalyzers.Semantics
         [System.ThreadStatic]
         private static bool t_incomplete;
 
+        [System.ThreadStatic]
+        private static string? t_caller;
+
+        private static readonly HashSet<string> s_summingMethods = new HashSet<string>(System.StringComparer.Ordinal)
+        {
+            "Sum", "Average", "Aggregate", "PointwiseMultiply", "DotProduct", "RowSums", "ColumnSums", "Multiply",
+            "TransposeThisAndMultiply", "TransposeAndMultiply", "Negate",
+        };
+
         private readonly KnownSymbols _symbols;
         private readonly NnContext _context;
         private readonly Softmax _softmax;
         private readonly GradientFlow _flow;
         private readonly ConcurrentDictionary<IMethodSymbol, ProbabilitySource> _returns =
             new ConcurrentDictionary<IMethodSymbol, ProbabilitySource>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IParameterSymbol, Passed> _passed =
+            new ConcurrentDictionary<IParameterSymbol, Passed>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, ProbabilitySource> _members =
+            new ConcurrentDictionary<ISymbol, ProbabilitySource>(SymbolEqualityComparer.Default);
 
         /// <summary>Creates the oracle of one compilation.</summary>
         public Probabilities(KnownSymbols symbols, NnContext context, Softmax softmax, GradientFlow flow)
@@ -142,15 +152,32 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>Why the value a log takes is a probability whose log is unguarded; <see cref="ProbabilitySource.None"/> otherwise.</summary>
         public ProbabilitySource UnguardedProbability(LogSite site, CancellationToken cancellationToken)
+            => UnguardedProbability(site, out _, cancellationToken);
+
+        /// <summary>
+        /// Why the value a log takes is a probability whose log is unguarded; <paramref name="caller"/> names the method
+        /// that passes a softmax/sigmoid output when the value is a parameter known through its callers.
+        /// </summary>
+        public ProbabilitySource UnguardedProbability(LogSite site, out string? caller, CancellationToken cancellationToken)
         {
+            caller = null;
             var body = Collections.BodyOf(site.Invocation);
             t_incomplete = false;
+            t_caller = null;
             var source = Classify(site.Value, body, 0, allowParameters: true, cancellationToken);
             if (source == ProbabilitySource.None || IsComparedInBody(site.Value, body))
             {
                 return ProbabilitySource.None;
             }
 
+            // A parameter of NN code known only by its name: the log must feed a loss (a sum, a product with a
+            // target, a negation), not be a log transform returned as is.
+            if (source == ProbabilitySource.LossArgument && !FeedsLoss(site.Invocation, body, 0))
+            {
+                return ProbabilitySource.None;
+            }
+
+            caller = t_caller;
             return source;
         }
 
@@ -160,6 +187,11 @@ namespace NnAnalyzers.Semantics
         /// <summary>The name to show for a value: its storage's name or its text.</summary>
         public static string NameOf(IOperation value)
         {
+            if (Collections.Strip(value) is IParameterReferenceOperation parameter && ZipSecondSource(parameter) is { } zipped)
+            {
+                value = zipped;
+            }
+
             var root = Collections.Root(value);
             if (root is not null)
             {
@@ -192,7 +224,9 @@ namespace NnAnalyzers.Semantics
             // Recursion and depth limits make an answer partial: partial answers are not cached, so the cache never
             // depends on which method (or which thread) asked first.
             var visiting = t_visiting ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            if (depth >= MaxDepth || !visiting.Add(original))
+            // The budget of a method's own body does not depend on how deep its caller was (so the cached answer is
+            // the same whoever asks first); nested methods are bounded by the number being visited.
+            if (visiting.Count >= MaxDepth || !visiting.Add(original))
             {
                 t_incomplete = true;
                 return ProbabilitySource.None;
@@ -210,7 +244,7 @@ namespace NnAnalyzers.Semantics
                     {
                         if (op is IReturnOperation { ReturnedValue: { } returned } && !IsInNestedFunction(op, body))
                         {
-                            var source = Classify(returned, body, depth + 1, allowParameters: false, cancellationToken);
+                            var source = Classify(returned, body, 0, allowParameters: false, cancellationToken);
                             if (source == ProbabilitySource.None)
                             {
                                 result = ProbabilitySource.None;
@@ -283,15 +317,40 @@ namespace NnAnalyzers.Semantics
 
                 case IParameterReferenceOperation parameter:
                     {
+                        var zipped = ZipSecondSource(parameter);
+                        if (zipped is not null)
+                        {
+                            return Classify(zipped, body, depth + 1, allowParameters, cancellationToken);
+                        }
+
                         var source = Collections.LambdaSource(parameter, out var isElement);
                         if (source is not null)
                         {
                             return isElement ? Classify(source, body, depth + 1, allowParameters, cancellationToken) : ProbabilitySource.None;
                         }
 
-                        return allowParameters && IsLossPrediction(parameter.Parameter) && !IsRewritten(parameter.Parameter, body)
-                            ? ProbabilitySource.LossArgument : ProbabilitySource.None;
+                        if (!allowParameters || IsRewritten(parameter.Parameter, body))
+                        {
+                            return ProbabilitySource.None;
+                        }
+
+                        // What the callers pass decides first: a softmax/sigmoid output makes the parameter one, callers
+                        // that all clamp make it safe; with no caller in sight, the parameter of a loss of NN code.
+                        var passed = PassedByCallers(parameter, cancellationToken);
+                        if (passed.Source != ProbabilitySource.None)
+                        {
+                            t_caller = passed.Caller;
+                            return passed.Source;
+                        }
+
+                        return !passed.AllGuarded && IsLossPrediction(parameter.Parameter) ? ProbabilitySource.LossArgument : ProbabilitySource.None;
                     }
+
+                case IFieldReferenceOperation field when !field.Field.IsConst:
+                    return ClassifyMember(field.Field, field, depth, cancellationToken);
+
+                case IPropertyReferenceOperation { Property: { IsIndexer: false } } property:
+                    return ClassifyMember(property.Property, property, depth, cancellationToken);
 
                 default:
                     return ProbabilitySource.None;
@@ -306,7 +365,7 @@ namespace NnAnalyzers.Semantics
                 return Classify(receiver, body, depth + 1, allowParameters, cancellationToken);
             }
 
-            if ((name == "Map" || name == "Select") && Collections.Receiver(call) is not null)
+            if ((name == "Map" || name == "Select" || name == "MapIndexed") && Collections.Receiver(call) is not null)
             {
                 foreach (var argument in Collections.ArgumentsAfterReceiver(call))
                 {
@@ -358,6 +417,19 @@ namespace NnAnalyzers.Semantics
                         return ProbabilitySource.None;
                     case IInvocationOperation call when IsInPlaceGuard(call, local):
                         return ProbabilitySource.None;
+                    case IInvocationOperation call when call.TargetMethod.ReturnsVoid && call.Arguments.Length >= 2
+                        && IsLibraryActivations(call.TargetMethod.ContainingType)
+                        && IsStorageOf(call.Arguments[call.Arguments.Length - 1].Value, local):
+                        {
+                            // Activations.Softmax(logits, result): the library writes its output into the last argument.
+                            var name = call.TargetMethod.Name;
+                            if (name == "Softmax" || name == "Sigmoid")
+                            {
+                                result = name == "Softmax" ? ProbabilitySource.Softmax : ProbabilitySource.Sigmoid;
+                            }
+
+                            continue;
+                        }
                 }
 
                 if (written is null)
@@ -378,6 +450,358 @@ namespace NnAnalyzers.Semantics
             }
 
             return result;
+        }
+
+        /// <summary>For the second parameter of <c>a.Zip(b, (x, y) =&gt; …)</c>, the collection <c>b</c>; otherwise null.</summary>
+        private static IOperation? ZipSecondSource(IParameterReferenceOperation parameter)
+        {
+            if (!(parameter.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambdaSymbol)
+                || parameter.Parameter.Ordinal != 1 || lambdaSymbol.Parameters.Length != 2)
+            {
+                return null;
+            }
+
+            for (var p = parameter.Parent; p is not null; p = p.Parent)
+            {
+                if (p is IAnonymousFunctionOperation lambda && SymbolEqualityComparer.Default.Equals(lambda.Symbol, lambdaSymbol))
+                {
+                    var call = Collections.CallTakingLambda(lambda);
+                    if (call is null || call.TargetMethod.Name != "Zip")
+                    {
+                        return null;
+                    }
+
+                    // Enumerable.Zip(first, second, selector) as an extension call: the second collection is argument 1.
+                    foreach (var argument in Collections.ArgumentsAfterReceiver(call))
+                    {
+                        return Collections.LambdaArgument(argument.Value) is null ? argument.Value : null;
+                    }
+
+                    return null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>What the callers of a method pass for one parameter (call sites in the method's own file).</summary>
+        private readonly struct Passed
+        {
+            public Passed(ProbabilitySource source, string? caller, bool allGuarded)
+            {
+                Source = source;
+                Caller = caller;
+                AllGuarded = allGuarded;
+            }
+
+            /// <summary>Softmax/Sigmoid when a caller passes such an output, None otherwise.</summary>
+            public ProbabilitySource Source { get; }
+
+            /// <summary>The caller that passes it.</summary>
+            public string? Caller { get; }
+
+            /// <summary>True when there are callers and every one passes a clamped or shifted value.</summary>
+            public bool AllGuarded { get; }
+        }
+
+        private Passed PassedByCallers(IParameterReferenceOperation reference, CancellationToken cancellationToken)
+        {
+            var parameter = reference.Parameter;
+            if (!(parameter.ContainingSymbol is IMethodSymbol method) || method.MethodKind == MethodKind.AnonymousFunction
+                || reference.SemanticModel is not { } model)
+            {
+                return default;
+            }
+
+            if (_passed.TryGetValue(parameter, out var cached))
+            {
+                return cached;
+            }
+
+            var outerIncomplete = t_incomplete;
+            t_incomplete = false;
+            var result = FindPassed(method, parameter, model, reference.Syntax.SyntaxTree, cancellationToken);
+            if (!t_incomplete)
+            {
+                _passed.TryAdd(parameter, result);
+            }
+
+            t_incomplete |= outerIncomplete;
+            return result;
+        }
+
+        private Passed FindPassed(IMethodSymbol method, IParameterSymbol parameter, SemanticModel model, SyntaxTree tree, CancellationToken cancellationToken)
+        {
+            var callers = 0;
+            var allGuarded = true;
+            var original = method.OriginalDefinition;
+            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+            {
+                if (!(node is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax syntax) || CalledName(syntax.Expression) != method.Name)
+                {
+                    continue;
+                }
+
+                if (!(model.GetOperation(syntax, cancellationToken) is IInvocationOperation call)
+                    || !SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, original))
+                {
+                    continue;
+                }
+
+                IArgumentOperation? argument = null;
+                foreach (var a in call.Arguments)
+                {
+                    if (a.Parameter is not null && a.Parameter.Ordinal == parameter.Ordinal)
+                    {
+                        argument = a;
+                    }
+                }
+
+                if (argument is null || argument.ArgumentKind == ArgumentKind.DefaultValue)
+                {
+                    continue;
+                }
+
+                callers++;
+                var body = Collections.BodyOf(call);
+                var source = Classify(argument.Value, body, 1, allowParameters: false, cancellationToken);
+                if (source == ProbabilitySource.Softmax || source == ProbabilitySource.Sigmoid)
+                {
+                    var enclosing = model.GetEnclosingSymbol(syntax.SpanStart, cancellationToken);
+                    var name = enclosing is null || enclosing.Name.StartsWith("<", System.StringComparison.Ordinal) ? "top-level code" : enclosing.Name;
+                    return new Passed(source, name, allGuarded: false);
+                }
+
+                allGuarded &= IsGuarded(argument.Value, body, 0);
+            }
+
+            return new Passed(ProbabilitySource.None, null, callers > 0 && allGuarded);
+        }
+
+        private static string? CalledName(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression)
+        {
+            switch (expression)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple:
+                    return simple.Identifier.ValueText;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access:
+                    return access.Name.Identifier.ValueText;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.MemberBindingExpressionSyntax binding:
+                    return binding.Name.Identifier.ValueText;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>True for a value clamped or shifted before it is passed: <c>Math.Max(p, eps)</c>, a local that holds one, <c>Select(v =&gt; Math.Max(v, eps))</c>.</summary>
+        private static bool IsGuarded(IOperation value, IOperation body, int depth)
+        {
+            var op = Collections.Strip(value);
+            if (depth > 3)
+            {
+                return false;
+            }
+
+            if (IsGuardValue(op))
+            {
+                return true;
+            }
+
+            switch (op)
+            {
+                case ILocalReferenceOperation local:
+                    {
+                        var writes = 0;
+                        foreach (var candidate in body.DescendantsAndSelf())
+                        {
+                            IOperation? written = null;
+                            if (candidate is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local.Local))
+                            {
+                                written = declarator.Initializer?.Value;
+                            }
+                            else if (candidate is ISimpleAssignmentOperation assignment && IsStorageOf(assignment.Target, local.Local))
+                            {
+                                written = assignment.Value;
+                            }
+                            else if (candidate is IInvocationOperation call && IsInPlaceGuard(call, local.Local))
+                            {
+                                return true;
+                            }
+
+                            if (written is null)
+                            {
+                                continue;
+                            }
+
+                            writes++;
+                            if (!IsGuarded(written, body, depth + 1))
+                            {
+                                return false;
+                            }
+                        }
+
+                        return writes > 0;
+                    }
+
+                case IInvocationOperation call when Collections.Receiver(call) is { } receiver:
+                    {
+                        var name = call.TargetMethod.Name;
+                        if (s_viewMethods.Contains(name))
+                        {
+                            return IsGuarded(receiver, body, depth + 1);
+                        }
+
+                        if (name == "Map" || name == "Select")
+                        {
+                            foreach (var argument in Collections.ArgumentsAfterReceiver(call))
+                            {
+                                var lambda = Collections.LambdaArgument(argument.Value);
+                                var returned = lambda is null ? null : Collections.ReturnedValue(lambda);
+                                return returned is not null && IsGuardValue(returned);
+                            }
+                        }
+
+                        return false;
+                    }
+
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// A field or property the type writes only with softmax/sigmoid outputs (<c>_output = Softmax(z)</c> in
+        /// <c>Forward</c>, read by <c>Loss</c>); writes in the declaring file are read, array allocations ignored.
+        /// </summary>
+        private ProbabilitySource ClassifyMember(ISymbol member, IOperation reference, int depth, CancellationToken cancellationToken)
+        {
+            if (member.ContainingType is not { } type || type.DeclaringSyntaxReferences.Length == 0 || reference.SemanticModel is not { } model)
+            {
+                return ProbabilitySource.None;
+            }
+
+            if (_members.TryGetValue(member, out var cached))
+            {
+                return cached;
+            }
+
+            var outerIncomplete = t_incomplete;
+            t_incomplete = false;
+            var result = ProbabilitySource.None;
+            var tree = reference.Syntax.SyntaxTree;
+            foreach (var declaration in type.DeclaringSyntaxReferences)
+            {
+                if (declaration.SyntaxTree != tree)
+                {
+                    continue;
+                }
+
+                foreach (var node in declaration.GetSyntax(cancellationToken).DescendantNodes())
+                {
+                    if (!(node is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax
+                        || node is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax))
+                    {
+                        continue;
+                    }
+
+                    var op = model.GetOperation(node, cancellationToken);
+                    IOperation? written = null;
+                    switch (op)
+                    {
+                        case ISimpleAssignmentOperation assignment when IsStorageOf(assignment.Target, member):
+                            written = assignment.Value;
+                            break;
+                        case ICompoundAssignmentOperation compound when IsStorageOf(compound.Target, member):
+                            if (compound.OperatorKind == BinaryOperatorKind.Divide && _softmax.IsSoftmaxNormaliser(compound, out _))
+                            {
+                                result = ProbabilitySource.Softmax;
+                                continue;
+                            }
+
+                            result = ProbabilitySource.None;
+                            goto done;
+                        case IInvocationOperation call when IsInPlaceGuard(call, member):
+                            result = ProbabilitySource.None;
+                            goto done;
+                    }
+
+                    if (written is null || Collections.Strip(written) is IArrayCreationOperation)
+                    {
+                        continue;
+                    }
+
+                    var source = Classify(written, Collections.BodyOf(op!), depth + 1, allowParameters: false, cancellationToken);
+                    if (source == ProbabilitySource.None)
+                    {
+                        // Written with something else (or clamped): not known to hold a probability.
+                        result = ProbabilitySource.None;
+                        goto done;
+                    }
+
+                    result = source;
+                }
+            }
+
+        done:
+            if (!t_incomplete)
+            {
+                _members.TryAdd(member, result);
+            }
+
+            t_incomplete |= outerIncomplete;
+            return result;
+        }
+
+        /// <summary>
+        /// True when the value of a log feeds a loss: it is negated, multiplied by (or added to) another value, summed,
+        /// accumulated with <c>+=</c>/<c>-=</c>, or stored in a local or buffer that is. A log returned or stored as is (a
+        /// log transform) does not.
+        /// </summary>
+        private static bool FeedsLoss(IOperation log, IOperation body, int depth)
+        {
+            IOperation child = log;
+            for (var p = log.Parent; p is not null && p != body; child = p, p = p.Parent)
+            {
+                switch (p)
+                {
+                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus }:
+                        return true;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply or BinaryOperatorKind.Add or BinaryOperatorKind.Subtract }:
+                        return true;
+                    case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound when compound.Value == child:
+                        return true;
+                    case IInvocationOperation call when s_summingMethods.Contains(call.TargetMethod.Name):
+                        return true;
+                    case IVariableDeclaratorOperation declarator when depth == 0:
+                        return FeedsLossThrough(declarator.Symbol, body);
+                    case ISimpleAssignmentOperation assignment when depth == 0 && assignment.Value == child
+                        && Collections.Strip(assignment.Target) is ILocalReferenceOperation target:
+                        return FeedsLossThrough(target.Local, body);
+                }
+            }
+
+            // m.PointwiseLog(buffer) as a statement: the loss reads the buffer.
+            if (depth == 0 && log is IInvocationOperation { Arguments: { Length: 1 } arguments } && Collections.Root(arguments[0].Value) is { } buffer)
+            {
+                return FeedsLossThrough(buffer, body);
+            }
+
+            return false;
+        }
+
+        private static bool FeedsLossThrough(ISymbol storage, IOperation body)
+        {
+            foreach (var op in body.DescendantsAndSelf())
+            {
+                if ((op is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, storage)
+                     || op is IParameterReferenceOperation parameter && SymbolEqualityComparer.Default.Equals(parameter.Parameter, storage))
+                    && FeedsLoss(op, body, 1))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>True for <c>1 / (1 + exp(-z))</c>, <c>e / (1 + e)</c> with <c>e = exp(z)</c>, and their MathNet forms.</summary>
@@ -455,7 +879,8 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            if (!IdentifierWords.ContainsAny(method.Name, s_lossWords) || !IsPredictionName(parameter.Name))
+            // The method's name is not required: the caller checks that the log feeds a loss (FeedsLoss).
+            if (!IsPredictionName(parameter.Name))
             {
                 return false;
             }
@@ -524,6 +949,10 @@ namespace NnAnalyzers.Semantics
                         return SymbolEqualityComparer.Default.Equals(local.Local, symbol);
                     case IParameterReferenceOperation parameter:
                         return SymbolEqualityComparer.Default.Equals(parameter.Parameter, symbol);
+                    case IFieldReferenceOperation field:
+                        return SymbolEqualityComparer.Default.Equals(field.Field, symbol);
+                    case IPropertyReferenceOperation property:
+                        return SymbolEqualityComparer.Default.Equals(property.Property, symbol);
                     default:
                         return false;
                 }
