@@ -91,10 +91,13 @@ namespace NnAnalyzers.Semantics
         [System.ThreadStatic]
         private static string? t_caller;
 
+        private static readonly HashSet<string> s_lossWords = IdentifierWords.Set(
+            "loss", "cost", "error", "entropy", "crossentropy", "xent", "nll", "bce", "cce", "logloss", "likelihood");
+
         private static readonly HashSet<string> s_summingMethods = new HashSet<string>(System.StringComparer.Ordinal)
         {
-            "Sum", "Average", "Aggregate", "PointwiseMultiply", "DotProduct", "RowSums", "ColumnSums", "Multiply",
-            "TransposeThisAndMultiply", "TransposeAndMultiply", "Negate",
+            "Sum", "Average", "Aggregate", "DotProduct", "RowSums", "ColumnSums", "RowAbsoluteSums", "ColumnAbsoluteSums",
+            "TransposeThisAndMultiply", "TransposeAndMultiply",
         };
 
         private readonly KnownSymbols _symbols;
@@ -170,11 +173,17 @@ namespace NnAnalyzers.Semantics
                 return ProbabilitySource.None;
             }
 
-            // A parameter of NN code known only by its name: the log must feed a loss (a sum, a product with a
-            // target, a negation), not be a log transform returned as is.
-            if (source == ProbabilitySource.LossArgument && !FeedsLoss(site.Invocation, body, 0))
+            // A parameter of NN code with no caller in sight: the log must be summed into a loss (Σ y·log p,
+            // −Σ log p[label]); a log only negated or multiplied counts in a method named as a loss.
+            if (source == ProbabilitySource.LossArgument)
             {
-                return ProbabilitySource.None;
+                var use = UseOfLog(site.Invocation, body, 0);
+                if (use == LossUse.None
+                    || use == LossUse.Arithmetic && !(site.Invocation.SemanticModel?.GetEnclosingSymbol(site.Invocation.Syntax.SpanStart, cancellationToken) is IMethodSymbol method
+                                                      && IdentifierWords.ContainsAny(ContainingMember(method).Name, s_lossWords)))
+                {
+                    return ProbabilitySource.None;
+                }
             }
 
             caller = t_caller;
@@ -564,6 +573,12 @@ namespace NnAnalyzers.Semantics
 
                 callers++;
                 var body = Collections.BodyOf(call);
+                if (IsComparedInBody(argument.Value, body))
+                {
+                    // if (p[i] > 0) h -= p[i] * Log2(p[i]): the caller guards the value.
+                    continue;
+                }
+
                 var source = Classify(argument.Value, body, 1, allowParameters: false, cancellationToken);
                 if (source == ProbabilitySource.Softmax || source == ProbabilitySource.Sigmoid)
                 {
@@ -576,6 +591,17 @@ namespace NnAnalyzers.Semantics
             }
 
             return new Passed(ProbabilitySource.None, null, callers > 0 && allGuarded);
+        }
+
+        private static IMethodSymbol ContainingMember(IMethodSymbol method)
+        {
+            var m = method;
+            while (m.MethodKind == MethodKind.AnonymousFunction && m.ContainingSymbol is IMethodSymbol outer)
+            {
+                m = outer;
+            }
+
+            return m;
         }
 
         private static string? CalledName(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression)
@@ -752,50 +778,87 @@ namespace NnAnalyzers.Semantics
             return result;
         }
 
-        /// <summary>
-        /// True when the value of a log feeds a loss: it is negated, multiplied by (or added to) another value, summed,
-        /// accumulated with <c>+=</c>/<c>-=</c>, or stored in a local or buffer that is. A log returned or stored as is (a
-        /// log transform) does not.
-        /// </summary>
-        private static bool FeedsLoss(IOperation log, IOperation body, int depth)
+        private enum LossUse
         {
+            None,
+            Arithmetic,
+            Sum,
+        }
+
+        /// <summary>
+        /// How the value of a log is used: summed (<c>Sum</c>, <c>+=</c>/<c>-=</c>, <c>s = s - …</c>, a matrix product,
+        /// <c>RowSums</c>…) — the Σ of a loss; only negated or combined with another value; or returned/stored as is (a
+        /// log transform). A local or a result buffer that holds the log is followed once.
+        /// </summary>
+        private static LossUse UseOfLog(IOperation log, IOperation body, int depth)
+        {
+            var use = LossUse.None;
             IOperation child = log;
             for (var p = log.Parent; p is not null && p != body; child = p, p = p.Parent)
             {
                 switch (p)
                 {
                     case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus }:
-                        return true;
                     case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply or BinaryOperatorKind.Add or BinaryOperatorKind.Subtract }:
-                        return true;
+                        use = LossUse.Arithmetic;
+                        break;
                     case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound when compound.Value == child:
-                        return true;
+                        return LossUse.Sum;
                     case IInvocationOperation call when s_summingMethods.Contains(call.TargetMethod.Name):
-                        return true;
-                    case IVariableDeclaratorOperation declarator when depth == 0:
-                        return FeedsLossThrough(declarator.Symbol, body);
-                    case ISimpleAssignmentOperation assignment when depth == 0 && assignment.Value == child
+                        return LossUse.Sum;
+                    case IInvocationOperation call when call.TargetMethod.Name == "PointwiseMultiply" || call.TargetMethod.Name == "Negate":
+                        use = LossUse.Arithmetic;
+                        break;
+                    case ISimpleAssignmentOperation assignment when assignment.Value == child
                         && Collections.Strip(assignment.Target) is ILocalReferenceOperation target:
-                        return FeedsLossThrough(target.Local, body);
+                        // s = s - y * log(p): an accumulation written out.
+                        if (use != LossUse.None && ReadsLocal(assignment.Value, target.Local))
+                        {
+                            return LossUse.Sum;
+                        }
+
+                        return depth == 0 ? Max(use, UseThrough(target.Local, body)) : use;
+                    case IVariableDeclaratorOperation declarator:
+                        return depth == 0 ? Max(use, UseThrough(declarator.Symbol, body)) : use;
                 }
             }
 
             // m.PointwiseLog(buffer) as a statement: the loss reads the buffer.
-            if (depth == 0 && log is IInvocationOperation { Arguments: { Length: 1 } arguments } && Collections.Root(arguments[0].Value) is { } buffer)
+            if (depth == 0 && use == LossUse.None && log is IInvocationOperation { Arguments: { Length: 1 } arguments }
+                && Collections.Root(arguments[0].Value) is { } buffer)
             {
-                return FeedsLossThrough(buffer, body);
+                return UseThrough(buffer, body);
             }
 
-            return false;
+            return use;
         }
 
-        private static bool FeedsLossThrough(ISymbol storage, IOperation body)
+        private static LossUse Max(LossUse a, LossUse b) => a > b ? a : b;
+
+        private static LossUse UseThrough(ISymbol storage, IOperation body)
         {
+            var use = LossUse.None;
             foreach (var op in body.DescendantsAndSelf())
             {
-                if ((op is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, storage)
-                     || op is IParameterReferenceOperation parameter && SymbolEqualityComparer.Default.Equals(parameter.Parameter, storage))
-                    && FeedsLoss(op, body, 1))
+                if (op is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, storage)
+                    || op is IParameterReferenceOperation parameter && SymbolEqualityComparer.Default.Equals(parameter.Parameter, storage))
+                {
+                    use = Max(use, UseOfLog(op, body, 1));
+                    if (use == LossUse.Sum)
+                    {
+                        return use;
+                    }
+                }
+            }
+
+            return use;
+        }
+
+        private static bool ReadsLocal(IOperation value, ILocalSymbol local)
+        {
+            foreach (var op in value.DescendantsAndSelf())
+            {
+                if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
                     return true;
                 }
@@ -879,7 +942,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            // The method's name is not required: the caller checks that the log feeds a loss (FeedsLoss).
+            // The method's name is not required: UnguardedProbability checks that the log is summed into a loss (UseOfLog).
             if (!IsPredictionName(parameter.Name))
             {
                 return false;

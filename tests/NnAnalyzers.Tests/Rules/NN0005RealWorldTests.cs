@@ -482,7 +482,94 @@ public sealed class SoftmaxLayer
             await Verify.VerifyCodeFixAsync(source, fixedSource);
         }
 
+        [Fact]
+        public async Task Log_helper_fed_a_softmax_output_names_the_caller_and_per_sample_bce_of_a_network_fires()
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+public sealed class Classifier
+{
+    public double[] Weights = new double[3];
+
+    public double[] Forward(double[] x)
+    {
+        var z = x.Zip(Weights, (a, w) => a * w).ToArray();
+        var e = z.Select(Math.Exp).ToArray();
+        var s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+
+    public double[] Backward(double[] g) => g;
+
+    private static double Log2(double x) => {|#0:Math.Log(x)|} / Math.Log(2);
+
+    public double Entropy(double[] x)
+    {
+        double h = 0;
+        foreach (var q in Forward(x)) h -= q * Log2(q);
+        return h;
+    }
+
+    public static double BinaryCrossEntropy(double y, double yHat) =>
+        -(y * {|#1:Math.Log(yHat)|} + (1 - y) * {|#2:Math.Log(1 - yHat)|});
+}";
+            var test = new Verify.Test
+            {
+                TestCode = source,
+                FixedCode = source
+                    .Replace("{|#0:Math.Log(x)|}", "Math.Log(" + Clamp("x") + ")")
+                    .Replace("{|#1:Math.Log(yHat)|}", "Math.Log(" + Clamp("yHat") + ")")
+                    .Replace("{|#2:Math.Log(1 - yHat)|}", "Math.Log(" + Clamp("1 - yHat") + ")"),
+            };
+            test.ExpectedDiagnostics.Add(At(0, "x", "a softmax output passed by 'Entropy'"));
+            test.ExpectedDiagnostics.Add(At(1, "yHat", "the predicted probability of a loss"));
+            test.ExpectedDiagnostics.Add(At(2, "1 - yHat", "the predicted probability of a loss"));
+            await test.RunAsync();
+        }
+
         // ================================================================ correct near-misses: silent
+
+        [Fact]
+        public async Task Log_odds_of_a_probability_parameter_and_a_caller_that_checks_are_silent()
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+public sealed class Calibrator
+{
+    public double[] Weights = new double[3];
+
+    public double[] Forward(double[] x)
+    {
+        var z = x.Zip(Weights, (a, w) => a * w).ToArray();
+        var e = z.Select(Math.Exp).ToArray();
+        var s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+
+    public double[] Backward(double[] g) => g;
+
+    public static double LogOdds(double p) => Math.Log(p) - Math.Log(1 - p);
+
+    private static double Log2(double x) => Math.Log(x) / Math.Log(2);
+
+    public double Entropy(double[] x)
+    {
+        double h = 0;
+        foreach (var q in Forward(x))
+        {
+            if (q > 0) h -= q * Log2(q);
+        }
+
+        return h;
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
 
         [Fact]
         public async Task Log_likelihood_in_log_space_with_log_sum_exp_is_silent()
