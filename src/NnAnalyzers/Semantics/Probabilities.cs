@@ -338,7 +338,7 @@ namespace NnAnalyzers.Semantics
                             return isElement ? Classify(source, body, depth + 1, allowParameters, cancellationToken) : ProbabilitySource.None;
                         }
 
-                        if (!allowParameters || IsRewritten(parameter.Parameter, body))
+                        if (!allowParameters || !CanHoldProbabilities(parameter.Parameter.Type) || IsRewritten(parameter.Parameter, body))
                         {
                             return ProbabilitySource.None;
                         }
@@ -969,6 +969,12 @@ namespace NnAnalyzers.Semantics
             }
 
             return false;
+        }
+
+        private bool CanHoldProbabilities(ITypeSymbol type)
+        {
+            return Collections.IsNumber(type) || Collections.IsNumber(Collections.ElementTypeOf(type))
+                || _symbols.IsMathNetTensor(type) || IsJaggedNumbers(type);
         }
 
         private static bool IsJaggedNumbers(ITypeSymbol type)
