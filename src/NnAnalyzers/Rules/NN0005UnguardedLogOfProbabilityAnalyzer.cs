@@ -38,7 +38,7 @@ namespace NnAnalyzers.Rules
         {
             var invocation = (IInvocationOperation)context.Operation;
             var name = invocation.TargetMethod.Name;
-            if (name != "Log" && name != "PointwiseLog" && name != "Map" && name != "Select")
+            if (name != "Log" && name != "PointwiseLog" && name != "Map" && name != "Select" && name != "Log2" && name != "Log10")
             {
                 return;
             }

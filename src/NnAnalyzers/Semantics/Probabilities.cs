@@ -25,7 +25,7 @@ namespace NnAnalyzers.Semantics
     /// <summary>How a logarithm is applied.</summary>
     public enum LogForm
     {
-        /// <summary><c>Math.Log(x)</c> or <c>MathF.Log(x)</c> of one value.</summary>
+        /// <summary><c>Math.Log(x)</c>, <c>Math.Log(x, b)</c>, <c>Math.Log2(x)</c>, <c>Math.Log10(x)</c> or their <c>MathF</c> forms, of one value.</summary>
         Scalar,
 
         /// <summary><c>m.PointwiseLog()</c> (or <c>m.PointwiseLog(result)</c>) of a MathNet matrix or vector.</summary>
@@ -124,7 +124,8 @@ namespace NnAnalyzers.Semantics
         public LogSite? MatchLog(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
-            if (method.Name == "Log" && invocation.Arguments.Length == 1 && IsMath(method.ContainingType))
+            if ((method.Name == "Log" && invocation.Arguments.Length <= 2 || (method.Name == "Log2" || method.Name == "Log10") && invocation.Arguments.Length == 1)
+                && invocation.Arguments.Length >= 1 && IsMath(method.ContainingType))
             {
                 return new LogSite(LogForm.Scalar, invocation, invocation.Arguments[0].Value,
                     method.Parameters[0].Type.SpecialType == SpecialType.System_Single);
@@ -1083,7 +1084,11 @@ namespace NnAnalyzers.Semantics
             }
         }
 
-        /// <summary>True when the logged value is compared somewhere in the body (<c>if (p[i] &lt;= 0)</c>, <c>p &gt; 0 ? Math.Log(p) : 0</c>).</summary>
+        /// <summary>
+        /// True when the logged value is checked against 0 somewhere in the body (<c>if (p[i] &lt;= 0)</c>,
+        /// <c>p &gt; 0 ? Math.Log(p) : 0</c>, <c>q &gt; eps</c>), or, for a complement <c>1 - p</c>, <c>p</c> against 1.
+        /// A threshold (<c>a &gt;= 0.5</c> for an accuracy) is not a guard.
+        /// </summary>
         private static bool IsComparedInBody(IOperation value, IOperation body)
         {
             var target = Collections.Strip(value);
@@ -1092,16 +1097,76 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
+            IOperation? complemented = null;
+            if (target is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } complement && IsOne(complement.LeftOperand))
+            {
+                complemented = Collections.Strip(complement.RightOperand);
+            }
+
             foreach (var op in body.DescendantsAndSelf())
             {
-                if (op is IBinaryOperation binary && IsComparison(binary.OperatorKind)
-                    && (Same(binary.LeftOperand, target) || Same(binary.RightOperand, target)))
+                if (!(op is IBinaryOperation binary) || !IsComparison(binary.OperatorKind))
+                {
+                    continue;
+                }
+
+                if (Same(binary.LeftOperand, target) && IsZeroBound(binary.RightOperand)
+                    || Same(binary.RightOperand, target) && IsZeroBound(binary.LeftOperand))
+                {
+                    return true;
+                }
+
+                if (complemented is not null
+                    && (Same(binary.LeftOperand, complemented) && IsOneBound(binary.RightOperand)
+                        || Same(binary.RightOperand, complemented) && IsOneBound(binary.LeftOperand)))
                 {
                     return true;
                 }
             }
 
             return false;
+        }
+
+        /// <summary>A bound a guard compares a probability with: 0 or a small epsilon, or a value not known (a parameter, a field).</summary>
+        private static bool IsZeroBound(IOperation bound)
+        {
+            var value = BoundValue(bound);
+            return value is null || System.Math.Abs(value.Value) <= 1e-3;
+        }
+
+        private static bool IsOneBound(IOperation bound)
+        {
+            var value = BoundValue(bound);
+            return value is null || value.Value >= 1 - 1e-3;
+        }
+
+        /// <summary>The constant a comparison bound has (a literal, a constant, a local with one constant initializer), or null.</summary>
+        private static double? BoundValue(IOperation bound)
+        {
+            var op = Collections.Strip(bound);
+            if (op is ILocalReferenceOperation local && Shifts.SingleInitializer(local) is { } initializer)
+            {
+                op = Collections.Strip(initializer);
+            }
+
+            if (!op.ConstantValue.HasValue)
+            {
+                return null;
+            }
+
+            switch (op.ConstantValue.Value)
+            {
+                case double d:
+                    return d;
+                case float f:
+                    return f;
+                case int i:
+                    return i;
+                case long l:
+                    return l;
+                default:
+                    return null;
+            }
         }
 
         private static bool Same(IOperation operand, IOperation target)

@@ -529,7 +529,73 @@ public sealed class Classifier
             await test.RunAsync();
         }
 
+        [Fact]
+        public async Task Accuracy_threshold_is_not_a_guard_and_entropy_in_bits_is_clamped()
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+public sealed class Perceptron
+{
+    public double[] Weights = new double[4];
+
+    public (double Loss, double Accuracy) Evaluate(double[][] xs, double[] ys)
+    {
+        double loss = 0;
+        int correct = 0;
+        for (int i = 0; i < xs.Length; i++)
+        {
+            var a = 1.0 / (1.0 + Math.Exp(-xs[i].Zip(Weights, (x, w) => x * w).Sum()));
+            if ((a >= 0.5) == (ys[i] == 1)) correct++;
+            loss -= ys[i] * [|Math.Log(a)|] + (1 - ys[i]) * [|Math.Log(1 - a)|];
+        }
+
+        return (loss / xs.Length, (double)correct / xs.Length);
+    }
+
+    public static double EntropyBits(double[] logits)
+    {
+        var m = logits.Max();
+        var e = logits.Select(v => Math.Exp(v - m)).ToArray();
+        var s = e.Sum();
+        return -e.Select(v => v / s).Sum(q => q * [|Math.Log(q, 2)|]) + [|Math.Log2(e[0] / s)|] * 0;
+    }
+}";
+            var fixedSource = source
+                .Replace("[|Math.Log(a)|]", "Math.Log(" + Clamp("a") + ")")
+                .Replace("[|Math.Log(1 - a)|]", "Math.Log(" + Clamp("1 - a") + ")")
+                .Replace("[|Math.Log(q, 2)|]", "Math.Log(" + Clamp("q") + ", 2)")
+                .Replace("[|Math.Log2(e[0] / s)|]", "Math.Log2(" + Clamp("e[0] / s") + ")");
+            await Verify.VerifyCodeFixAsync(source, fixedSource);
+        }
+
         // ================================================================ correct near-misses: silent
+
+        [Fact]
+        public async Task Comparisons_with_zero_one_or_an_epsilon_guard_the_log()
+        {
+            var source = @"
+using System;
+
+public static class Bce
+{
+    public static double Loss(double[] z, double[] y)
+    {
+        double eps = 1e-12, loss = 0;
+        for (int i = 0; i < z.Length; i++)
+        {
+            var a = 1.0 / (1.0 + Math.Exp(-z[i]));
+            if (a < eps || a >= 1) continue;
+            loss -= y[i] * Math.Log(a) + (1 - y[i]) * Math.Log(1 - a);
+        }
+
+        return loss;
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
 
         [Fact]
         public async Task Log_odds_of_a_probability_parameter_and_a_caller_that_checks_are_silent()
