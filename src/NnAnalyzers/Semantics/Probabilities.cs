@@ -356,6 +356,11 @@ namespace NnAnalyzers.Semantics
                         return !passed.AllGuarded && IsLossPrediction(parameter.Parameter) ? ProbabilitySource.LossArgument : ProbabilitySource.None;
                     }
 
+                case IFieldReferenceOperation { Field: { ContainingType: { IsTupleType: true } } } tupleField when tupleField.Instance is not null:
+                    // r.Probs / r.Item1 of a tuple a method returns.
+                    return TupleIndex(tupleField.Field) is int index
+                        ? ClassifyTupleElement(tupleField.Instance, index, body, depth + 1, cancellationToken) : ProbabilitySource.None;
+
                 case IFieldReferenceOperation field when !field.Field.IsConst:
                     return ClassifyMember(field.Field, field, depth, cancellationToken);
 
@@ -427,6 +432,17 @@ namespace NnAnalyzers.Semantics
                         return ProbabilitySource.None;
                     case IInvocationOperation call when IsInPlaceGuard(call, local):
                         return ProbabilitySource.None;
+                    case IDeconstructionAssignmentOperation deconstruction when TupleSlot(deconstruction.Target, local) is int slot:
+                        {
+                            // var (pred, cache) = Forward(x): the element of the tuple the method returns.
+                            var element = ClassifyTupleElement(deconstruction.Value, slot, body, depth + 1, cancellationToken);
+                            if (element != ProbabilitySource.None)
+                            {
+                                result = element;
+                            }
+
+                            continue;
+                        }
                     case IInvocationOperation call when call.TargetMethod.ReturnsVoid && call.Arguments.Length >= 2
                         && IsLibraryActivations(call.TargetMethod.ContainingType)
                         && IsStorageOf(call.Arguments[call.Arguments.Length - 1].Value, local):
@@ -460,6 +476,110 @@ namespace NnAnalyzers.Semantics
             }
 
             return result;
+        }
+
+        /// <summary>The position of a local in a deconstruction target (<c>var (a, b)</c>, <c>(a, b)</c>, <c>(var a, var b)</c>), or null.</summary>
+        private static int? TupleSlot(IOperation target, ILocalSymbol local)
+        {
+            var op = Collections.Strip(target);
+            if (op is IDeclarationExpressionOperation declaration)
+            {
+                op = Collections.Strip(declaration.Expression);
+            }
+
+            if (!(op is ITupleOperation tuple))
+            {
+                return null;
+            }
+
+            for (var i = 0; i < tuple.Elements.Length; i++)
+            {
+                var element = Collections.Strip(tuple.Elements[i]);
+                if (element is IDeclarationExpressionOperation inner)
+                {
+                    element = Collections.Strip(inner.Expression);
+                }
+
+                if (element is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    return i;
+                }
+            }
+
+            return null;
+        }
+
+        private static int? TupleIndex(IFieldSymbol field)
+        {
+            var name = (field.CorrespondingTupleField ?? field).Name;
+            return name.StartsWith("Item", System.StringComparison.Ordinal)
+                && int.TryParse(name.Substring(4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
+                ? n - 1 : (int?)null;
+        }
+
+        /// <summary>Element <paramref name="index"/> of a tuple value: a tuple literal, or what a method returns in that position.</summary>
+        private ProbabilitySource ClassifyTupleElement(IOperation tuple, int index, IOperation body, int depth, CancellationToken cancellationToken)
+        {
+            if (depth > MaxDepth)
+            {
+                t_incomplete = true;
+                return ProbabilitySource.None;
+            }
+
+            var op = Collections.Strip(tuple);
+            if (op is ITupleOperation literal)
+            {
+                return index < literal.Elements.Length
+                    ? Classify(literal.Elements[index], body, depth + 1, allowParameters: false, cancellationToken) : ProbabilitySource.None;
+            }
+
+            if (op is ILocalReferenceOperation local && Shifts.SingleInitializer(local) is { } initializer)
+            {
+                return ClassifyTupleElement(initializer, index, body, depth + 1, cancellationToken);
+            }
+
+            if (!(op is IInvocationOperation call))
+            {
+                return ProbabilitySource.None;
+            }
+
+            var method = call.TargetMethod.OriginalDefinition;
+            var visiting = t_visiting ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            if (visiting.Count >= MaxDepth || !visiting.Add(method))
+            {
+                t_incomplete = true;
+                return ProbabilitySource.None;
+            }
+
+            try
+            {
+                var methodBody = _flow.GetBody(method, cancellationToken);
+                if (methodBody is null)
+                {
+                    return ProbabilitySource.None;
+                }
+
+                var result = ProbabilitySource.None;
+                foreach (var candidate in methodBody.DescendantsAndSelf())
+                {
+                    if (candidate is IReturnOperation { ReturnedValue: { } returned } && !IsInNestedFunction(candidate, methodBody))
+                    {
+                        var source = ClassifyTupleElement(returned, index, methodBody, 0, cancellationToken);
+                        if (source == ProbabilitySource.None)
+                        {
+                            return ProbabilitySource.None;
+                        }
+
+                        result = source;
+                    }
+                }
+
+                return result;
+            }
+            finally
+            {
+                visiting.Remove(method);
+            }
         }
 
         /// <summary>For the second parameter of <c>a.Zip(b, (x, y) =&gt; …)</c>, the collection <c>b</c>; otherwise null.</summary>

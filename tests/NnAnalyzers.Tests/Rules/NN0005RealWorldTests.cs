@@ -570,6 +570,56 @@ public sealed class Perceptron
             await Verify.VerifyCodeFixAsync(source, fixedSource);
         }
 
+        [Fact]
+        public async Task Softmax_returned_in_a_tuple_reaches_the_loss_of_a_seed_like_port()
+        {
+            var source = @"
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+public static class Port
+{
+    public static Matrix<double> Softmax(Matrix<double> x)
+    {
+        var z = x.PointwiseExp();
+        var s = z.Enumerate().Sum();
+        return z / s;
+    }
+
+    public static (Matrix<double> Pred, Dictionary<int, Matrix<double>> A) ForwardProp(Matrix<double> x, Matrix<double> w)
+    {
+        var a = new Dictionary<int, Matrix<double>> { [0] = x.Transpose() };
+        var p = Softmax(w * a[0]);
+        return (p, a);
+    }
+
+    public static double Distance(Matrix<double> y, Matrix<double> q) => y.Transpose().PointwiseMultiply({|#0:q.PointwiseLog()|}).Enumerate().Sum();
+
+    public static double Train(Matrix<double> x, Matrix<double> y, Matrix<double> w)
+    {
+        double e = 0;
+        var (pred, layer) = ForwardProp(x, w);
+        e += Distance(y, pred);
+        var again = ForwardProp(x, w);
+        e -= {|#1:Math.Log(again.Pred[0, 0])|};
+        return e;
+    }
+}";
+            var test = new Verify.Test
+            {
+                TestCode = source,
+                FixedCode = source
+                    .Replace("{|#0:q.PointwiseLog()|}", "q.PointwiseMaximum(1e-15).PointwiseMinimum(1 - 1e-15).PointwiseLog()")
+                    .Replace("{|#1:Math.Log(again.Pred[0, 0])|}", "Math.Log(" + Clamp("again.Pred[0, 0]") + ")"),
+                LanguageVersion = LanguageVersion.CSharp7_3,
+            };
+            test.ExpectedDiagnostics.Add(At(0, "q", "a softmax output passed by 'Train'"));
+            test.ExpectedDiagnostics.Add(At(1, "Pred", "a softmax output"));
+            await test.RunAsync();
+        }
+
         // ================================================================ correct near-misses: silent
 
         [Fact]
