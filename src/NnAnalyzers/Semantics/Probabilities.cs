@@ -845,8 +845,11 @@ namespace NnAnalyzers.Semantics
 
                 foreach (var node in declaration.GetSyntax(cancellationToken).DescendantNodes())
                 {
-                    if (!(node is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax
-                        || node is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax))
+                    // Cheap syntactic filter first: only nodes that name the member are bound.
+                    var named = node is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignmentSyntax
+                        ? Mentions(assignmentSyntax.Left, member.Name)
+                        : node is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax && Mentions(node, member.Name);
+                    if (!named)
                     {
                         continue;
                     }
@@ -897,6 +900,19 @@ namespace NnAnalyzers.Semantics
 
             t_incomplete |= outerIncomplete;
             return result;
+        }
+
+        private static bool Mentions(SyntaxNode node, string name)
+        {
+            foreach (var token in node.DescendantTokens())
+            {
+                if (token.ValueText == name)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private enum LossUse
