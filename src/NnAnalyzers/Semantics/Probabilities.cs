@@ -63,7 +63,9 @@ namespace NnAnalyzers.Semantics
     /// Answers "is this value a probability, and is its logarithm guarded?": a softmax output (through the
     /// <see cref="Semantics.Softmax"/> oracle), a sigmoid <c>1 / (1 + exp(-z))</c>, what a method returning one of them
     /// returns (our library's <c>Activations.Sigmoid</c>/<c>Softmax</c> included), an element of such a collection (loops,
-    /// foreach, LINQ and MathNet lambdas), or the prediction parameter of a loss method of NN code. A value clamped
+    /// foreach, LINQ and MathNet lambdas, <c>Zip</c>), a tuple element, a field its class writes only with such outputs, a
+    /// parameter its callers (in the same file) pass such an output for, or — with no caller in sight — the prediction
+    /// parameter of NN code whose log is summed into a loss. A value clamped
     /// (<c>Math.Max(p, eps)</c>, <c>PointwiseMaximum(eps)</c>), shifted by an epsilon (<c>p + 1e-12</c>), compared
     /// before the log (<c>if (p &lt;= 0)</c>) or rewritten in place is not an unguarded probability.
     /// One instance per compilation; "does this method return a probability?" is cached per method.
