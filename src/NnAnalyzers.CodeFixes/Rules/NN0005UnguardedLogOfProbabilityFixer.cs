@@ -93,7 +93,8 @@ namespace NnAnalyzers.CodeFixes.Rules
             {
                 case LogForm.Scalar:
                     {
-                        if (invocation.ArgumentList.Arguments.Count != 1)
+                        // Math.Log(p), Math.Log(p, 2), Math.Log2(p), Math.Log10(p): the probability is the first argument.
+                        if (invocation.ArgumentList.Arguments.Count < 1 || invocation.ArgumentList.Arguments[0].NameColon is not null)
                         {
                             return null;
                         }

@@ -38,7 +38,7 @@ namespace NnAnalyzers.Rules
         {
             var invocation = (IInvocationOperation)context.Operation;
             var name = invocation.TargetMethod.Name;
-            if (name != "Log" && name != "PointwiseLog" && name != "Map" && name != "Select")
+            if (name != "Log" && name != "PointwiseLog" && name != "Map" && name != "Select" && name != "Log2" && name != "Log10")
             {
                 return;
             }
@@ -49,7 +49,7 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
-            var source = probabilities.UnguardedProbability(site, context.CancellationToken);
+            var source = probabilities.UnguardedProbability(site, out var caller, context.CancellationToken);
             if (source == ProbabilitySource.None)
             {
                 return;
@@ -58,7 +58,12 @@ namespace NnAnalyzers.Rules
             var what = source == ProbabilitySource.Softmax ? "a softmax output"
                 : source == ProbabilitySource.Sigmoid ? "a sigmoid output"
                 : "the predicted probability of a loss";
-            var message = "The log of '" + Probabilities.NameOf(site.Value) + "' (" + what + ") has no clamp or epsilon: "
+            if (caller is not null)
+            {
+                what += " passed by '" + caller + "'";
+            }
+
+            var message = "the log of '" + Probabilities.NameOf(site.Value) + "' (" + what + ") has no clamp or epsilon: "
                 + "a probability of exactly 0 gives -infinity and NaN gradients; clamp it to [eps, 1 - eps] or compute the loss in log space";
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.NN0005UnguardedLogOfProbability, invocation.Syntax.GetLocation(), message));

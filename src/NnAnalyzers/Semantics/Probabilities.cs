@@ -25,7 +25,7 @@ namespace NnAnalyzers.Semantics
     /// <summary>How a logarithm is applied.</summary>
     public enum LogForm
     {
-        /// <summary><c>Math.Log(x)</c> or <c>MathF.Log(x)</c> of one value.</summary>
+        /// <summary><c>Math.Log(x)</c>, <c>Math.Log(x, b)</c>, <c>Math.Log2(x)</c>, <c>Math.Log10(x)</c> or their <c>MathF</c> forms, of one value.</summary>
         Scalar,
 
         /// <summary><c>m.PointwiseLog()</c> (or <c>m.PointwiseLog(result)</c>) of a MathNet matrix or vector.</summary>
@@ -63,17 +63,16 @@ namespace NnAnalyzers.Semantics
     /// Answers "is this value a probability, and is its logarithm guarded?": a softmax output (through the
     /// <see cref="Semantics.Softmax"/> oracle), a sigmoid <c>1 / (1 + exp(-z))</c>, what a method returning one of them
     /// returns (our library's <c>Activations.Sigmoid</c>/<c>Softmax</c> included), an element of such a collection (loops,
-    /// foreach, LINQ and MathNet lambdas), or the prediction parameter of a loss method of NN code. A value clamped
+    /// foreach, LINQ and MathNet lambdas, <c>Zip</c>), a tuple element, a field its class writes only with such outputs, a
+    /// parameter its callers (in the same file) pass such an output for, or — with no caller in sight — the prediction
+    /// parameter of NN code whose log is summed into a loss. A value clamped
     /// (<c>Math.Max(p, eps)</c>, <c>PointwiseMaximum(eps)</c>), shifted by an epsilon (<c>p + 1e-12</c>), compared
     /// before the log (<c>if (p &lt;= 0)</c>) or rewritten in place is not an unguarded probability.
     /// One instance per compilation; "does this method return a probability?" is cached per method.
     /// </summary>
     public sealed class Probabilities
     {
-        private const int MaxDepth = 6;
-
-        private static readonly HashSet<string> s_lossWords = IdentifierWords.Set(
-            "loss", "cost", "error", "entropy", "crossentropy", "xent", "nll", "bce", "cce", "logloss");
+        private const int MaxDepth = 10;
 
         private static readonly HashSet<string> s_predictionWords = IdentifierWords.Set(
             "p", "prob", "probs", "proba", "probas", "probability", "probabilities", "pred", "preds", "prediction",
@@ -91,12 +90,28 @@ namespace NnAnalyzers.Semantics
         [System.ThreadStatic]
         private static bool t_incomplete;
 
+        [System.ThreadStatic]
+        private static string? t_caller;
+
+        private static readonly HashSet<string> s_lossWords = IdentifierWords.Set(
+            "loss", "cost", "error", "entropy", "crossentropy", "xent", "nll", "bce", "cce", "logloss", "likelihood");
+
+        private static readonly HashSet<string> s_summingMethods = new HashSet<string>(System.StringComparer.Ordinal)
+        {
+            "Sum", "Average", "Aggregate", "DotProduct", "RowSums", "ColumnSums", "RowAbsoluteSums", "ColumnAbsoluteSums",
+            "TransposeThisAndMultiply", "TransposeAndMultiply",
+        };
+
         private readonly KnownSymbols _symbols;
         private readonly NnContext _context;
         private readonly Softmax _softmax;
         private readonly GradientFlow _flow;
         private readonly ConcurrentDictionary<IMethodSymbol, ProbabilitySource> _returns =
             new ConcurrentDictionary<IMethodSymbol, ProbabilitySource>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IParameterSymbol, Passed> _passed =
+            new ConcurrentDictionary<IParameterSymbol, Passed>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, ProbabilitySource> _members =
+            new ConcurrentDictionary<ISymbol, ProbabilitySource>(SymbolEqualityComparer.Default);
 
         /// <summary>Creates the oracle of one compilation.</summary>
         public Probabilities(KnownSymbols symbols, NnContext context, Softmax softmax, GradientFlow flow)
@@ -111,7 +126,8 @@ namespace NnAnalyzers.Semantics
         public LogSite? MatchLog(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
-            if (method.Name == "Log" && invocation.Arguments.Length == 1 && IsMath(method.ContainingType))
+            if ((method.Name == "Log" && invocation.Arguments.Length <= 2 || (method.Name == "Log2" || method.Name == "Log10") && invocation.Arguments.Length == 1)
+                && invocation.Arguments.Length >= 1 && IsMath(method.ContainingType))
             {
                 return new LogSite(LogForm.Scalar, invocation, invocation.Arguments[0].Value,
                     method.Parameters[0].Type.SpecialType == SpecialType.System_Single);
@@ -142,15 +158,38 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>Why the value a log takes is a probability whose log is unguarded; <see cref="ProbabilitySource.None"/> otherwise.</summary>
         public ProbabilitySource UnguardedProbability(LogSite site, CancellationToken cancellationToken)
+            => UnguardedProbability(site, out _, cancellationToken);
+
+        /// <summary>
+        /// Why the value a log takes is a probability whose log is unguarded; <paramref name="caller"/> names the method
+        /// that passes a softmax/sigmoid output when the value is a parameter known through its callers.
+        /// </summary>
+        public ProbabilitySource UnguardedProbability(LogSite site, out string? caller, CancellationToken cancellationToken)
         {
+            caller = null;
             var body = Collections.BodyOf(site.Invocation);
             t_incomplete = false;
+            t_caller = null;
             var source = Classify(site.Value, body, 0, allowParameters: true, cancellationToken);
             if (source == ProbabilitySource.None || IsComparedInBody(site.Value, body))
             {
                 return ProbabilitySource.None;
             }
 
+            // A parameter of NN code with no caller in sight: the log must be summed into a loss (Σ y·log p,
+            // −Σ log p[label]); a log only negated or multiplied counts in a method named as a loss.
+            if (source == ProbabilitySource.LossArgument)
+            {
+                var use = UseOfLog(site.Invocation, body, 0);
+                if (use == LossUse.None
+                    || use == LossUse.Arithmetic && !(site.Invocation.SemanticModel?.GetEnclosingSymbol(site.Invocation.Syntax.SpanStart, cancellationToken) is IMethodSymbol method
+                                                      && IdentifierWords.ContainsAny(ContainingMember(method).Name, s_lossWords)))
+                {
+                    return ProbabilitySource.None;
+                }
+            }
+
+            caller = t_caller;
             return source;
         }
 
@@ -160,6 +199,11 @@ namespace NnAnalyzers.Semantics
         /// <summary>The name to show for a value: its storage's name or its text.</summary>
         public static string NameOf(IOperation value)
         {
+            if (Collections.Strip(value) is IParameterReferenceOperation parameter && ZipSecondSource(parameter) is { } zipped)
+            {
+                value = zipped;
+            }
+
             var root = Collections.Root(value);
             if (root is not null)
             {
@@ -192,7 +236,9 @@ namespace NnAnalyzers.Semantics
             // Recursion and depth limits make an answer partial: partial answers are not cached, so the cache never
             // depends on which method (or which thread) asked first.
             var visiting = t_visiting ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            if (depth >= MaxDepth || !visiting.Add(original))
+            // The budget of a method's own body does not depend on how deep its caller was (so the cached answer is
+            // the same whoever asks first); nested methods are bounded by the number being visited.
+            if (visiting.Count >= MaxDepth || !visiting.Add(original))
             {
                 t_incomplete = true;
                 return ProbabilitySource.None;
@@ -210,7 +256,7 @@ namespace NnAnalyzers.Semantics
                     {
                         if (op is IReturnOperation { ReturnedValue: { } returned } && !IsInNestedFunction(op, body))
                         {
-                            var source = Classify(returned, body, depth + 1, allowParameters: false, cancellationToken);
+                            var source = Classify(returned, body, 0, allowParameters: false, cancellationToken);
                             if (source == ProbabilitySource.None)
                             {
                                 result = ProbabilitySource.None;
@@ -283,15 +329,45 @@ namespace NnAnalyzers.Semantics
 
                 case IParameterReferenceOperation parameter:
                     {
+                        var zipped = ZipSecondSource(parameter);
+                        if (zipped is not null)
+                        {
+                            return Classify(zipped, body, depth + 1, allowParameters, cancellationToken);
+                        }
+
                         var source = Collections.LambdaSource(parameter, out var isElement);
                         if (source is not null)
                         {
                             return isElement ? Classify(source, body, depth + 1, allowParameters, cancellationToken) : ProbabilitySource.None;
                         }
 
-                        return allowParameters && IsLossPrediction(parameter.Parameter) && !IsRewritten(parameter.Parameter, body)
-                            ? ProbabilitySource.LossArgument : ProbabilitySource.None;
+                        if (!allowParameters || !CanHoldProbabilities(parameter.Parameter.Type) || IsRewritten(parameter.Parameter, body))
+                        {
+                            return ProbabilitySource.None;
+                        }
+
+                        // What the callers pass decides first: a softmax/sigmoid output makes the parameter one, callers
+                        // that all clamp make it safe; with no caller in sight, the parameter of a loss of NN code.
+                        var passed = PassedByCallers(parameter, cancellationToken);
+                        if (passed.Source != ProbabilitySource.None)
+                        {
+                            t_caller = passed.Caller;
+                            return passed.Source;
+                        }
+
+                        return !passed.AllGuarded && IsLossPrediction(parameter.Parameter) ? ProbabilitySource.LossArgument : ProbabilitySource.None;
                     }
+
+                case IFieldReferenceOperation { Field: { ContainingType: { IsTupleType: true } } } tupleField when tupleField.Instance is not null:
+                    // r.Probs / r.Item1 of a tuple a method returns.
+                    return TupleIndex(tupleField.Field) is int index
+                        ? ClassifyTupleElement(tupleField.Instance, index, body, depth + 1, cancellationToken) : ProbabilitySource.None;
+
+                case IFieldReferenceOperation field when !field.Field.IsConst:
+                    return ClassifyMember(field.Field, field, depth, cancellationToken);
+
+                case IPropertyReferenceOperation { Property: { IsIndexer: false } } property:
+                    return ClassifyMember(property.Property, property, depth, cancellationToken);
 
                 default:
                     return ProbabilitySource.None;
@@ -306,7 +382,7 @@ namespace NnAnalyzers.Semantics
                 return Classify(receiver, body, depth + 1, allowParameters, cancellationToken);
             }
 
-            if ((name == "Map" || name == "Select") && Collections.Receiver(call) is not null)
+            if ((name == "Map" || name == "Select" || name == "MapIndexed") && Collections.Receiver(call) is not null)
             {
                 foreach (var argument in Collections.ArgumentsAfterReceiver(call))
                 {
@@ -358,6 +434,30 @@ namespace NnAnalyzers.Semantics
                         return ProbabilitySource.None;
                     case IInvocationOperation call when IsInPlaceGuard(call, local):
                         return ProbabilitySource.None;
+                    case IDeconstructionAssignmentOperation deconstruction when TupleSlot(deconstruction.Target, local) is int slot:
+                        {
+                            // var (pred, cache) = Forward(x): the element of the tuple the method returns.
+                            var element = ClassifyTupleElement(deconstruction.Value, slot, body, depth + 1, cancellationToken);
+                            if (element != ProbabilitySource.None)
+                            {
+                                result = element;
+                            }
+
+                            continue;
+                        }
+                    case IInvocationOperation call when call.TargetMethod.ReturnsVoid && call.Arguments.Length >= 2
+                        && IsLibraryActivations(call.TargetMethod.ContainingType)
+                        && IsStorageOf(call.Arguments[call.Arguments.Length - 1].Value, local):
+                        {
+                            // Activations.Softmax(logits, result): the library writes its output into the last argument.
+                            var name = call.TargetMethod.Name;
+                            if (name == "Softmax" || name == "Sigmoid")
+                            {
+                                result = name == "Softmax" ? ProbabilitySource.Softmax : ProbabilitySource.Sigmoid;
+                            }
+
+                            continue;
+                        }
                 }
 
                 if (written is null)
@@ -378,6 +478,532 @@ namespace NnAnalyzers.Semantics
             }
 
             return result;
+        }
+
+        /// <summary>The position of a local in a deconstruction target (<c>var (a, b)</c>, <c>(a, b)</c>, <c>(var a, var b)</c>), or null.</summary>
+        private static int? TupleSlot(IOperation target, ILocalSymbol local)
+        {
+            var op = Collections.Strip(target);
+            if (op is IDeclarationExpressionOperation declaration)
+            {
+                op = Collections.Strip(declaration.Expression);
+            }
+
+            if (!(op is ITupleOperation tuple))
+            {
+                return null;
+            }
+
+            for (var i = 0; i < tuple.Elements.Length; i++)
+            {
+                var element = Collections.Strip(tuple.Elements[i]);
+                if (element is IDeclarationExpressionOperation inner)
+                {
+                    element = Collections.Strip(inner.Expression);
+                }
+
+                if (element is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    return i;
+                }
+            }
+
+            return null;
+        }
+
+        private static int? TupleIndex(IFieldSymbol field)
+        {
+            var name = (field.CorrespondingTupleField ?? field).Name;
+            return name.StartsWith("Item", System.StringComparison.Ordinal)
+                && int.TryParse(name.Substring(4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
+                ? n - 1 : (int?)null;
+        }
+
+        /// <summary>Element <paramref name="index"/> of a tuple value: a tuple literal, or what a method returns in that position.</summary>
+        private ProbabilitySource ClassifyTupleElement(IOperation tuple, int index, IOperation body, int depth, CancellationToken cancellationToken)
+        {
+            if (depth > MaxDepth)
+            {
+                t_incomplete = true;
+                return ProbabilitySource.None;
+            }
+
+            var op = Collections.Strip(tuple);
+            if (op is ITupleOperation literal)
+            {
+                return index < literal.Elements.Length
+                    ? Classify(literal.Elements[index], body, depth + 1, allowParameters: false, cancellationToken) : ProbabilitySource.None;
+            }
+
+            if (op is ILocalReferenceOperation local && Shifts.SingleInitializer(local) is { } initializer)
+            {
+                return ClassifyTupleElement(initializer, index, body, depth + 1, cancellationToken);
+            }
+
+            if (!(op is IInvocationOperation call))
+            {
+                return ProbabilitySource.None;
+            }
+
+            var method = call.TargetMethod.OriginalDefinition;
+            var visiting = t_visiting ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            if (visiting.Count >= MaxDepth || !visiting.Add(method))
+            {
+                t_incomplete = true;
+                return ProbabilitySource.None;
+            }
+
+            try
+            {
+                var methodBody = _flow.GetBody(method, cancellationToken);
+                if (methodBody is null)
+                {
+                    return ProbabilitySource.None;
+                }
+
+                var result = ProbabilitySource.None;
+                foreach (var candidate in methodBody.DescendantsAndSelf())
+                {
+                    if (candidate is IReturnOperation { ReturnedValue: { } returned } && !IsInNestedFunction(candidate, methodBody))
+                    {
+                        var source = ClassifyTupleElement(returned, index, methodBody, 0, cancellationToken);
+                        if (source == ProbabilitySource.None)
+                        {
+                            return ProbabilitySource.None;
+                        }
+
+                        result = source;
+                    }
+                }
+
+                return result;
+            }
+            finally
+            {
+                visiting.Remove(method);
+            }
+        }
+
+        /// <summary>For the second parameter of <c>a.Zip(b, (x, y) =&gt; …)</c>, the collection <c>b</c>; otherwise null.</summary>
+        private static IOperation? ZipSecondSource(IParameterReferenceOperation parameter)
+        {
+            if (!(parameter.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambdaSymbol)
+                || parameter.Parameter.Ordinal != 1 || lambdaSymbol.Parameters.Length != 2)
+            {
+                return null;
+            }
+
+            for (var p = parameter.Parent; p is not null; p = p.Parent)
+            {
+                if (p is IAnonymousFunctionOperation lambda && SymbolEqualityComparer.Default.Equals(lambda.Symbol, lambdaSymbol))
+                {
+                    var call = Collections.CallTakingLambda(lambda);
+                    if (call is null || call.TargetMethod.Name != "Zip")
+                    {
+                        return null;
+                    }
+
+                    // Enumerable.Zip(first, second, selector) as an extension call: the second collection is argument 1.
+                    foreach (var argument in Collections.ArgumentsAfterReceiver(call))
+                    {
+                        return Collections.LambdaArgument(argument.Value) is null ? argument.Value : null;
+                    }
+
+                    return null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>What the callers of a method pass for one parameter (call sites in the method's own file).</summary>
+        private readonly struct Passed
+        {
+            public Passed(ProbabilitySource source, string? caller, bool allGuarded)
+            {
+                Source = source;
+                Caller = caller;
+                AllGuarded = allGuarded;
+            }
+
+            /// <summary>Softmax/Sigmoid when a caller passes such an output, None otherwise.</summary>
+            public ProbabilitySource Source { get; }
+
+            /// <summary>The caller that passes it.</summary>
+            public string? Caller { get; }
+
+            /// <summary>True when there are callers and every one passes a clamped or shifted value.</summary>
+            public bool AllGuarded { get; }
+        }
+
+        private Passed PassedByCallers(IParameterReferenceOperation reference, CancellationToken cancellationToken)
+        {
+            var parameter = reference.Parameter;
+            if (!(parameter.ContainingSymbol is IMethodSymbol method) || method.MethodKind == MethodKind.AnonymousFunction
+                || reference.SemanticModel is not { } model)
+            {
+                return default;
+            }
+
+            if (_passed.TryGetValue(parameter, out var cached))
+            {
+                return cached;
+            }
+
+            var outerIncomplete = t_incomplete;
+            t_incomplete = false;
+            var result = FindPassed(method, parameter, model, reference.Syntax.SyntaxTree, cancellationToken);
+            if (!t_incomplete)
+            {
+                _passed.TryAdd(parameter, result);
+            }
+
+            t_incomplete |= outerIncomplete;
+            return result;
+        }
+
+        private Passed FindPassed(IMethodSymbol method, IParameterSymbol parameter, SemanticModel model, SyntaxTree tree, CancellationToken cancellationToken)
+        {
+            var callers = 0;
+            var allGuarded = true;
+            var original = method.OriginalDefinition;
+            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+            {
+                if (!(node is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax syntax) || CalledName(syntax.Expression) != method.Name)
+                {
+                    continue;
+                }
+
+                if (!(model.GetOperation(syntax, cancellationToken) is IInvocationOperation call)
+                    || !SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, original))
+                {
+                    continue;
+                }
+
+                IArgumentOperation? argument = null;
+                foreach (var a in call.Arguments)
+                {
+                    if (a.Parameter is not null && a.Parameter.Ordinal == parameter.Ordinal)
+                    {
+                        argument = a;
+                    }
+                }
+
+                if (argument is null || argument.ArgumentKind == ArgumentKind.DefaultValue)
+                {
+                    continue;
+                }
+
+                callers++;
+                var body = Collections.BodyOf(call);
+                if (IsComparedInBody(argument.Value, body))
+                {
+                    // if (p[i] > 0) h -= p[i] * Log2(p[i]): the caller guards the value.
+                    continue;
+                }
+
+                var source = Classify(argument.Value, body, 1, allowParameters: false, cancellationToken);
+                if (source == ProbabilitySource.Softmax || source == ProbabilitySource.Sigmoid)
+                {
+                    var enclosing = model.GetEnclosingSymbol(syntax.SpanStart, cancellationToken);
+                    var name = enclosing is null || enclosing.Name.StartsWith("<", System.StringComparison.Ordinal) ? "top-level code" : enclosing.Name;
+                    return new Passed(source, name, allGuarded: false);
+                }
+
+                allGuarded &= IsGuarded(argument.Value, body, 0);
+            }
+
+            return new Passed(ProbabilitySource.None, null, callers > 0 && allGuarded);
+        }
+
+        private static IMethodSymbol ContainingMember(IMethodSymbol method)
+        {
+            var m = method;
+            while (m.MethodKind == MethodKind.AnonymousFunction && m.ContainingSymbol is IMethodSymbol outer)
+            {
+                m = outer;
+            }
+
+            return m;
+        }
+
+        private static string? CalledName(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression)
+        {
+            switch (expression)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple:
+                    return simple.Identifier.ValueText;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access:
+                    return access.Name.Identifier.ValueText;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.MemberBindingExpressionSyntax binding:
+                    return binding.Name.Identifier.ValueText;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>True for a value clamped or shifted before it is passed: <c>Math.Max(p, eps)</c>, a local that holds one, <c>Select(v =&gt; Math.Max(v, eps))</c>.</summary>
+        private static bool IsGuarded(IOperation value, IOperation body, int depth)
+        {
+            var op = Collections.Strip(value);
+            if (depth > 3)
+            {
+                return false;
+            }
+
+            if (IsGuardValue(op))
+            {
+                return true;
+            }
+
+            switch (op)
+            {
+                case ILocalReferenceOperation local:
+                    {
+                        var writes = 0;
+                        foreach (var candidate in body.DescendantsAndSelf())
+                        {
+                            IOperation? written = null;
+                            if (candidate is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local.Local))
+                            {
+                                written = declarator.Initializer?.Value;
+                            }
+                            else if (candidate is ISimpleAssignmentOperation assignment && IsStorageOf(assignment.Target, local.Local))
+                            {
+                                written = assignment.Value;
+                            }
+                            else if (candidate is IInvocationOperation call && IsInPlaceGuard(call, local.Local))
+                            {
+                                return true;
+                            }
+
+                            if (written is null)
+                            {
+                                continue;
+                            }
+
+                            writes++;
+                            if (!IsGuarded(written, body, depth + 1))
+                            {
+                                return false;
+                            }
+                        }
+
+                        return writes > 0;
+                    }
+
+                case IInvocationOperation call when Collections.Receiver(call) is { } receiver:
+                    {
+                        var name = call.TargetMethod.Name;
+                        if (s_viewMethods.Contains(name))
+                        {
+                            return IsGuarded(receiver, body, depth + 1);
+                        }
+
+                        if (name == "Map" || name == "Select")
+                        {
+                            foreach (var argument in Collections.ArgumentsAfterReceiver(call))
+                            {
+                                var lambda = Collections.LambdaArgument(argument.Value);
+                                var returned = lambda is null ? null : Collections.ReturnedValue(lambda);
+                                return returned is not null && IsGuardValue(returned);
+                            }
+                        }
+
+                        return false;
+                    }
+
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// A field or property the type writes only with softmax/sigmoid outputs (<c>_output = Softmax(z)</c> in
+        /// <c>Forward</c>, read by <c>Loss</c>); writes in the declaring file are read, array allocations ignored.
+        /// </summary>
+        private ProbabilitySource ClassifyMember(ISymbol member, IOperation reference, int depth, CancellationToken cancellationToken)
+        {
+            if (member.ContainingType is not { } type || type.DeclaringSyntaxReferences.Length == 0 || reference.SemanticModel is not { } model)
+            {
+                return ProbabilitySource.None;
+            }
+
+            if (_members.TryGetValue(member, out var cached))
+            {
+                return cached;
+            }
+
+            var outerIncomplete = t_incomplete;
+            t_incomplete = false;
+            var result = ProbabilitySource.None;
+            var tree = reference.Syntax.SyntaxTree;
+            foreach (var declaration in type.DeclaringSyntaxReferences)
+            {
+                if (declaration.SyntaxTree != tree)
+                {
+                    continue;
+                }
+
+                foreach (var node in declaration.GetSyntax(cancellationToken).DescendantNodes())
+                {
+                    // Cheap syntactic filter first: only nodes that name the member are bound.
+                    var named = node is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignmentSyntax
+                        ? Mentions(assignmentSyntax.Left, member.Name)
+                        : node is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax && Mentions(node, member.Name);
+                    if (!named)
+                    {
+                        continue;
+                    }
+
+                    var op = model.GetOperation(node, cancellationToken);
+                    IOperation? written = null;
+                    switch (op)
+                    {
+                        case ISimpleAssignmentOperation assignment when IsStorageOf(assignment.Target, member):
+                            written = assignment.Value;
+                            break;
+                        case ICompoundAssignmentOperation compound when IsStorageOf(compound.Target, member):
+                            if (compound.OperatorKind == BinaryOperatorKind.Divide && _softmax.IsSoftmaxNormaliser(compound, out _))
+                            {
+                                result = ProbabilitySource.Softmax;
+                                continue;
+                            }
+
+                            result = ProbabilitySource.None;
+                            goto done;
+                        case IInvocationOperation call when IsInPlaceGuard(call, member):
+                            result = ProbabilitySource.None;
+                            goto done;
+                    }
+
+                    if (written is null || Collections.Strip(written) is IArrayCreationOperation)
+                    {
+                        continue;
+                    }
+
+                    var source = Classify(written, Collections.BodyOf(op!), depth + 1, allowParameters: false, cancellationToken);
+                    if (source == ProbabilitySource.None)
+                    {
+                        // Written with something else (or clamped): not known to hold a probability.
+                        result = ProbabilitySource.None;
+                        goto done;
+                    }
+
+                    result = source;
+                }
+            }
+
+        done:
+            if (!t_incomplete)
+            {
+                _members.TryAdd(member, result);
+            }
+
+            t_incomplete |= outerIncomplete;
+            return result;
+        }
+
+        private static bool Mentions(SyntaxNode node, string name)
+        {
+            foreach (var token in node.DescendantTokens())
+            {
+                if (token.ValueText == name)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private enum LossUse
+        {
+            None,
+            Arithmetic,
+            Sum,
+        }
+
+        /// <summary>
+        /// How the value of a log is used: summed (<c>Sum</c>, <c>+=</c>/<c>-=</c>, <c>s = s - …</c>, a matrix product,
+        /// <c>RowSums</c>…) — the Σ of a loss; only negated or combined with another value; or returned/stored as is (a
+        /// log transform). A local or a result buffer that holds the log is followed once.
+        /// </summary>
+        private static LossUse UseOfLog(IOperation log, IOperation body, int depth)
+        {
+            var use = LossUse.None;
+            IOperation child = log;
+            for (var p = log.Parent; p is not null && p != body; child = p, p = p.Parent)
+            {
+                switch (p)
+                {
+                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus }:
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply or BinaryOperatorKind.Add or BinaryOperatorKind.Subtract }:
+                        use = LossUse.Arithmetic;
+                        break;
+                    case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound when compound.Value == child:
+                        return LossUse.Sum;
+                    case IInvocationOperation call when s_summingMethods.Contains(call.TargetMethod.Name):
+                        return LossUse.Sum;
+                    case IInvocationOperation call when call.TargetMethod.Name == "PointwiseMultiply" || call.TargetMethod.Name == "Negate":
+                        use = LossUse.Arithmetic;
+                        break;
+                    case ISimpleAssignmentOperation assignment when assignment.Value == child
+                        && Collections.Strip(assignment.Target) is ILocalReferenceOperation target:
+                        // s = s - y * log(p): an accumulation written out.
+                        if (use != LossUse.None && ReadsLocal(assignment.Value, target.Local))
+                        {
+                            return LossUse.Sum;
+                        }
+
+                        return depth == 0 ? Max(use, UseThrough(target.Local, body)) : use;
+                    case IVariableDeclaratorOperation declarator:
+                        return depth == 0 ? Max(use, UseThrough(declarator.Symbol, body)) : use;
+                }
+            }
+
+            // m.PointwiseLog(buffer) as a statement: the loss reads the buffer.
+            if (depth == 0 && use == LossUse.None && log is IInvocationOperation { Arguments: { Length: 1 } arguments }
+                && Collections.Root(arguments[0].Value) is { } buffer)
+            {
+                return UseThrough(buffer, body);
+            }
+
+            return use;
+        }
+
+        private static LossUse Max(LossUse a, LossUse b) => a > b ? a : b;
+
+        private static LossUse UseThrough(ISymbol storage, IOperation body)
+        {
+            var use = LossUse.None;
+            foreach (var op in body.DescendantsAndSelf())
+            {
+                if (op is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, storage)
+                    || op is IParameterReferenceOperation parameter && SymbolEqualityComparer.Default.Equals(parameter.Parameter, storage))
+                {
+                    use = Max(use, UseOfLog(op, body, 1));
+                    if (use == LossUse.Sum)
+                    {
+                        return use;
+                    }
+                }
+            }
+
+            return use;
+        }
+
+        private static bool ReadsLocal(IOperation value, ILocalSymbol local)
+        {
+            foreach (var op in value.DescendantsAndSelf())
+            {
+                if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>True for <c>1 / (1 + exp(-z))</c>, <c>e / (1 + e)</c> with <c>e = exp(z)</c>, and their MathNet forms.</summary>
@@ -455,7 +1081,8 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            if (!IdentifierWords.ContainsAny(method.Name, s_lossWords) || !IsPredictionName(parameter.Name))
+            // The method's name is not required: UnguardedProbability checks that the log is summed into a loss (UseOfLog).
+            if (!IsPredictionName(parameter.Name))
             {
                 return false;
             }
@@ -481,6 +1108,12 @@ namespace NnAnalyzers.Semantics
             }
 
             return false;
+        }
+
+        private bool CanHoldProbabilities(ITypeSymbol type)
+        {
+            return Collections.IsNumber(type) || Collections.IsNumber(Collections.ElementTypeOf(type))
+                || _symbols.IsMathNetTensor(type) || IsJaggedNumbers(type);
         }
 
         private static bool IsJaggedNumbers(ITypeSymbol type)
@@ -524,6 +1157,10 @@ namespace NnAnalyzers.Semantics
                         return SymbolEqualityComparer.Default.Equals(local.Local, symbol);
                     case IParameterReferenceOperation parameter:
                         return SymbolEqualityComparer.Default.Equals(parameter.Parameter, symbol);
+                    case IFieldReferenceOperation field:
+                        return SymbolEqualityComparer.Default.Equals(field.Field, symbol);
+                    case IPropertyReferenceOperation property:
+                        return SymbolEqualityComparer.Default.Equals(property.Property, symbol);
                     default:
                         return false;
                 }
@@ -585,7 +1222,11 @@ namespace NnAnalyzers.Semantics
             }
         }
 
-        /// <summary>True when the logged value is compared somewhere in the body (<c>if (p[i] &lt;= 0)</c>, <c>p &gt; 0 ? Math.Log(p) : 0</c>).</summary>
+        /// <summary>
+        /// True when the logged value is checked against 0 somewhere in the body (<c>if (p[i] &lt;= 0)</c>,
+        /// <c>p &gt; 0 ? Math.Log(p) : 0</c>, <c>q &gt; eps</c>), or, for a complement <c>1 - p</c>, <c>p</c> against 1.
+        /// A threshold (<c>a &gt;= 0.5</c> for an accuracy) is not a guard.
+        /// </summary>
         private static bool IsComparedInBody(IOperation value, IOperation body)
         {
             var target = Collections.Strip(value);
@@ -594,16 +1235,76 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
+            IOperation? complemented = null;
+            if (target is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } complement && IsOne(complement.LeftOperand))
+            {
+                complemented = Collections.Strip(complement.RightOperand);
+            }
+
             foreach (var op in body.DescendantsAndSelf())
             {
-                if (op is IBinaryOperation binary && IsComparison(binary.OperatorKind)
-                    && (Same(binary.LeftOperand, target) || Same(binary.RightOperand, target)))
+                if (!(op is IBinaryOperation binary) || !IsComparison(binary.OperatorKind))
+                {
+                    continue;
+                }
+
+                if (Same(binary.LeftOperand, target) && IsZeroBound(binary.RightOperand)
+                    || Same(binary.RightOperand, target) && IsZeroBound(binary.LeftOperand))
+                {
+                    return true;
+                }
+
+                if (complemented is not null
+                    && (Same(binary.LeftOperand, complemented) && IsOneBound(binary.RightOperand)
+                        || Same(binary.RightOperand, complemented) && IsOneBound(binary.LeftOperand)))
                 {
                     return true;
                 }
             }
 
             return false;
+        }
+
+        /// <summary>A bound a guard compares a probability with: 0 or a small epsilon, or a value not known (a parameter, a field).</summary>
+        private static bool IsZeroBound(IOperation bound)
+        {
+            var value = BoundValue(bound);
+            return value is null || System.Math.Abs(value.Value) <= 1e-3;
+        }
+
+        private static bool IsOneBound(IOperation bound)
+        {
+            var value = BoundValue(bound);
+            return value is null || value.Value >= 1 - 1e-3;
+        }
+
+        /// <summary>The constant a comparison bound has (a literal, a constant, a local with one constant initializer), or null.</summary>
+        private static double? BoundValue(IOperation bound)
+        {
+            var op = Collections.Strip(bound);
+            if (op is ILocalReferenceOperation local && Shifts.SingleInitializer(local) is { } initializer)
+            {
+                op = Collections.Strip(initializer);
+            }
+
+            if (!op.ConstantValue.HasValue)
+            {
+                return null;
+            }
+
+            switch (op.ConstantValue.Value)
+            {
+                case double d:
+                    return d;
+                case float f:
+                    return f;
+                case int i:
+                    return i;
+                case long l:
+                    return l;
+                default:
+                    return null;
+            }
         }
 
         private static bool Same(IOperation operand, IOperation target)

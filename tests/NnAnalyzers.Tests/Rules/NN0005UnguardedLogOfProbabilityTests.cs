@@ -60,7 +60,7 @@ public static class SeedNetwork
         {
             var test = new Verify.Test { TestCode = SeedSumError, FixedCode = Clean(SeedSumErrorFixed), LanguageVersion = version };
             test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(
-                "The log of 'p' (the predicted probability of a loss) has no clamp or epsilon: a probability of exactly 0 gives -infinity and NaN gradients; clamp it to [eps, 1 - eps] or compute the loss in log space"));
+                "the log of 'p' (the predicted probability of a loss) has no clamp or epsilon: a probability of exactly 0 gives -infinity and NaN gradients; clamp it to [eps, 1 - eps] or compute the loss in log space"));
             await test.RunAsync();
         }
 
@@ -120,7 +120,7 @@ static class Classifier
             var fixedSource = source.Replace("{|#0:Math.Log(probs[labels[n]])|}", "Math.Log(Math.Min(Math.Max(probs[labels[n]], 1e-15), 1 - 1e-15))");
             var test = new Verify.Test { TestCode = source, FixedCode = fixedSource };
             test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(
-                "The log of 'probs' (a softmax output) has no clamp or epsilon: a probability of exactly 0 gives -infinity and NaN gradients; clamp it to [eps, 1 - eps] or compute the loss in log space"));
+                "the log of 'probs' (a softmax output) has no clamp or epsilon: a probability of exactly 0 gives -infinity and NaN gradients; clamp it to [eps, 1 - eps] or compute the loss in log space"));
             await test.RunAsync();
         }
 
