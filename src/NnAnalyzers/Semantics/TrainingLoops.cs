@@ -52,6 +52,10 @@ namespace NnAnalyzers.Semantics
         private static readonly HashSet<string> s_lossWords = IdentifierWords.Set(
             "loss", "losses", "cost", "costs", "error", "errors", "crossentropy", "entropy", "mse", "nll", "logloss");
 
+        private static readonly HashSet<string> s_optimizerStateWords = IdentifierWords.Set(
+            "velocity", "velocities", "momentum", "moment", "moments", "cache", "accumulator", "sum", "total", "loss", "cost",
+            "error", "errors", "count", "m", "v");
+
         private static readonly HashSet<string> s_updateCallWords = IdentifierWords.Set(
             "update", "updates", "step", "fit", "train", "optimize", "optimise", "minimize", "minimise", "learn", "descend", "descent");
 
@@ -63,6 +67,9 @@ namespace NnAnalyzers.Semantics
             new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
 
         private readonly ConcurrentDictionary<ISymbol, bool> _delegateParameters =
+            new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+
+        private readonly ConcurrentDictionary<ISymbol, bool> _typesWithParameters =
             new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
 
         private List<INamedTypeSymbol>? _sourceTypes;
@@ -390,13 +397,37 @@ namespace NnAnalyzers.Semantics
                     return UpdateEvidence.Updates;
                 }
 
-                // A method that writes state we do not recognise as a parameter (an oddly named field) may still train.
-                return !dispatched && !Flow.WritesState(target, cancellationToken)
-                    ? UpdateEvidence.None
-                    : UpdateEvidence.Unknown;
+                // A method that writes state we do not recognise as a parameter (an oddly named field) may still train,
+                // unless it is a method of a type whose parameters we do recognise (a layer's Forward caching its
+                // activations, a Backward storing gradients in fields: they write the type's other state).
+                return dispatched || Flow.WritesState(target, cancellationToken) && !HasRecognisedParameters(target.ContainingType)
+                    ? UpdateEvidence.Unknown
+                    : UpdateEvidence.None;
             }
 
             return IsOpaqueCallThatMayWrite(call) ? UpdateEvidence.Unknown : UpdateEvidence.None;
+        }
+
+        // True when a field or property of the type is a weight or bias (cached per type).
+        private bool HasRecognisedParameters(INamedTypeSymbol? type)
+        {
+            if (type is null)
+            {
+                return false;
+            }
+
+            return _typesWithParameters.GetOrAdd(type, t =>
+            {
+                foreach (var member in ((INamedTypeSymbol)t).GetMembers())
+                {
+                    if (member is IFieldSymbol { IsImplicitlyDeclared: false } or IPropertySymbol && _semantics.Parameters.Classify(member) != ParameterKind.None)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            });
         }
 
         // ---------------------------------------------------------------- dispatch
@@ -762,7 +793,10 @@ namespace NnAnalyzers.Semantics
                     return false;
                 case ISimpleAssignmentOperation assignment:
                     // bestWeights = (double[])_weights.Clone(): a snapshot of the parameters, not a step.
-                    return IsParameter(assignment.Target) && !IsCopyOfParameter(assignment.Value);
+                    return IsParameter(assignment.Target) ? !IsCopyOfParameter(assignment.Value) : IsGradientStep(assignment.Target, assignment.Value);
+                case ICompoundAssignmentOperation compound:
+                    return IsParameter(compound.Target)
+                        || compound.OperatorKind is BinaryOperatorKind.Subtract or BinaryOperatorKind.Add && IsGradientStep(compound.Target, compound.Value);
                 case IAssignmentOperation assignment:
                     return IsParameter(assignment.Target);
                 case IIncrementOrDecrementOperation increment:
@@ -775,6 +809,47 @@ namespace NnAnalyzers.Semantics
                     return false;
             }
         }
+
+        // p.Data -= lr * p.Grad, theta[i] = theta[i] - alpha * gradient[i]: a step along a gradient (a gradient or a
+        // learning rate among the operands) written into storage that is not itself a gradient or optimizer state — a
+        // parameter whatever its name (micrograd's Value.Data, a Parameter.Value).
+        private static bool IsGradientStep(IOperation target, IOperation value)
+        {
+            var storage = NetworkParameters.StorageOf(Operations.WithoutConversions(target));
+            if (storage is null || storage is ILocalSymbol || GradientFlow.IsGradientName(storage.Name)
+                || IdentifierWords.ContainsAny(storage.Name, s_optimizerStateWords) || !IsNumeric(target.Type))
+            {
+                return false;
+            }
+
+            var stepsAlongGradient = false;
+            var readsTarget = false;
+            foreach (var op in Operations.WithoutConversions(value)!.DescendantsAndSelf())
+            {
+                var read = op switch
+                {
+                    ILocalReferenceOperation l => l.Local,
+                    IParameterReferenceOperation p => p.Parameter,
+                    IFieldReferenceOperation f => f.Field,
+                    IPropertyReferenceOperation p when p.Arguments.Length == 0 => (ISymbol)p.Property,
+                    _ => null,
+                };
+                if (read is null)
+                {
+                    continue;
+                }
+
+                stepsAlongGradient |= GradientFlow.IsGradientName(read.Name) || GradientFlow.IsLearningRateName(read.Name);
+                readsTarget |= SymbolEqualityComparer.Default.Equals(read, storage);
+            }
+
+            // A compound assignment reads its target; a simple one must (x = x - lr * g).
+            return stepsAlongGradient && (readsTarget || value.Parent is ICompoundAssignmentOperation);
+        }
+
+        private static bool IsNumeric(ITypeSymbol? type) => type is not null
+            && (type.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal
+                || type.Name is "Matrix" or "Vector" or "Tensor");
 
         // Descend(ref _bias, g, lr), Array.Copy(next, _weights, n), next.CopyTo(_weights, 0): a parameter handed by
         // reference, or as the destination of a copy.

@@ -511,7 +511,149 @@ public sealed class LogisticRegression
                 "this loop runs a forward pass ('W * x') and a loss ('loss') but never updates a weight or bias: the gradients 'dW' are never applied"));
         }
 
+        [Fact]
+        public async Task Class_based_network_that_caches_activations_and_gradients_in_fields_is_a_warning()
+        {
+            var source = @"
+using MathNet.Numerics.LinearAlgebra;
+
+public sealed class TwoLayerNet
+{
+    private Matrix<double> _w1, _w2;
+    private Matrix<double> _hidden, _output;
+    private Matrix<double> _gradW1, _gradW2;
+
+    public TwoLayerNet(Matrix<double> w1, Matrix<double> w2)
+    {
+        _w1 = w1;
+        _w2 = w2;
+    }
+
+    public Matrix<double> Forward(Matrix<double> x)
+    {
+        _hidden = (_w1 * x).Map(System.Math.Tanh);
+        _output = _w2 * _hidden;
+        return _output;
+    }
+
+    public void Backward(Matrix<double> x, Matrix<double> y)
+    {
+        var d2 = _output - y;
+        _gradW2 = d2 * _hidden.Transpose();
+        var d1 = (_w2.Transpose() * d2).PointwiseMultiply(1 - _hidden.PointwisePower(2));
+        _gradW1 = d1 * x.Transpose();
+    }
+
+    public void Step(double lr)
+    {
+        _w1 -= lr * _gradW1;
+        _w2 -= lr * _gradW2;
+    }
+
+    public double Train(Matrix<double> x, Matrix<double> y, int epochs, double lr)
+    {
+        double loss = 0;
+        {|#0:for|} (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var output = Forward(x);
+            loss = (output - y).FrobeniusNorm();
+            Backward(x, y);
+        }
+
+        return loss;
+    }
+}";
+            await NoFix(source, At(0,
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+        }
+
         // ------------------------------------------------------------------ correct programs: the rule is silent
+
+        [Fact]
+        public async Task Micrograd_style_step_over_the_parameters_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(@"
+using System.Collections.Generic;
+using System.Linq;
+
+public sealed class Value
+{
+    public double Data;
+    public double Grad;
+    public Value(double data) => Data = data;
+}
+
+public sealed class Neuron
+{
+    public readonly List<Value> Parameters = new List<Value> { new Value(0.1), new Value(-0.2) };
+
+    public double Forward(double[] x) => Parameters[0].Data * x[0] + Parameters[1].Data;
+
+    public void Backward(double[] x, double error)
+    {
+        Parameters[0].Grad += error * x[0];
+        Parameters[1].Grad += error;
+    }
+}
+
+public sealed class Sgd
+{
+    private readonly IEnumerable<Value> _parameters;
+    private readonly double _learningRate;
+
+    public Sgd(IEnumerable<Value> parameters, double learningRate)
+    {
+        _parameters = parameters;
+        _learningRate = learningRate;
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var p in _parameters)
+            p.Grad = 0;
+    }
+
+    public void Advance()
+    {
+        foreach (var p in _parameters)
+            p.Data -= _learningRate * p.Grad;
+    }
+}
+
+public static class Training
+{
+    public static double Run(Neuron neuron, double[][] xs, double[] ys, int epochs, double lr)
+    {
+        var optimizer = new Sgd(neuron.Parameters, lr);
+        double loss = 0;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            loss = 0;
+            optimizer.ZeroGrad();
+            for (var i = 0; i < xs.Length; i++)
+            {
+                var error = neuron.Forward(xs[i]) - ys[i];
+                loss += error * error;
+                neuron.Backward(xs[i], 2 * error);
+            }
+
+            optimizer.Advance();
+        }
+
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var error = neuron.Forward(xs[0]) - ys[0];
+            loss = error * error;
+            neuron.Backward(xs[0], 2 * error);
+            foreach (var p in neuron.Parameters)
+                p.Data = p.Data - lr * p.Grad;
+        }
+
+        return loss;
+    }
+}");
+        }
+
 
         [Fact]
         public async Task Optimizer_step_in_another_class_that_writes_the_layer_is_an_update()
