@@ -10,9 +10,11 @@ namespace NnAnalyzers.Rules
 {
     /// <summary>
     /// NN0006 Training loop never updates parameters: a loop over epochs/batches (or any loop of a Train/Fit method)
-    /// that runs a forward pass and a loss, and in which nothing writes a weight or bias — neither directly nor through
-    /// a method of this compilation, an optimizer's Step/Update or a trainer's Fit. Reported on the loop keyword of the
-    /// outermost such loop. When a call we cannot see through might write the parameters, the diagnostic is Info.
+    /// that runs a forward pass and a loss, shows the intent to train (it computes gradients, or repeats epochs in a
+    /// training method), and in which nothing writes a weight or bias — neither directly nor through a method of this
+    /// compilation (also through interface/virtual implementations and visible delegates), an optimizer's Step/Update or
+    /// a trainer's Fit. Reported on the loop keyword of the outermost such loop. When a call we cannot see through might
+    /// write the parameters, the diagnostic is Info.
     /// </summary>
     [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
     public sealed class NN0006TrainingLoopNeverUpdatesAnalyzer : NnAnalyzer

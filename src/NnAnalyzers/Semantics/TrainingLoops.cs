@@ -22,11 +22,15 @@ namespace NnAnalyzers.Semantics
 
     /// <summary>
     /// The training-loop questions of NN0006: "is this loop a training loop?" (a loop over epochs/iterations/batches,
-    /// or any loop of a method named Train/Fit/Learn, not in an evaluation/loss/gradient method, that runs a forward
-    /// pass and computes a loss), "does this loop write a parameter?" (an assignment to a weight or bias per
-    /// <see cref="NetworkParameters"/>, an in-place MathNet call on one, or a call to a method of this compilation that
-    /// does — transitively, cached per method —, an optimizer's Step/Update, a trainer's Fit), and "which gradients are
-    /// computed in it?" (calls for which <see cref="GradientFlow.ReturnsUnappliedGradients"/> holds). One instance per compilation.
+    /// or any loop of a method named Train/Fit/Learn, not in an evaluation/loss/check/gradient method, that runs a forward
+    /// pass and computes a loss), "does it show the intent to train?" (gradients computed in it — see
+    /// <see cref="DescribeGradients"/> — or epochs repeated in a training method), "does this loop write a parameter?"
+    /// (an assignment to a weight or bias per <see cref="NetworkParameters"/> that is not a snapshot, a step along a
+    /// gradient into any storage, an in-place MathNet call, a ref/destination argument, or a call to a method of this
+    /// compilation that does — transitively, cached per method, through the implementations and overrides the
+    /// compilation declares for interface/virtual calls, and through the lambdas and method groups a delegate is bound to
+    /// where visible —, an optimizer's Step/Update, a trainer's Fit), and "which gradients are computed in it?" (calls for
+    /// which <see cref="GradientFlow.ReturnsUnappliedGradients"/> holds). One instance per compilation.
     /// </summary>
     public sealed class TrainingLoops
     {
@@ -70,6 +74,9 @@ namespace NnAnalyzers.Semantics
             new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
 
         private readonly ConcurrentDictionary<ISymbol, bool> _typesWithParameters =
+            new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+
+        private readonly ConcurrentDictionary<ISymbol, bool> _implementationsUpdate =
             new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
 
         private List<INamedTypeSymbol>? _sourceTypes;
@@ -384,7 +391,7 @@ namespace NnAnalyzers.Semantics
             }
 
             var dispatched = IsDispatched(target);
-            if (dispatched && AnyImplementationUpdates(target, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken))
+            if (dispatched && ImplementationsUpdate(target, cancellationToken))
             {
                 // optimizer.Apply(layer) on an interface or an abstract/virtual method: an implementation in this compilation updates.
                 return UpdateEvidence.Updates;
@@ -441,6 +448,11 @@ namespace NnAnalyzers.Semantics
         private static bool IsFrameworkNamespace(string ns)
             => ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns.StartsWith("MathNet", StringComparison.Ordinal)
                 || ns.StartsWith("Microsoft.", StringComparison.Ordinal);
+
+        // AnyImplementationUpdates from a loop (cached per method: every type of the compilation is visited).
+        private bool ImplementationsUpdate(IMethodSymbol method, CancellationToken cancellationToken)
+            => _implementationsUpdate.GetOrAdd(method.OriginalDefinition,
+                m => AnyImplementationUpdates((IMethodSymbol)m, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken));
 
         // An implementation of an interface method, or an override of a virtual/abstract one (or the method itself), with
         // a body in this compilation, that writes a parameter.
@@ -683,7 +695,7 @@ namespace NnAnalyzers.Semantics
                     return false;
                 case IMethodReferenceOperation reference:
                     return GradientFlow.HasSourceBody(reference.Method) && UpdatesParameters(reference.Method, cancellationToken)
-                        || IsDispatched(reference.Method) && AnyImplementationUpdates(reference.Method, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+                        || IsDispatched(reference.Method) && ImplementationsUpdate(reference.Method, cancellationToken);
                 default:
                     return false;
             }
@@ -813,10 +825,10 @@ namespace NnAnalyzers.Semantics
         // p.Data -= lr * p.Grad, theta[i] = theta[i] - alpha * gradient[i]: a step along a gradient (a gradient or a
         // learning rate among the operands) written into storage that is not itself a gradient or optimizer state — a
         // parameter whatever its name (micrograd's Value.Data, a Parameter.Value).
-        private static bool IsGradientStep(IOperation target, IOperation value)
+        private bool IsGradientStep(IOperation target, IOperation value)
         {
             var storage = NetworkParameters.StorageOf(Operations.WithoutConversions(target));
-            if (storage is null || storage is ILocalSymbol || GradientFlow.IsGradientName(storage.Name)
+            if (storage is null || storage is ILocalSymbol || GradientFlow.IsGradientName(storage.Name) || GradientFlow.IsLearningRateName(storage.Name)
                 || IdentifierWords.ContainsAny(storage.Name, s_optimizerStateWords) || !IsNumeric(target.Type))
             {
                 return false;
@@ -839,17 +851,23 @@ namespace NnAnalyzers.Semantics
                     continue;
                 }
 
-                stepsAlongGradient |= GradientFlow.IsGradientName(read.Name) || GradientFlow.IsLearningRateName(read.Name);
-                readsTarget |= SymbolEqualityComparer.Default.Equals(read, storage);
+                if (SymbolEqualityComparer.Default.Equals(read, storage))
+                {
+                    readsTarget = true;
+                }
+                else
+                {
+                    stepsAlongGradient |= GradientFlow.IsGradientName(read.Name) || GradientFlow.IsLearningRateName(read.Name);
+                }
             }
 
             // A compound assignment reads its target; a simple one must (x = x - lr * g).
             return stepsAlongGradient && (readsTarget || value.Parent is ICompoundAssignmentOperation);
         }
 
-        private static bool IsNumeric(ITypeSymbol? type) => type is not null
+        private bool IsNumeric(ITypeSymbol? type) => type is not null
             && (type.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal
-                || type.Name is "Matrix" or "Vector" or "Tensor");
+                || _semantics.Symbols.IsMathNetTensor(type));
 
         // Descend(ref _bias, g, lr), Array.Copy(next, _weights, n), next.CopyTo(_weights, 0): a parameter handed by
         // reference, or as the destination of a copy.

@@ -567,6 +567,47 @@ public sealed class TwoLayerNet
                 "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
         }
 
+        [Fact]
+        public async Task Do_while_loop_over_deconstructed_batches_with_a_decaying_learning_rate_is_reported_and_fixed()
+        {
+            string Program(string step) => ArrayMlp + @"
+public sealed class Schedule
+{
+    public double LearningRate = 0.5;
+}
+
+public static class Training
+{
+    public static void Train(Mlp mlp, System.Collections.Generic.List<(double[] X, double[] T)> batches, int epochs, Schedule schedule, double lr)
+    {
+        var epoch = 0;
+        do
+        {
+            foreach (var (x, t) in batches)
+            {
+                var y = mlp.Forward(x);
+                var error = Mlp.Mse(y, t);
+" + step + @"
+            }
+
+            schedule.LearningRate = schedule.LearningRate * 0.9;
+            epoch++;
+        }
+        while (epoch < epochs);
+    }
+}
+";
+            var test = new Verify.Test
+            {
+                TestCode = Program("                {|#1:mlp.Backward(x, y, t)|};").Replace("        do\n", "        {|#0:do|}\n"),
+                FixedCode = Program(@"                var (dW, dB) = mlp.Backward(x, y, t);
+                mlp.Apply(dW, dB, lr);"),
+            };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "this loop runs a forward pass (Forward(...)) and a loss ('error') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+            await test.RunAsync();
+        }
+
         // ------------------------------------------------------------------ correct programs: the rule is silent
 
         [Fact]
