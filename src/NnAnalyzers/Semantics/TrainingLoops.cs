@@ -566,10 +566,78 @@ namespace NnAnalyzers.Semantics
                     return false;
                 case IParameterReferenceOperation parameter:
                     return _delegateParameters.GetOrAdd(parameter.Parameter, p => ArgumentsUpdate((IParameterSymbol)p, cancellationToken));
+                case IFieldReferenceOperation field:
+                    return _delegateParameters.GetOrAdd(field.Field, f => MemberValuesUpdate(f, cancellationToken));
+                case IPropertyReferenceOperation { Arguments.Length: 0 } property:
+                    return _delegateParameters.GetOrAdd(property.Property, f => MemberValuesUpdate(f, cancellationToken));
                 default:
                     return false;
             }
         }
+
+        // A delegate field or property (_apply) given, in its type's declarations, a lambda or method group that writes a
+        // parameter, or a constructor parameter for which a caller passes one.
+        private bool MemberValuesUpdate(ISymbol member, CancellationToken cancellationToken)
+        {
+            var type = member.ContainingType;
+            if (type is null)
+            {
+                return false;
+            }
+
+            var compilation = _semantics.Symbols.Compilation;
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                var declaration = reference.GetSyntax(cancellationToken);
+                if (!compilation.ContainsSyntaxTree(declaration.SyntaxTree))
+                {
+                    continue;
+                }
+
+#pragma warning disable RS1030 // Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer
+                var model = compilation.GetSemanticModel(declaration.SyntaxTree);
+#pragma warning restore RS1030
+                foreach (var node in declaration.DescendantNodes())
+                {
+                    IOperation? value = null;
+                    switch (node)
+                    {
+                        case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignment
+                            when NameOf(assignment.Left) == member.Name
+                                && model.GetOperation(assignment, cancellationToken) is ISimpleAssignmentOperation simple
+                                && NetworkParameters.StorageOf(simple.Target) is { } target && SymbolEqualityComparer.Default.Equals(target, member):
+                            value = simple.Value;
+                            break;
+                        case Microsoft.CodeAnalysis.CSharp.Syntax.EqualsValueClauseSyntax initializer
+                            when initializer.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { } declarator && declarator.Identifier.ValueText == member.Name
+                                || initializer.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { } declared && declared.Identifier.ValueText == member.Name:
+                            value = (model.GetOperation(initializer, cancellationToken) as ISymbolInitializerOperation)?.Value;
+                            break;
+                    }
+
+                    if (value is null)
+                    {
+                        continue;
+                    }
+
+                    if (Operations.WithoutConversions(value) is IParameterReferenceOperation parameter
+                        ? _delegateParameters.GetOrAdd(parameter.Parameter, p => ArgumentsUpdate((IParameterSymbol)p, cancellationToken))
+                        : FunctionUpdates(value, cancellationToken))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static string? NameOf(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression) => expression switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            _ => null,
+        };
 
         private static IEnumerable<IOperation> LocalValues(IOperation inside, ILocalSymbol local)
         {

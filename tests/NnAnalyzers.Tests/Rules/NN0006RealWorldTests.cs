@@ -1139,6 +1139,70 @@ public static class Training
         }
 
         [Fact]
+        public async Task Update_through_a_delegate_injected_in_the_constructor_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(ArrayMlp + @"
+public sealed class Session
+{
+    private readonly System.Action<Mlp, double[][], double[]> _apply;
+
+    public Session(System.Action<Mlp, double[][], double[]> apply) => _apply = apply;
+
+    public System.Action<int> OnEpoch { get; set; } = e => System.Console.WriteLine(e);
+
+    public void Train(Mlp mlp, double[][] xs, double[][] ts, int epochs)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var n = 0; n < xs.Length; n++)
+            {
+                var y = mlp.Forward(xs[n]);
+                var loss = Mlp.Mse(y, ts[n]);
+                var (dW, dB) = mlp.Backward(xs[n], y, ts[n]);
+                _apply(mlp, dW, dB);
+            }
+
+            OnEpoch(epoch);
+        }
+    }
+
+    public static void Main()
+    {
+        var session = new Session((m, gw, gb) => m.Apply(gw, gb, 0.1));
+        session.Train(new Mlp(2, 1), new[] { new[] { 0.0, 1.0 } }, new[] { new[] { 1.0 } }, 10);
+    }
+}
+");
+        }
+
+        [Fact]
+        public async Task A_delegate_field_bound_to_an_observer_is_still_a_warning()
+        {
+            var source = ArrayMlp + @"
+public sealed class Session
+{
+    private readonly System.Action<Mlp, double[][], double[]> _report = (m, gw, gb) => System.Console.WriteLine(gw[0][0]);
+
+    public void Train(Mlp mlp, double[][] xs, double[][] ts, int epochs)
+    {
+        {|#0:for|} (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var n = 0; n < xs.Length; n++)
+            {
+                var y = mlp.Forward(xs[n]);
+                var loss = Mlp.Mse(y, ts[n]);
+                var (dW, dB) = {|#1:mlp.Backward(xs[n], y, ts[n])|};
+                _report(mlp, dW, dB);
+            }
+        }
+    }
+}
+";
+            await NoFix(source, Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+        }
+
+        [Fact]
         public async Task Update_through_a_local_delegate_is_an_update()
         {
             await Verify.VerifyAnalyzerAsync(@"
