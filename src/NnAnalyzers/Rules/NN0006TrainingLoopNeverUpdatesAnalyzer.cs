@@ -10,9 +10,11 @@ namespace NnAnalyzers.Rules
 {
     /// <summary>
     /// NN0006 Training loop never updates parameters: a loop over epochs/batches (or any loop of a Train/Fit method)
-    /// that runs a forward pass and a loss, and in which nothing writes a weight or bias — neither directly nor through
-    /// a method of this compilation, an optimizer's Step/Update or a trainer's Fit. Reported on the loop keyword of the
-    /// outermost such loop. When a call we cannot see through might write the parameters, the diagnostic is Info.
+    /// that runs a forward pass and a loss, shows the intent to train (it computes gradients, or repeats epochs in a
+    /// training method), and in which nothing writes a weight or bias — neither directly nor through a method of this
+    /// compilation (also through interface/virtual implementations and visible delegates), an optimizer's Step/Update or
+    /// a trainer's Fit. Reported on the loop keyword of the outermost such loop. When a call we cannot see through might
+    /// write the parameters, the diagnostic is Info.
     /// </summary>
     [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
     public sealed class NN0006TrainingLoopNeverUpdatesAnalyzer : NnAnalyzer
@@ -75,7 +77,7 @@ namespace NnAnalyzers.Rules
         private static void Check(OperationAnalysisContext context, TrainingLoops loops, ILoopOperation loop, bool trainingMethod)
         {
             var ct = context.CancellationToken;
-            if (trainingMethod || TrainingLoops.HasEpochHeader(loop) || HasEpochLoopInside(loop))
+            if (trainingMethod || TrainingLoops.HasEpochHeader(loop) || HasHeaderInside(loop, repeat: false))
             {
                 // The outermost training loop decides: an update anywhere in it (after an inner loop, say) is enough.
                 var shape = loops.Shape(loop, ct);
@@ -85,11 +87,21 @@ namespace NnAnalyzers.Rules
                 }
 
                 var evidence = loops.Updates(loop, ct);
-                if (evidence != UpdateEvidence.Updates)
+                if (evidence == UpdateEvidence.Updates)
                 {
-                    Report(context, loops, loop, shape, evidence);
+                    return;
                 }
 
+                // The intent to train: gradients are computed, or the loop repeats passes (epochs, iterations) in a method
+                // named like training. Without either it is an evaluation, a prediction pass, a benchmark or a simulation.
+                var gradientCalls = loops.GradientCalls(loop, ct);
+                var gradients = loops.DescribeGradients(loop, gradientCalls);
+                if (gradients is null && !(trainingMethod && (TrainingLoops.HasRepeatHeader(loop) || HasHeaderInside(loop, repeat: true))))
+                {
+                    return;
+                }
+
+                Report(context, loop, shape, evidence, gradientCalls, gradients);
                 return;
             }
 
@@ -99,11 +111,11 @@ namespace NnAnalyzers.Rules
             }
         }
 
-        private static bool HasEpochLoopInside(ILoopOperation loop)
+        private static bool HasHeaderInside(ILoopOperation loop, bool repeat)
         {
             foreach (var op in loop.Body.Descendants())
             {
-                if (op is ILoopOperation inner && TrainingLoops.HasEpochHeader(inner))
+                if (op is ILoopOperation inner && (repeat ? TrainingLoops.HasRepeatHeader(inner) : TrainingLoops.HasEpochHeader(inner)))
                 {
                     return true;
                 }
@@ -130,24 +142,16 @@ namespace NnAnalyzers.Rules
             }
         }
 
-        private static void Report(OperationAnalysisContext context, TrainingLoops loops, ILoopOperation loop, TrainingLoopShape shape, UpdateEvidence evidence)
+        private static void Report(OperationAnalysisContext context, ILoopOperation loop, TrainingLoopShape shape, UpdateEvidence evidence,
+            List<IInvocationOperation> gradients, string? gradientsClause)
         {
-            var gradients = loops.GradientCalls(loop, context.CancellationToken);
             var properties = ImmutableDictionary<string, string?>.Empty;
             var additional = new List<Location>(1);
-            string clause;
-            if (gradients.Count == 0)
+            var clause = gradientsClause ?? "no gradients are even computed";
+            if (gradients.Count == 1 && HandOff(gradients[0]) is { } kind)
             {
-                clause = "no gradients are even computed";
-            }
-            else
-            {
-                clause = "the gradients of " + gradients[0].TargetMethod.Name + "(...) are never applied";
-                if (gradients.Count == 1 && HandOff(gradients[0]) is { } kind)
-                {
-                    properties = properties.Add(GradientsProperty, kind);
-                    additional.Add(gradients[0].Syntax.GetLocation());
-                }
+                properties = properties.Add(GradientsProperty, kind);
+                additional.Add(gradients[0].Syntax.GetLocation());
             }
 
             var message = "this loop runs a forward pass (" + Describe(shape.Forward) + ") and a loss (" + Describe(shape.Loss)

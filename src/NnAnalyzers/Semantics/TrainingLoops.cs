@@ -22,11 +22,15 @@ namespace NnAnalyzers.Semantics
 
     /// <summary>
     /// The training-loop questions of NN0006: "is this loop a training loop?" (a loop over epochs/iterations/batches,
-    /// or any loop of a method named Train/Fit/Learn, not in an evaluation/loss/gradient method, that runs a forward
-    /// pass and computes a loss), "does this loop write a parameter?" (an assignment to a weight or bias per
-    /// <see cref="NetworkParameters"/>, an in-place MathNet call on one, or a call to a method of this compilation that
-    /// does — transitively, cached per method —, an optimizer's Step/Update, a trainer's Fit), and "which gradients are
-    /// computed in it?" (calls for which <see cref="GradientFlow.ReturnsUnappliedGradients"/> holds). One instance per compilation.
+    /// or any loop of a method named Train/Fit/Learn, not in an evaluation/loss/check/gradient method, that runs a forward
+    /// pass and computes a loss), "does it show the intent to train?" (gradients computed in it — see
+    /// <see cref="DescribeGradients"/> — or epochs repeated in a training method), "does this loop write a parameter?"
+    /// (an assignment to a weight or bias per <see cref="NetworkParameters"/> that is not a snapshot, a step along a
+    /// gradient into any storage, an in-place MathNet call, a ref/destination argument, or a call to a method of this
+    /// compilation that does — transitively, cached per method, through the implementations and overrides the
+    /// compilation declares for interface/virtual calls, and through the lambdas and method groups a delegate is bound to
+    /// where visible —, an optimizer's Step/Update, a trainer's Fit), and "which gradients are computed in it?" (calls for
+    /// which <see cref="GradientFlow.ReturnsUnappliedGradients"/> holds). One instance per compilation.
     /// </summary>
     public sealed class TrainingLoops
     {
@@ -34,18 +38,27 @@ namespace NnAnalyzers.Semantics
             "epoch", "epochs", "iteration", "iterations", "iter", "iters", "batch", "batches", "minibatch", "minibatches",
             "sample", "samples");
 
+        // The words of a loop that repeats the training (as opposed to one pass over the data: batches, samples).
+        private static readonly HashSet<string> s_repeatWords = IdentifierWords.Set(
+            "epoch", "epochs", "iteration", "iterations", "iter", "iters");
+
         private static readonly HashSet<string> s_trainingMethodWords = IdentifierWords.Set(
             "train", "training", "fit", "learn", "learning");
 
         private static readonly HashSet<string> s_evaluationMethodWords = IdentifierWords.Set(
             "evaluate", "evaluation", "eval", "test", "tests", "validate", "validation", "predict", "prediction", "predictions",
-            "score", "accuracy", "infer", "inference", "benchmark", "measure", "loss", "cost", "error", "errors");
+            "score", "accuracy", "infer", "inference", "benchmark", "measure", "loss", "cost", "error", "errors",
+            "check", "checks", "verify", "verification");
 
         private static readonly HashSet<string> s_forwardWords = IdentifierWords.Set(
             "forward", "feedforward", "predict", "inference", "infer");
 
         private static readonly HashSet<string> s_lossWords = IdentifierWords.Set(
             "loss", "losses", "cost", "costs", "error", "errors", "crossentropy", "entropy", "mse", "nll", "logloss");
+
+        private static readonly HashSet<string> s_optimizerStateWords = IdentifierWords.Set(
+            "velocity", "velocities", "momentum", "moment", "moments", "cache", "accumulator", "sum", "total", "loss", "cost",
+            "error", "errors", "count", "m", "v");
 
         private static readonly HashSet<string> s_updateCallWords = IdentifierWords.Set(
             "update", "updates", "step", "fit", "train", "optimize", "optimise", "minimize", "minimise", "learn", "descend", "descent");
@@ -56,6 +69,17 @@ namespace NnAnalyzers.Semantics
 
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _forward =
             new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+
+        private readonly ConcurrentDictionary<ISymbol, bool> _delegateParameters =
+            new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+
+        private readonly ConcurrentDictionary<ISymbol, bool> _typesWithParameters =
+            new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+
+        private readonly ConcurrentDictionary<ISymbol, bool> _implementationsUpdate =
+            new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+
+        private List<INamedTypeSymbol>? _sourceTypes;
 
         /// <summary>Creates the oracle of one compilation.</summary>
         public TrainingLoops(NnSemantics semantics)
@@ -95,11 +119,16 @@ namespace NnAnalyzers.Semantics
         // ---------------------------------------------------------------- the loop
 
         /// <summary>True when the loop's header (bounds, condition, collection, loop variables) names epochs, iterations, batches or samples.</summary>
-        public static bool HasEpochHeader(ILoopOperation loop)
+        public static bool HasEpochHeader(ILoopOperation loop) => HeaderNames(loop, s_loopWords);
+
+        /// <summary>True when the loop's header names epochs or iterations: a loop that repeats passes over the data.</summary>
+        public static bool HasRepeatHeader(ILoopOperation loop) => HeaderNames(loop, s_repeatWords);
+
+        private static bool HeaderNames(ILoopOperation loop, HashSet<string> words)
         {
             foreach (var local in loop.Locals)
             {
-                if (IdentifierWords.ContainsAny(local.Name, s_loopWords))
+                if (IdentifierWords.ContainsAny(local.Name, words))
                 {
                     return true;
                 }
@@ -129,7 +158,7 @@ namespace NnAnalyzers.Semantics
                     IInvocationOperation i => i.TargetMethod.Name,
                     _ => null,
                 };
-                if (name is not null && IdentifierWords.ContainsAny(name, s_loopWords))
+                if (name is not null && IdentifierWords.ContainsAny(name, words))
                 {
                     return true;
                 }
@@ -319,7 +348,8 @@ namespace NnAnalyzers.Semantics
                 {
                     if (WritesParameterDirectly(op)
                         || op is IInvocationOperation call && (IsUpdateCallByName(call)
-                            || GradientFlow.HasSourceBody(call.TargetMethod) && UpdatesParameters(call.TargetMethod.OriginalDefinition, visiting, cancellationToken)))
+                            || GradientFlow.HasSourceBody(call.TargetMethod) && UpdatesParameters(call.TargetMethod.OriginalDefinition, visiting, cancellationToken)
+                            || IsDispatched(call.TargetMethod) && AnyImplementationUpdates(call.TargetMethod, visiting, cancellationToken)))
                     {
                         result = true;
                         break;
@@ -356,8 +386,15 @@ namespace NnAnalyzers.Semantics
 
             if (target.MethodKind == MethodKind.DelegateInvoke)
             {
-                // A callback (afterEpoch, onBatch) observes; one named like an update is counted above.
-                return UpdateEvidence.None;
+                // A callback (afterEpoch, onBatch) observes, unless a function we can see it bound to writes a parameter.
+                return DelegateTargetsUpdate(call, cancellationToken) ? UpdateEvidence.Updates : UpdateEvidence.None;
+            }
+
+            var dispatched = IsDispatched(target);
+            if (dispatched && ImplementationsUpdate(target, cancellationToken))
+            {
+                // optimizer.Apply(layer) on an interface or an abstract/virtual method: an implementation in this compilation updates.
+                return UpdateEvidence.Updates;
             }
 
             if (GradientFlow.HasSourceBody(target))
@@ -367,13 +404,369 @@ namespace NnAnalyzers.Semantics
                     return UpdateEvidence.Updates;
                 }
 
-                // A method that writes state we do not recognise as a parameter (an oddly named field) may still train.
-                return !target.IsVirtual && !target.IsAbstract && !target.IsOverride && !Flow.WritesState(target, cancellationToken)
-                    ? UpdateEvidence.None
-                    : UpdateEvidence.Unknown;
+                // A method that writes state we do not recognise as a parameter (an oddly named field) may still train,
+                // unless it is a method of a type whose parameters we do recognise (a layer's Forward caching its
+                // activations, a Backward storing gradients in fields: they write the type's other state).
+                return dispatched || Flow.WritesState(target, cancellationToken) && !HasRecognisedParameters(target.ContainingType)
+                    ? UpdateEvidence.Unknown
+                    : UpdateEvidence.None;
             }
 
             return IsOpaqueCallThatMayWrite(call) ? UpdateEvidence.Unknown : UpdateEvidence.None;
+        }
+
+        // True when a field or property of the type is a weight or bias (cached per type).
+        private bool HasRecognisedParameters(INamedTypeSymbol? type)
+        {
+            if (type is null)
+            {
+                return false;
+            }
+
+            return _typesWithParameters.GetOrAdd(type, t =>
+            {
+                foreach (var member in ((INamedTypeSymbol)t).GetMembers())
+                {
+                    if (member is IFieldSymbol { IsImplicitlyDeclared: false } or IPropertySymbol && _semantics.Parameters.Classify(member) != ParameterKind.None)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            });
+        }
+
+        // ---------------------------------------------------------------- dispatch
+
+        // A call whose target is chosen at run time among implementations the compilation may declare (the BCL's and
+        // MathNet's virtual methods are not looked into: user code rarely overrides them to train).
+        private static bool IsDispatched(IMethodSymbol method)
+            => (method.IsAbstract || method.IsVirtual || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface)
+                && !IsFrameworkNamespace(method.ContainingNamespace?.ToDisplayString() ?? string.Empty);
+
+        private static bool IsFrameworkNamespace(string ns)
+            => ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns.StartsWith("MathNet", StringComparison.Ordinal)
+                || ns.StartsWith("Microsoft.", StringComparison.Ordinal);
+
+        // AnyImplementationUpdates from a loop (cached per method: every type of the compilation is visited).
+        private bool ImplementationsUpdate(IMethodSymbol method, CancellationToken cancellationToken)
+            => _implementationsUpdate.GetOrAdd(method.OriginalDefinition,
+                m => AnyImplementationUpdates((IMethodSymbol)m, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken));
+
+        // An implementation of an interface method, or an override of a virtual/abstract one (or the method itself), with
+        // a body in this compilation, that writes a parameter.
+        private bool AnyImplementationUpdates(IMethodSymbol method, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        {
+            method = method.OriginalDefinition;
+            var isInterface = method.ContainingType?.TypeKind == TypeKind.Interface;
+            foreach (var type in SourceTypes())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (isInterface)
+                {
+                    if (type.TypeKind != TypeKind.Interface && type.FindImplementationForInterfaceMember(method) is IMethodSymbol implementation
+                        && GradientFlow.HasSourceBody(implementation)
+                        && UpdatesParameters(implementation.OriginalDefinition, visiting, cancellationToken))
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
+                foreach (var member in type.GetMembers(method.Name))
+                {
+                    if (member is IMethodSymbol candidate && GradientFlow.HasSourceBody(candidate) && Overrides(candidate, method)
+                        && UpdatesParameters(candidate.OriginalDefinition, visiting, cancellationToken))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Overrides(IMethodSymbol candidate, IMethodSymbol method)
+        {
+            for (var m = candidate; m is not null; m = m.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, method))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The named types declared in this compilation (nested ones too), collected once, when a dispatched call is met.
+        private List<INamedTypeSymbol> SourceTypes()
+        {
+            var types = _sourceTypes;
+            if (types is null)
+            {
+                types = new List<INamedTypeSymbol>();
+                var pending = new Stack<INamespaceOrTypeSymbol>();
+                pending.Push(_semantics.Symbols.Compilation.Assembly.GlobalNamespace);
+                while (pending.Count > 0)
+                {
+                    foreach (var member in pending.Pop().GetMembers())
+                    {
+                        if (member is INamespaceSymbol ns)
+                        {
+                            pending.Push(ns);
+                        }
+                        else if (member is INamedTypeSymbol type)
+                        {
+                            types.Add(type);
+                            pending.Push(type);
+                        }
+                    }
+                }
+
+                Interlocked.CompareExchange(ref _sourceTypes, types, null);
+                types = _sourceTypes!;
+            }
+
+            return types;
+        }
+
+        // ---------------------------------------------------------------- delegates
+
+        // A delegate invoked in the loop, bound (where we can see it) to a lambda or a method that writes a parameter: a
+        // local initialised or assigned in the same body, or a parameter of the enclosing method given by its callers.
+        private bool DelegateTargetsUpdate(IInvocationOperation call, CancellationToken cancellationToken)
+        {
+            var instance = call.Instance is null ? null : Operations.WithoutConversions(call.Instance);
+            if (instance is IConditionalAccessInstanceOperation)
+            {
+                for (var p = instance.Parent; p is not null; p = p.Parent)
+                {
+                    if (p is IConditionalAccessOperation access)
+                    {
+                        instance = Operations.WithoutConversions(access.Operation);
+                        break;
+                    }
+                }
+            }
+
+            switch (instance)
+            {
+                case ILocalReferenceOperation local:
+                    foreach (var value in LocalValues(call, local.Local))
+                    {
+                        if (FunctionUpdates(value, cancellationToken))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case IParameterReferenceOperation parameter:
+                    return _delegateParameters.GetOrAdd(parameter.Parameter, p => ArgumentsUpdate((IParameterSymbol)p, cancellationToken));
+                case IFieldReferenceOperation field:
+                    return _delegateParameters.GetOrAdd(field.Field, f => MemberValuesUpdate(f, cancellationToken));
+                case IPropertyReferenceOperation { Arguments.Length: 0 } property:
+                    return _delegateParameters.GetOrAdd(property.Property, f => MemberValuesUpdate(f, cancellationToken));
+                default:
+                    return false;
+            }
+        }
+
+        // A delegate field or property (_apply) given, in its type's declarations, a lambda or method group that writes a
+        // parameter, or a constructor parameter for which a caller passes one.
+        private bool MemberValuesUpdate(ISymbol member, CancellationToken cancellationToken)
+        {
+            var type = member.ContainingType;
+            if (type is null)
+            {
+                return false;
+            }
+
+            var compilation = _semantics.Symbols.Compilation;
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                var declaration = reference.GetSyntax(cancellationToken);
+                if (!compilation.ContainsSyntaxTree(declaration.SyntaxTree))
+                {
+                    continue;
+                }
+
+#pragma warning disable RS1030 // Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer
+                var model = compilation.GetSemanticModel(declaration.SyntaxTree);
+#pragma warning restore RS1030
+                foreach (var node in declaration.DescendantNodes())
+                {
+                    IOperation? value = null;
+                    switch (node)
+                    {
+                        case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax assignment
+                            when NameOf(assignment.Left) == member.Name
+                                && model.GetOperation(assignment, cancellationToken) is ISimpleAssignmentOperation simple
+                                && NetworkParameters.StorageOf(simple.Target) is { } target && SymbolEqualityComparer.Default.Equals(target, member):
+                            value = simple.Value;
+                            break;
+                        case Microsoft.CodeAnalysis.CSharp.Syntax.EqualsValueClauseSyntax initializer
+                            when initializer.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { } declarator && declarator.Identifier.ValueText == member.Name
+                                || initializer.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { } declared && declared.Identifier.ValueText == member.Name:
+                            value = (model.GetOperation(initializer, cancellationToken) as ISymbolInitializerOperation)?.Value;
+                            break;
+                    }
+
+                    if (value is null)
+                    {
+                        continue;
+                    }
+
+                    if (Operations.WithoutConversions(value) is IParameterReferenceOperation parameter
+                        ? _delegateParameters.GetOrAdd(parameter.Parameter, p => ArgumentsUpdate((IParameterSymbol)p, cancellationToken))
+                        : FunctionUpdates(value, cancellationToken))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static string? NameOf(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression) => expression switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            _ => null,
+        };
+
+        private static IEnumerable<IOperation> LocalValues(IOperation inside, ILocalSymbol local)
+        {
+            var root = inside;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            foreach (var op in root.Descendants())
+            {
+                if (op is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local)
+                    && declarator.GetVariableInitializer() is { } initializer)
+                {
+                    yield return initializer.Value;
+                }
+                else if (op is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                    && SymbolEqualityComparer.Default.Equals(target.Local, local))
+                {
+                    yield return assignment.Value;
+                }
+            }
+        }
+
+        // The arguments the compilation's callers pass for a delegate parameter (lambdas, method groups) write a parameter.
+        private bool ArgumentsUpdate(IParameterSymbol parameter, CancellationToken cancellationToken)
+        {
+            if (parameter.ContainingSymbol is not IMethodSymbol method || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.Constructor))
+            {
+                return false;
+            }
+
+            var name = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
+            var compilation = _semantics.Symbols.Compilation;
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var root = tree.GetRoot(cancellationToken);
+                SemanticModel? model = null;
+                foreach (var node in root.DescendantNodes())
+                {
+                    if (!IsCallNamed(node, name))
+                    {
+                        continue;
+                    }
+
+#pragma warning disable RS1030 // Do not invoke Compilation.GetSemanticModel() method within a diagnostic analyzer
+                    model ??= compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                    if (model.GetOperation(node, cancellationToken) is not { } operation)
+                    {
+                        continue;
+                    }
+
+                    var arguments = operation switch
+                    {
+                        IInvocationOperation invocation when SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, method.OriginalDefinition) => invocation.Arguments,
+                        IObjectCreationOperation creation when SymbolEqualityComparer.Default.Equals(creation.Constructor?.OriginalDefinition, method.OriginalDefinition) => creation.Arguments,
+                        _ => default,
+                    };
+                    if (arguments.IsDefault)
+                    {
+                        continue;
+                    }
+
+                    foreach (var argument in arguments)
+                    {
+                        if (argument.Parameter is { } p && p.Ordinal == parameter.Ordinal && FunctionUpdates(argument.Value, cancellationToken))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsCallNamed(SyntaxNode node, string name)
+        {
+            switch (node)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax invocation:
+                    var expression = invocation.Expression;
+                    if (expression is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax member)
+                    {
+                        expression = member.Name;
+                    }
+
+                    if (expression is Microsoft.CodeAnalysis.CSharp.Syntax.GenericNameSyntax generic)
+                    {
+                        return generic.Identifier.ValueText == name;
+                    }
+
+                    return expression is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax creation:
+                    return creation.Type is Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple && simple.Identifier.ValueText == name;
+                default:
+                    return false;
+            }
+        }
+
+        // A lambda whose body writes a parameter, or a method group naming a method that does.
+        private bool FunctionUpdates(IOperation value, CancellationToken cancellationToken)
+        {
+            value = Operations.WithoutConversions(value)!;
+            if (value is IDelegateCreationOperation creation)
+            {
+                value = Operations.WithoutConversions(creation.Target)!;
+            }
+
+            switch (value)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    foreach (var op in lambda.Body.Descendants())
+                    {
+                        if (op is not IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } && Evidence(op, cancellationToken) == UpdateEvidence.Updates)
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case IMethodReferenceOperation reference:
+                    return GradientFlow.HasSourceBody(reference.Method) && UpdatesParameters(reference.Method, cancellationToken)
+                        || IsDispatched(reference.Method) && ImplementationsUpdate(reference.Method, cancellationToken);
+                default:
+                    return false;
+            }
         }
 
         // A call we cannot see into, outside the BCL, MathNet and our library, handed mutable objects.
@@ -438,19 +831,22 @@ namespace NnAnalyzers.Semantics
         // W.Subtract(dW, W), w[i].MapInplace(...), W.CopyFrom(best): a MathNet call that writes its receiver or result, on a parameter.
         private bool IsInPlaceOnParameter(IInvocationOperation call)
         {
-            if (call.Instance is null || Flow.MathNet.ReturnsNewObject(call.TargetMethod) != MathNetResultKind.None)
+            // The in-place operations return nothing (Subtract(other, result), MapInplace, CopyTo); AsArray, Row, Enumerate,
+            // Sum read.
+            if (call.Instance is null || !call.TargetMethod.ReturnsVoid || Flow.MathNet.ReturnsNewObject(call.TargetMethod) != MathNetResultKind.None)
             {
                 return false;
             }
 
-            if (IsParameter(call.Instance))
+            if (call.TargetMethod.Name != "CopyTo" && IsParameter(call.Instance))
             {
+                // W.CopyTo(best) writes best, not W.
                 return true;
             }
 
             foreach (var argument in call.Arguments)
             {
-                if (argument.Parameter is { Name: "result" } && IsParameter(argument.Value))
+                if (argument.Parameter is { Name: "result" or "target" } && IsParameter(argument.Value))
                 {
                     return true;
                 }
@@ -475,12 +871,115 @@ namespace NnAnalyzers.Semantics
                     }
 
                     return false;
+                case ISimpleAssignmentOperation assignment:
+                    // bestWeights = (double[])_weights.Clone(): a snapshot of the parameters, not a step.
+                    return IsParameter(assignment.Target) ? !IsCopyOfParameter(assignment.Value) : IsGradientStep(assignment.Target, assignment.Value);
+                case ICompoundAssignmentOperation compound:
+                    return IsParameter(compound.Target)
+                        || compound.OperatorKind is BinaryOperatorKind.Subtract or BinaryOperatorKind.Add && IsGradientStep(compound.Target, compound.Value);
                 case IAssignmentOperation assignment:
                     return IsParameter(assignment.Target);
                 case IIncrementOrDecrementOperation increment:
                     return IsParameter(increment.Target);
                 case IInvocationOperation invocation when _semantics.Symbols.IsMathNetTensor(invocation.TargetMethod.ContainingType):
                     return IsInPlaceOnParameter(invocation);
+                case IInvocationOperation invocation:
+                    return WritesParameterArgument(invocation);
+                default:
+                    return false;
+            }
+        }
+
+        // p.Data -= lr * p.Grad, theta[i] = theta[i] - alpha * gradient[i]: a step along a gradient (a gradient or a
+        // learning rate among the operands) written into storage that is not itself a gradient or optimizer state — a
+        // parameter whatever its name (micrograd's Value.Data, a Parameter.Value).
+        private bool IsGradientStep(IOperation target, IOperation value)
+        {
+            var storage = NetworkParameters.StorageOf(Operations.WithoutConversions(target));
+            if (storage is null || storage is ILocalSymbol || GradientFlow.IsGradientName(storage.Name) || GradientFlow.IsLearningRateName(storage.Name)
+                || IdentifierWords.ContainsAny(storage.Name, s_optimizerStateWords) || !IsNumeric(target.Type))
+            {
+                return false;
+            }
+
+            var stepsAlongGradient = false;
+            var readsTarget = false;
+            foreach (var op in Operations.WithoutConversions(value)!.DescendantsAndSelf())
+            {
+                var read = op switch
+                {
+                    ILocalReferenceOperation l => l.Local,
+                    IParameterReferenceOperation p => p.Parameter,
+                    IFieldReferenceOperation f => f.Field,
+                    IPropertyReferenceOperation p when p.Arguments.Length == 0 => (ISymbol)p.Property,
+                    _ => null,
+                };
+                if (read is null)
+                {
+                    continue;
+                }
+
+                if (SymbolEqualityComparer.Default.Equals(read, storage))
+                {
+                    readsTarget = true;
+                }
+                else
+                {
+                    stepsAlongGradient |= GradientFlow.IsGradientName(read.Name) || GradientFlow.IsLearningRateName(read.Name);
+                }
+            }
+
+            // A compound assignment reads its target; a simple one must (x = x - lr * g).
+            return stepsAlongGradient && (readsTarget || value.Parent is ICompoundAssignmentOperation);
+        }
+
+        private bool IsNumeric(ITypeSymbol? type) => type is not null
+            && (type.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal
+                || _semantics.Symbols.IsMathNetTensor(type));
+
+        // Descend(ref _bias, g, lr), Array.Copy(next, _weights, n), next.CopyTo(_weights, 0): a parameter handed by
+        // reference, or as the destination of a copy.
+        private bool WritesParameterArgument(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                var parameter = argument.Parameter;
+                if (parameter is null)
+                {
+                    continue;
+                }
+
+                if ((parameter.RefKind is RefKind.Ref or RefKind.Out
+                        || !GradientFlow.HasSourceBody(invocation.TargetMethod)
+                            && (parameter.Name.StartsWith("dest", StringComparison.OrdinalIgnoreCase) || parameter.Name == "target"))
+                    && IsParameter(argument.Value))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A copy of a weight or bias: (double[])w.Clone(), w.ToArray(), Matrix.Build.DenseOfMatrix(W), W.Clone().
+        private bool IsCopyOfParameter(IOperation value)
+        {
+            if (Operations.WithoutConversions(value) is not IInvocationOperation call)
+            {
+                return false;
+            }
+
+            switch (call.TargetMethod.Name)
+            {
+                case "Clone":
+                case "Copy":
+                case "ToArray":
+                case "ToList":
+                case "DenseOfMatrix":
+                case "DenseOfVector":
+                case "DenseOfArray":
+                    var source = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+                    return source is not null && IsParameter(source);
                 default:
                     return false;
             }
@@ -510,6 +1009,42 @@ namespace NnAnalyzers.Semantics
             }
 
             return calls;
+        }
+
+        /// <summary>
+        /// Any sign that <paramref name="loop"/> computes gradients — the intent to train: a call returning gradients
+        /// (<see cref="GradientCalls"/>), a call named like a backward pass (<c>net.Backward(x, y)</c> storing them in the
+        /// layers, <c>BackwardAsync</c>), or a local named like gradients computed in the loop (<c>var dW = …</c>,
+        /// <c>gradW[j] = …</c>). Returns how to name them in the message, or null.
+        /// </summary>
+        public string? DescribeGradients(ILoopOperation loop, List<IInvocationOperation> gradientCalls)
+        {
+            if (gradientCalls.Count > 0)
+            {
+                return "the gradients of " + gradientCalls[0].TargetMethod.Name + "(...) are never applied";
+            }
+
+            string? local = null;
+            foreach (var op in loop.Body.Descendants())
+            {
+                switch (op)
+                {
+                    case IInvocationOperation call when call.TargetMethod.MethodKind != MethodKind.DelegateInvoke
+                        && GradientFlow.HasGradientMethodName(call.TargetMethod.Name):
+                        return "the gradients of " + call.TargetMethod.Name + "(...) are never applied";
+                    case IVariableDeclaratorOperation declarator when local is null && declarator.GetVariableInitializer() is not null
+                        && GradientFlow.IsGradientName(declarator.Symbol.Name) && Flow.CarriesNumbers(declarator.Symbol.Type, 0):
+                        local = declarator.Symbol.Name;
+                        break;
+                    case ISimpleAssignmentOperation assignment when local is null
+                        && NetworkParameters.StorageOf(assignment.Target) is ILocalSymbol target
+                        && GradientFlow.IsGradientName(target.Name) && Flow.CarriesNumbers(target.Type, 0):
+                        local = target.Name;
+                        break;
+                }
+            }
+
+            return local is null ? null : "the gradients '" + local + "' are never applied";
         }
     }
 

@@ -581,7 +581,7 @@ public class Perceptron
         }
 
         [Fact]
-        public async Task A_method_that_writes_unrecognised_state_makes_the_diagnostic_info()
+        public async Task A_method_of_the_network_that_writes_state_other_than_its_weights_is_a_warning()
         {
             var source = @"
 public class Perceptron
@@ -608,6 +608,50 @@ public class Perceptron
                 var error = labels[s] - output;
                 cost += error * error;
                 Tweak(samples[s], error);
+            }
+        }
+
+        return cost;
+    }
+}";
+            await Verify.VerifyAnalyzerAsync(source, Expected(
+                "this loop runs a forward pass ('_weights[j] * samples[s][j]') and a loss ('error') but never updates a weight or bias: no gradients are even computed")
+                .WithSeverity(DiagnosticSeverity.Warning));
+        }
+
+        [Fact]
+        public async Task A_method_of_another_type_that_writes_unrecognised_state_makes_the_diagnostic_info()
+        {
+            var source = @"
+public class Table
+{
+    private readonly double[] _table = new double[3];
+
+    public void Tweak(double[] x, double error)
+    {
+        for (var j = 0; j < 3; j++)
+            _table[j] += error * x[j];
+    }
+}
+
+public class Perceptron
+{
+    private readonly double[] _weights = new double[3];
+    private readonly Table _table = new Table();
+
+    public double Train(double[][] samples, double[] labels, int epochs)
+    {
+        double cost = 0;
+        {|#0:for|} (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var s = 0; s < samples.Length; s++)
+            {
+                double output = 0;
+                for (var j = 0; j < 3; j++)
+                    output += _weights[j] * samples[s][j];
+                var error = labels[s] - output;
+                cost += error * error;
+                _table.Tweak(samples[s], error);
             }
         }
 

@@ -1,0 +1,1342 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using Verify = NnAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    NnAnalyzers.Rules.NN0006TrainingLoopNeverUpdatesAnalyzer,
+    NnAnalyzers.CodeFixes.Rules.NN0006TrainingLoopNeverUpdatesFixer>;
+
+namespace NnAnalyzers.Tests.Rules
+{
+    /// <summary>
+    /// NN0006 on whole small programs of the kinds users write: ports of numpy code on arrays and MathNet, small
+    /// libraries with optimizers in other classes, interfaces and virtual dispatch, delegates, top-level statements,
+    /// async loops, and the loops that are not training (evaluation, prediction, Monte-Carlo, gradient checks).
+    /// </summary>
+    public class NN0006RealWorldTests
+    {
+        // Our reference library (src/NnAnalyzers.Network) as users get it: a compiled assembly, built once from its sources.
+        private static readonly System.Lazy<MetadataReference> s_library = new System.Lazy<MetadataReference>(() =>
+        {
+            var trees = System.Linq.Enumerable.Select(
+                System.IO.Directory.GetFiles(RepositoryPaths.Combine("src", "NnAnalyzers.Network"), "*.cs"),
+                path => CSharpSyntaxTree.ParseText(System.IO.File.ReadAllText(path), new CSharpParseOptions(LanguageVersion.Latest), path));
+            var compilation = CSharpCompilation.Create(
+                "NnAnalyzers.Network",
+                trees,
+                NnAnalyzers.Tests.Verifiers.TestReferences.All,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            using var stream = new System.IO.MemoryStream();
+            var result = compilation.Emit(stream);
+            Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+            return MetadataReference.CreateFromImage(stream.ToArray());
+        });
+
+        private static void AddLibrary(SolutionState state) => state.AdditionalReferences.Add(s_library.Value);
+
+        private static async Task WithLibrary(string source)
+        {
+            var test = new Verify.Test { TestCode = source };
+            AddLibrary(test.TestState);
+            await test.RunAsync();
+        }
+
+        private static DiagnosticResult At(int marker, string message) => Verify.Diagnostic().WithLocation(marker).WithArguments(message);
+
+        private static async Task NoFix(string source, params DiagnosticResult[] expected)
+        {
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            test.ExpectedDiagnostics.AddRange(expected);
+            test.FixedState.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync();
+        }
+
+        // A small jagged-array MLP used by several programs: Forward multiplies by the weights, Backward returns the
+        // gradients and writes nothing, Apply writes the weights.
+        private const string ArrayMlp = @"
+public sealed class Mlp
+{
+    public double[][] Weights;
+    public double[] Bias;
+
+    public Mlp(int inputs, int outputs)
+    {
+        Weights = new double[outputs][];
+        for (var o = 0; o < outputs; o++)
+            Weights[o] = new double[inputs];
+        Bias = new double[outputs];
+    }
+
+    public double[] Forward(double[] x)
+    {
+        var y = new double[Bias.Length];
+        for (var o = 0; o < y.Length; o++)
+        {
+            var s = Bias[o];
+            for (var i = 0; i < x.Length; i++)
+                s += Weights[o][i] * x[i];
+            y[o] = 1.0 / (1.0 + System.Math.Exp(-s));
+        }
+
+        return y;
+    }
+
+    public (double[][] DW, double[] DB) Backward(double[] x, double[] y, double[] target)
+    {
+        var dW = new double[y.Length][];
+        var dB = new double[y.Length];
+        for (var o = 0; o < y.Length; o++)
+        {
+            dB[o] = y[o] - target[o];
+            dW[o] = new double[x.Length];
+            for (var i = 0; i < x.Length; i++)
+                dW[o][i] = dB[o] * x[i];
+        }
+
+        return (dW, dB);
+    }
+
+    public void Apply(double[][] dW, double[] dB, double lr)
+    {
+        for (var o = 0; o < Bias.Length; o++)
+        {
+            Bias[o] -= lr * dB[o];
+            for (var i = 0; i < Weights[o].Length; i++)
+                Weights[o][i] -= lr * dW[o][i];
+        }
+    }
+
+    public static double Mse(double[] y, double[] target)
+    {
+        double sum = 0;
+        for (var o = 0; o < y.Length; o++)
+            sum += (y[o] - target[o]) * (y[o] - target[o]);
+        return sum / y.Length;
+    }
+}
+";
+
+        // ------------------------------------------------------------------ buggy programs: the rule fires
+
+        [Theory]
+        [InlineData(LanguageVersion.CSharp7_3)]
+        [InlineData(LanguageVersion.Latest)]
+        public async Task Foreach_over_batches_with_the_update_commented_out_is_reported_and_fixed(LanguageVersion version)
+        {
+            string Program(string step) => ArrayMlp + @"
+public static class Training
+{
+    public static double Train(Mlp mlp, System.Collections.Generic.List<double[][]> batches, double[][] targets, int epochs, double lr)
+    {
+        double loss = 0;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            foreach (var batch in batches)
+            {
+                for (var n = 0; n < batch.Length; n++)
+                {
+                    var y = mlp.Forward(batch[n]);
+                    loss += Mlp.Mse(y, targets[n]);
+" + step + @"
+                }
+            }
+        }
+
+        return loss;
+    }
+}
+";
+            var test = new Verify.Test
+            {
+                LanguageVersion = version,
+                TestCode = Program(@"                    var (dW, dB) = {|#1:mlp.Backward(batch[n], y, targets[n])|};
+                    // mlp.Apply(dW, dB, lr);").Replace("        for (var epoch", "        {|#0:for|} (var epoch"),
+                FixedCode = Program(@"                    var (dW, dB) = mlp.Backward(batch[n], y, targets[n]);
+                    mlp.Apply(dW, dB, lr);
+                    // mlp.Apply(dW, dB, lr);"),
+            };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task While_epoch_increment_loop_that_discards_the_gradients_is_reported_and_fixed()
+        {
+            string Program(string step) => ArrayMlp + @"
+public static class Training
+{
+    public static void Fit(Mlp mlp, double[][] xs, double[][] ts, int epochs, double lr)
+    {
+        var epoch = 0;
+        while (epoch++ < epochs)
+        {
+            for (var n = 0; n < xs.Length; n++)
+            {
+                var y = mlp.Forward(xs[n]);
+                var error = Mlp.Mse(y, ts[n]);
+" + step + @"
+            }
+        }
+    }
+}
+";
+            var test = new Verify.Test
+            {
+                TestCode = Program("                {|#1:mlp.Backward(xs[n], y, ts[n])|};").Replace("        while (epoch++", "        {|#0:while|} (epoch++"),
+                FixedCode = Program(@"                var (dW, dB) = mlp.Backward(xs[n], y, ts[n]);
+                mlp.Apply(dW, dB, lr);"),
+            };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "this loop runs a forward pass (Forward(...)) and a loss ('error') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Library_loop_whose_step_was_commented_out_is_reported_and_fixed_with_the_optimizer()
+        {
+            string Program(string step) => @"
+using System;
+using System.Collections.Generic;
+using MathNet.Numerics.LinearAlgebra;
+using NnAnalyzers.Network;
+
+public static class Experiment
+{
+    public static void Run(List<(Matrix<double> X, Matrix<double> Y)> batches, int epochs)
+    {
+        var network = DenseNetwork.Create(4, new[] { 8 }, 3, new Random(0));
+        var optimizer = new AdamOptimizer(1e-3);
+        var loss = Loss.SoftmaxCrossEntropy;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            double total = 0;
+            foreach (var batch in batches)
+            {
+                var output = network.Forward(batch.X);
+                total += loss.Value(output, batch.Y);
+" + step + @"
+            }
+
+            Console.WriteLine(total);
+        }
+    }
+}
+";
+            var test = new Verify.Test
+            {
+                TestCode = Program(@"                var gradients = {|#1:network.Backward(batch.X, batch.Y, loss)|};
+                // optimizer.Step(network, gradients);").Replace("        for (var epoch", "        {|#0:for|} (var epoch"),
+                FixedCode = Program(@"                var gradients = network.Backward(batch.X, batch.Y, loss);
+                optimizer.Step(network, gradients);
+                // optimizer.Step(network, gradients);"),
+            };
+            AddLibrary(test.TestState);
+            AddLibrary(test.FixedState);
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "this loop runs a forward pass (Forward(...)) and a loss (Value(...)) but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Top_level_program_with_local_functions_is_reported_and_silent_once_updated()
+        {
+            string Program(string step) => @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+var rng = new Random(1);
+var x = Matrix<double>.Build.Random(4, 16);
+var y = Matrix<double>.Build.Random(1, 16);
+var W = Matrix<double>.Build.Random(1, 4) * 0.1;
+var b = Matrix<double>.Build.Dense(1, 16);
+var lr = 0.01;
+for (var epoch = 0; epoch < 100; epoch++)
+{
+    var pred = Forward(x, W, b);
+    var loss = Mse(pred, y);
+" + step + @"
+    Console.WriteLine(loss);
+}
+
+static Matrix<double> Forward(Matrix<double> x, Matrix<double> W, Matrix<double> b) => W * x + b;
+static double Mse(Matrix<double> p, Matrix<double> y) => (p - y).PointwisePower(2).RowSums().Sum() / p.ColumnCount;
+static (Matrix<double> DW, Matrix<double> DB) Backward(Matrix<double> x, Matrix<double> p, Matrix<double> y)
+{
+    var d = (p - y) * (2.0 / p.ColumnCount);
+    return (d * x.Transpose(), d);
+}
+static void Update(Matrix<double> W, Matrix<double> b, Matrix<double> dW, Matrix<double> dB, double lr)
+{
+    W.Subtract(dW * lr, W);
+    b.Subtract(dB * lr, b);
+}
+";
+            // The update method is a local function of the top-level program: NN0004's fix looks for it among the members
+            // of types only, so no fix is offered (yet).
+            var source = Program("    {|#1:Backward(x, pred, y)|};").Replace("\nfor (var epoch", "\n{|#0:for|} (var epoch");
+            var expected = Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of Backward(...) are never applied");
+            var test = new Verify.Test
+            {
+                LanguageVersion = LanguageVersion.Latest,
+                TestState = { OutputKind = OutputKind.ConsoleApplication },
+                TestCode = source,
+                FixedCode = source,
+            };
+            test.ExpectedDiagnostics.Add(expected);
+            test.FixedState.ExpectedDiagnostics.Add(expected);
+            test.FixedState.OutputKind = OutputKind.ConsoleApplication;
+            await test.RunAsync();
+            await new Verify.Test
+            {
+                LanguageVersion = LanguageVersion.Latest,
+                TestState = { OutputKind = OutputKind.ConsoleApplication },
+                TestCode = Program(@"    var (dW, dB) = Backward(x, pred, y);
+    Update(W, b, dW, dB, lr);"),
+            }.RunAsync();
+        }
+
+        [Fact]
+        public async Task Async_training_loop_without_a_step_is_reported()
+        {
+            var source = ArrayMlp + @"
+public static class Training
+{
+    public static async System.Threading.Tasks.Task<double> TrainAsync(Mlp mlp, double[][] xs, double[][] ts, int epochs)
+    {
+        double loss = 0;
+        {|#0:for|} (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var n = 0; n < xs.Length; n++)
+            {
+                var y = await System.Threading.Tasks.Task.Run(() => mlp.Forward(xs[n]));
+                loss += Mlp.Mse(y, ts[n]);
+                var grads = await System.Threading.Tasks.Task.Run(() => mlp.Backward(xs[n], y, ts[n]));
+            }
+
+            await System.Threading.Tasks.Task.Delay(1);
+        }
+
+        return loss;
+    }
+}
+";
+            await NoFix(source, At(0,
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+        }
+
+        [Fact]
+        public async Task Perceptron_that_computes_its_gradient_inline_and_drops_it_is_reported()
+        {
+            var source = @"
+public class Perceptron
+{
+    private readonly double[] _weights = new double[3];
+    private double _bias;
+
+    public double Train(double[][] samples, double[] labels, int epochs, double learningRate)
+    {
+        double cost = 0;
+        {|#0:for|} (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var s = 0; s < samples.Length; s++)
+            {
+                var z = _bias;
+                for (var j = 0; j < 3; j++)
+                    z += _weights[j] * samples[s][j];
+                var error = z - labels[s];
+                cost += error * error;
+                var gradW = new double[3];
+                for (var j = 0; j < 3; j++)
+                    gradW[j] = learningRate * error * samples[s][j];
+            }
+        }
+
+        return cost;
+    }
+}";
+            await NoFix(source, At(0,
+                "this loop runs a forward pass ('_weights[j] * samples[s][j]') and a loss ('error') but never updates a weight or bias: the gradients 'gradW' are never applied"));
+        }
+
+        [Fact]
+        public async Task Saving_the_best_weights_is_not_an_update()
+        {
+            var source = @"
+public class Perceptron
+{
+    private double[] _weights = new double[3];
+
+    public double[] Train(double[][] samples, double[] labels, int epochs)
+    {
+        var best = double.MaxValue;
+        var bestWeights = (double[])_weights.Clone();
+        {|#0:for|} (var epoch = 0; epoch < epochs; epoch++)
+        {
+            double loss = 0;
+            for (var s = 0; s < samples.Length; s++)
+            {
+                double output = 0;
+                for (var j = 0; j < 3; j++)
+                    output += _weights[j] * samples[s][j];
+                loss += (output - labels[s]) * (output - labels[s]);
+            }
+
+            if (loss < best)
+            {
+                best = loss;
+                bestWeights = (double[])_weights.Clone();
+            }
+        }
+
+        return bestWeights;
+    }
+}";
+            await NoFix(source, At(0,
+                "this loop runs a forward pass ('_weights[j] * samples[s][j]') and a loss ('loss') but never updates a weight or bias: no gradients are even computed"));
+        }
+
+        [Fact]
+        public async Task An_epoch_callback_whose_only_lambda_observes_is_still_a_warning()
+        {
+            var source = ArrayMlp + @"
+public static class Training
+{
+    public static void Train(Mlp mlp, double[][] xs, double[][] ts, int epochs, System.Action<int, Mlp> onEpoch)
+    {
+        {|#0:for|} (var epoch = 0; epoch < epochs; epoch++)
+        {
+            double loss = 0;
+            for (var n = 0; n < xs.Length; n++)
+            {
+                var y = mlp.Forward(xs[n]);
+                loss += Mlp.Mse(y, ts[n]);
+                {|#1:mlp.Backward(xs[n], y, ts[n])|};
+            }
+
+            onEpoch(epoch, mlp);
+        }
+    }
+
+    public static void Main()
+    {
+        var mlp = new Mlp(2, 1);
+        Train(mlp, new[] { new[] { 0.0, 1.0 } }, new[] { new[] { 1.0 } }, 10, (e, m) => System.Console.WriteLine(m.Weights[0][0]));
+    }
+}
+";
+            // No learning rate in scope: NN0004's fix (and so this one) is not offered.
+            await NoFix(source, Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning).WithArguments(
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+        }
+
+        [Fact]
+        public async Task A_virtual_update_whose_only_override_in_the_compilation_writes_nothing_is_info()
+        {
+            var source = @"
+public class Layer
+{
+    public double[] Weights = new double[3];
+
+    public double Forward(double[] x)
+    {
+        double s = 0;
+        for (var j = 0; j < 3; j++)
+            s += Weights[j] * x[j];
+        return s;
+    }
+
+    public virtual void Learn(double[] x, double error)
+    {
+    }
+}
+
+public static class Loop
+{
+    public static double Run(Layer layer, double[][] samples, double[] labels, int epochs)
+    {
+        double cost = 0;
+        {|#0:for|} (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var s = 0; s < samples.Length; s++)
+            {
+                var output = layer.Forward(samples[s]);
+                var error = output - labels[s];
+                cost += error * error;
+                var delta = new double[3];
+                for (var j = 0; j < 3; j++)
+                    delta[j] = error * samples[s][j];
+                layer.Learn(samples[s], error);
+            }
+        }
+
+        return cost;
+    }
+}";
+            await NoFix(source, At(0,
+                "this loop runs a forward pass (Forward(...)) and a loss ('error') but never updates a weight or bias: the gradients 'delta' are never applied")
+                .WithSeverity(DiagnosticSeverity.Info));
+        }
+
+        [Fact]
+        public async Task Gradients_computed_with_mathnet_in_the_loop_and_never_subtracted_are_reported()
+        {
+            var source = @"
+using MathNet.Numerics.LinearAlgebra;
+
+public sealed class LogisticRegression
+{
+    public Matrix<double> W { get; set; }
+
+    private static double Sigmoid(double v) => 1.0 / (1.0 + System.Math.Exp(-v));
+
+    public double Fit(Matrix<double> x, Matrix<double> y, int iterations, double lr)
+    {
+        double loss = 0;
+        {|#0:for|} (var it = 0; it < iterations; it++)
+        {
+            var z = W * x;
+            var p = z.Map(Sigmoid);
+            loss = -(y.PointwiseMultiply(p.PointwiseLog()) + (1 - y).PointwiseMultiply((1 - p).PointwiseLog())).RowSums().Sum() / x.ColumnCount;
+            var dW = (p - y) * x.Transpose() / x.ColumnCount;
+            var step = lr * dW;
+        }
+
+        return loss;
+    }
+}";
+            await NoFix(source, At(0,
+                "this loop runs a forward pass ('W * x') and a loss ('loss') but never updates a weight or bias: the gradients 'dW' are never applied"));
+        }
+
+        [Fact]
+        public async Task Class_based_network_that_caches_activations_and_gradients_in_fields_is_a_warning()
+        {
+            var source = @"
+using MathNet.Numerics.LinearAlgebra;
+
+public sealed class TwoLayerNet
+{
+    private Matrix<double> _w1, _w2;
+    private Matrix<double> _hidden, _output;
+    private Matrix<double> _gradW1, _gradW2;
+
+    public TwoLayerNet(Matrix<double> w1, Matrix<double> w2)
+    {
+        _w1 = w1;
+        _w2 = w2;
+    }
+
+    public Matrix<double> Forward(Matrix<double> x)
+    {
+        _hidden = (_w1 * x).Map(System.Math.Tanh);
+        _output = _w2 * _hidden;
+        return _output;
+    }
+
+    public void Backward(Matrix<double> x, Matrix<double> y)
+    {
+        var d2 = _output - y;
+        _gradW2 = d2 * _hidden.Transpose();
+        var d1 = (_w2.Transpose() * d2).PointwiseMultiply(1 - _hidden.PointwisePower(2));
+        _gradW1 = d1 * x.Transpose();
+    }
+
+    public void Step(double lr)
+    {
+        _w1 -= lr * _gradW1;
+        _w2 -= lr * _gradW2;
+    }
+
+    public double Train(Matrix<double> x, Matrix<double> y, int epochs, double lr)
+    {
+        double loss = 0;
+        {|#0:for|} (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var output = Forward(x);
+            loss = (output - y).FrobeniusNorm();
+            Backward(x, y);
+        }
+
+        return loss;
+    }
+}";
+            await NoFix(source, At(0,
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+        }
+
+        [Fact]
+        public async Task Do_while_loop_over_deconstructed_batches_with_a_decaying_learning_rate_is_reported_and_fixed()
+        {
+            string Program(string step) => ArrayMlp + @"
+public sealed class Schedule
+{
+    public double LearningRate = 0.5;
+}
+
+public static class Training
+{
+    public static void Train(Mlp mlp, System.Collections.Generic.List<(double[] X, double[] T)> batches, int epochs, Schedule schedule, double lr)
+    {
+        var epoch = 0;
+        do
+        {
+            foreach (var (x, t) in batches)
+            {
+                var y = mlp.Forward(x);
+                var error = Mlp.Mse(y, t);
+" + step + @"
+            }
+
+            schedule.LearningRate = schedule.LearningRate * 0.9;
+            epoch++;
+        }
+        while (epoch < epochs);
+    }
+}
+";
+            var test = new Verify.Test
+            {
+                TestCode = Program("                {|#1:mlp.Backward(x, y, t)|};").Replace("        do\n", "        {|#0:do|}\n"),
+                FixedCode = Program(@"                var (dW, dB) = mlp.Backward(x, y, t);
+                mlp.Apply(dW, dB, lr);"),
+            };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "this loop runs a forward pass (Forward(...)) and a loss ('error') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+            await test.RunAsync();
+        }
+
+        // ------------------------------------------------------------------ correct programs: the rule is silent
+
+        [Fact]
+        public async Task Micrograd_style_step_over_the_parameters_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(@"
+using System.Collections.Generic;
+using System.Linq;
+
+public sealed class Value
+{
+    public double Data;
+    public double Grad;
+    public Value(double data) => Data = data;
+}
+
+public sealed class Neuron
+{
+    public readonly List<Value> Parameters = new List<Value> { new Value(0.1), new Value(-0.2) };
+
+    public double Forward(double[] x) => Parameters[0].Data * x[0] + Parameters[1].Data;
+
+    public void Backward(double[] x, double error)
+    {
+        Parameters[0].Grad += error * x[0];
+        Parameters[1].Grad += error;
+    }
+}
+
+public sealed class Sgd
+{
+    private readonly IEnumerable<Value> _parameters;
+    private readonly double _learningRate;
+
+    public Sgd(IEnumerable<Value> parameters, double learningRate)
+    {
+        _parameters = parameters;
+        _learningRate = learningRate;
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var p in _parameters)
+            p.Grad = 0;
+    }
+
+    public void Advance()
+    {
+        foreach (var p in _parameters)
+            p.Data -= _learningRate * p.Grad;
+    }
+}
+
+public static class Training
+{
+    public static double Run(Neuron neuron, double[][] xs, double[] ys, int epochs, double lr)
+    {
+        var optimizer = new Sgd(neuron.Parameters, lr);
+        double loss = 0;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            loss = 0;
+            optimizer.ZeroGrad();
+            for (var i = 0; i < xs.Length; i++)
+            {
+                var error = neuron.Forward(xs[i]) - ys[i];
+                loss += error * error;
+                neuron.Backward(xs[i], 2 * error);
+            }
+
+            optimizer.Advance();
+        }
+
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var error = neuron.Forward(xs[0]) - ys[0];
+            loss = error * error;
+            neuron.Backward(xs[0], 2 * error);
+            foreach (var p in neuron.Parameters)
+                p.Data = p.Data - lr * p.Grad;
+        }
+
+        return loss;
+    }
+}");
+        }
+
+
+        [Fact]
+        public async Task Optimizer_step_in_another_class_that_writes_the_layer_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(ArrayMlp + @"
+public sealed class Sgd
+{
+    private readonly double _lr;
+
+    public Sgd(double lr) => _lr = lr;
+
+    public void Step(Mlp layer, (double[][] DW, double[] DB) g)
+    {
+        for (var o = 0; o < layer.Bias.Length; o++)
+        {
+            layer.Bias[o] -= _lr * g.DB[o];
+            for (var i = 0; i < layer.Weights[o].Length; i++)
+                layer.Weights[o][i] -= _lr * g.DW[o][i];
+        }
+    }
+}
+
+public static class Training
+{
+    public static void Train(Mlp mlp, Sgd optimizer, double[][] xs, double[][] ts, int epochs)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var n = 0; n < xs.Length; n++)
+            {
+                var y = mlp.Forward(xs[n]);
+                var loss = Mlp.Mse(y, ts[n]);
+                optimizer.Step(mlp, mlp.Backward(xs[n], y, ts[n]));
+            }
+        }
+    }
+}
+");
+        }
+
+        [Fact]
+        public async Task Optimizer_interface_whose_implementation_writes_the_weights_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(ArrayMlp + @"
+public interface IParameterRule
+{
+    void Apply(Mlp layer, double[][] dW, double[] dB);
+}
+
+public sealed class PlainDescent : IParameterRule
+{
+    void IParameterRule.Apply(Mlp layer, double[][] dW, double[] dB)
+    {
+        for (var o = 0; o < layer.Bias.Length; o++)
+        {
+            layer.Bias[o] -= 0.1 * dB[o];
+            for (var i = 0; i < layer.Weights[o].Length; i++)
+                layer.Weights[o][i] -= 0.1 * dW[o][i];
+        }
+    }
+}
+
+public static class Training
+{
+    public static void Train(Mlp mlp, IParameterRule rule, double[][] xs, double[][] ts, int epochs)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var n = 0; n < xs.Length; n++)
+            {
+                var y = mlp.Forward(xs[n]);
+                var loss = Mlp.Mse(y, ts[n]);
+                var (dW, dB) = mlp.Backward(xs[n], y, ts[n]);
+                rule.Apply(mlp, dW, dB);
+            }
+        }
+    }
+}
+");
+        }
+
+        [Fact]
+        public async Task Abstract_method_overridden_in_the_compilation_that_writes_the_weights_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(@"
+using MathNet.Numerics.LinearAlgebra;
+
+public abstract class Rule
+{
+    public abstract void Apply(Matrix<double> weights, Matrix<double> gradient);
+}
+
+public sealed class Momentum : Rule
+{
+    private Matrix<double> _velocity;
+
+    public override void Apply(Matrix<double> weights, Matrix<double> gradient)
+    {
+        _velocity = _velocity == null ? gradient * 0.1 : _velocity * 0.9 + gradient * 0.1;
+        weights.Subtract(_velocity, weights);
+    }
+}
+
+public static class Training
+{
+    public static double Run(Matrix<double> W, Matrix<double> x, Matrix<double> y, Rule rule, int epochs)
+    {
+        double loss = 0;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var output = W * x;
+            loss = (output - y).FrobeniusNorm();
+            var grad = (output - y) * x.Transpose();
+            rule.Apply(W, grad);
+        }
+
+        return loss;
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Weights_property_setter_and_in_place_mathnet_on_arrays_of_matrices_are_updates()
+        {
+            await Verify.VerifyAnalyzerAsync(@"
+using MathNet.Numerics.LinearAlgebra;
+
+public sealed class DenseLayer
+{
+    public Matrix<double> Weights { get; set; }
+    public Vector<double> Biases { get; set; }
+
+    public Matrix<double> Forward(Matrix<double> x) => Weights * x;
+}
+
+public static class Training
+{
+    public static double Train(DenseLayer layer, Matrix<double>[] w, Matrix<double>[] batchesX, Matrix<double>[] batchesY, int epochs, double lr)
+    {
+        double loss = 0;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var k = 0; k < batchesX.Length; k++)
+            {
+                var output = layer.Forward(batchesX[k]);
+                var diff = output - batchesY[k];
+                loss += diff.FrobeniusNorm();
+                var grad = diff * batchesX[k].Transpose();
+                layer.Weights = layer.Weights - lr * grad;
+                w[0].Subtract(grad * lr, w[0]);
+            }
+        }
+
+        return loss;
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Library_trainer_and_sgd_are_updates()
+        {
+            await WithLibrary(@"
+using System;
+using System.Collections.Generic;
+using MathNet.Numerics.LinearAlgebra;
+using NnAnalyzers.Network;
+
+public static class Experiment
+{
+    public static void Run(Matrix<double> x, Matrix<double> y, List<(Matrix<double> X, Matrix<double> Y)> batches, int epochs)
+    {
+        var network = DenseNetwork.Create(4, new[] { 8 }, 3, new Random(0));
+        var loss = Loss.SoftmaxCrossEntropy;
+        var sgd = new SgdOptimizer(0.1, 0.9);
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            foreach (var batch in batches)
+            {
+                var output = network.Forward(batch.X);
+                var cost = loss.Value(output, batch.Y);
+                sgd.Step(network, network.Backward(batch.X, batch.Y, loss));
+            }
+        }
+
+        var trainer = new Trainer(network, loss, new AdamOptimizer(), new TrainerOptions { Epochs = 1 });
+        for (var round = 0; round < 3; round++)
+        {
+            var result = trainer.Fit(x, y);
+            var prediction = network.Forward(x);
+            Console.WriteLine(loss.Value(prediction, y) + result.History.Count);
+        }
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Evaluation_loops_after_training_are_not_training_loops()
+        {
+            await WithLibrary(@"
+using System;
+using System.Collections.Generic;
+using MathNet.Numerics.LinearAlgebra;
+using NnAnalyzers.Network;
+
+public static class Experiment
+{
+    public static void Train(DenseNetwork network, Optimizer optimizer, List<(Matrix<double> X, Matrix<double> Y)> batches,
+        List<(Matrix<double> X, Matrix<double> Y)> validationBatches, int epochs)
+    {
+        var loss = Loss.SoftmaxCrossEntropy;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            foreach (var batch in batches)
+            {
+                var output = network.Forward(batch.X);
+                var cost = loss.Value(output, batch.Y);
+                optimizer.Step(network, network.Backward(batch.X, batch.Y, loss));
+            }
+
+            double validationLoss = 0;
+            foreach (var batch in validationBatches)
+            {
+                validationLoss += loss.Value(network.Forward(batch.X), batch.Y);
+            }
+
+            Console.WriteLine(validationLoss);
+        }
+
+        double testLoss = 0;
+        foreach (var batch in validationBatches)
+        {
+            var prediction = network.Forward(batch.X);
+            testLoss += loss.Value(prediction, batch.Y);
+        }
+
+        Console.WriteLine(testLoss);
+    }
+
+    public static double Report(DenseNetwork network, List<(Matrix<double> X, Matrix<double> Y)> batches)
+    {
+        double error = 0;
+        foreach (var batch in batches)
+        {
+            var output = network.Forward(batch.X);
+            error += Loss.MeanSquaredError.Value(output, batch.Y);
+        }
+
+        return error / batches.Count;
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Top_level_prediction_loop_over_the_test_samples_is_not_a_training_loop()
+        {
+            await new Verify.Test
+            {
+                LanguageVersion = LanguageVersion.Latest,
+                TestState = { OutputKind = OutputKind.ConsoleApplication },
+                TestCode = @"
+using System;
+
+var weights = new[] { 0.2, -0.4, 0.1 };
+var samples = new[] { new[] { 1.0, 2.0, 3.0 }, new[] { 0.5, 0.1, 0.0 } };
+var labels = new[] { 1.0, 0.0 };
+double loss = 0;
+for (var s = 0; s < samples.Length; s++)
+{
+    var z = 0.0;
+    for (var j = 0; j < weights.Length; j++)
+        z += weights[j] * samples[s][j];
+    var p = 1.0 / (1.0 + Math.Exp(-z));
+    loss += -(labels[s] * Math.Log(p + 1e-12) + (1 - labels[s]) * Math.Log(1 - p + 1e-12));
+}
+
+Console.WriteLine($""test loss {loss / samples.Length}, epochs trained elsewhere"");
+",
+            }.RunAsync();
+        }
+
+        [Fact]
+        public async Task Monte_carlo_simulation_over_epochs_is_not_a_training_loop()
+        {
+            await Verify.VerifyAnalyzerAsync(@"
+using System;
+
+public static class RiskSimulation
+{
+    public static double Run(double[] weights, double[] mean, double[] sigma, double target, int epochs, Random rng)
+    {
+        double error = 0;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            double portfolio = 0;
+            for (var i = 0; i < weights.Length; i++)
+            {
+                var u = 1.0 - rng.NextDouble();
+                var gauss = Math.Sqrt(-2.0 * Math.Log(u)) * Math.Cos(2.0 * Math.PI * rng.NextDouble());
+                portfolio += weights[i] * (mean[i] + sigma[i] * gauss);
+            }
+
+            error += (portfolio - target) * (portfolio - target);
+        }
+
+        return error / epochs;
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Gradient_check_loop_is_not_a_training_loop()
+        {
+            await Verify.VerifyAnalyzerAsync(ArrayMlp + @"
+public static class GradientChecks
+{
+    public static double CheckGradients(Mlp mlp, double[][] samples, double[][] targets)
+    {
+        const double eps = 1e-5;
+        double worst = 0;
+        foreach (var sample in samples)
+        {
+            var y = mlp.Forward(sample);
+            var loss = Mlp.Mse(y, targets[0]);
+            var (dW, _) = mlp.Backward(sample, y, targets[0]);
+            var saved = mlp.Weights[0][0];
+            mlp.Weights[0][0] = saved + eps;
+            var plus = Mlp.Mse(mlp.Forward(sample), targets[0]);
+            mlp.Weights[0][0] = saved - eps;
+            var minus = Mlp.Mse(mlp.Forward(sample), targets[0]);
+            mlp.Weights[0][0] = saved;
+            worst = System.Math.Max(worst, System.Math.Abs((plus - minus) / (2 * eps) - dW[0][0]));
+        }
+
+        return worst;
+    }
+
+    public static double VerifyBackward(Mlp mlp, double[][] samples, double[][] targets)
+    {
+        const double eps = 1e-5;
+        double worst = 0;
+        for (var s = 0; s < samples.Length; s++)
+        {
+            var y = mlp.Forward(samples[s]);
+            var loss = Mlp.Mse(y, targets[s]);
+            var (dW, _) = mlp.Backward(samples[s], y, targets[s]);
+            var copy = new Mlp(samples[s].Length, y.Length);
+            copy.Weights[0][0] += eps;
+            var numeric = (Mlp.Mse(copy.Forward(samples[s]), targets[s]) - loss) / eps;
+            worst = System.Math.Max(worst, System.Math.Abs(numeric - dW[0][0]));
+        }
+
+        return worst;
+    }
+}
+");
+        }
+
+        [Fact]
+        public async Task Early_stopping_loop_around_an_epoch_method_is_silent()
+        {
+            await Verify.VerifyAnalyzerAsync(ArrayMlp + @"
+public static class Training
+{
+    private static void TrainEpoch(Mlp mlp, double[][] xs, double[][] ts, double lr)
+    {
+        for (var n = 0; n < xs.Length; n++)
+        {
+            var y = mlp.Forward(xs[n]);
+            var (dW, dB) = mlp.Backward(xs[n], y, ts[n]);
+            mlp.Apply(dW, dB, lr);
+        }
+    }
+
+    public static int Run(Mlp mlp, double[][] xs, double[][] ts, double[][] vx, double[][] vt, int patience)
+    {
+        var best = double.MaxValue;
+        var epochsWithoutImprovement = 0;
+        var epoch = 0;
+        while (epochsWithoutImprovement < patience)
+        {
+            TrainEpoch(mlp, xs, ts, 0.1);
+            double validationLoss = 0;
+            for (var n = 0; n < vx.Length; n++)
+                validationLoss += Mlp.Mse(mlp.Forward(vx[n]), vt[n]);
+            if (validationLoss < best - 1e-4)
+            {
+                best = validationLoss;
+                epochsWithoutImprovement = 0;
+            }
+            else
+            {
+                epochsWithoutImprovement++;
+            }
+
+            epoch++;
+        }
+
+        return epoch;
+    }
+}
+");
+        }
+
+        [Fact]
+        public async Task Update_through_a_delegate_whose_lambda_writes_the_weights_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(ArrayMlp + @"
+public static class Training
+{
+    public static void Train(Mlp mlp, double[][] xs, double[][] ts, int epochs, System.Action<Mlp, double[][], double[]> onGradients)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var n = 0; n < xs.Length; n++)
+            {
+                var y = mlp.Forward(xs[n]);
+                var loss = Mlp.Mse(y, ts[n]);
+                var (dW, dB) = mlp.Backward(xs[n], y, ts[n]);
+                onGradients(mlp, dW, dB);
+            }
+        }
+    }
+
+    public static void Main()
+    {
+        var mlp = new Mlp(2, 1);
+        Train(mlp, new[] { new[] { 0.0, 1.0 } }, new[] { new[] { 1.0 } }, 10, (m, gw, gb) =>
+        {
+            for (var o = 0; o < m.Bias.Length; o++)
+            {
+                m.Bias[o] -= 0.1 * gb[o];
+                for (var i = 0; i < m.Weights[o].Length; i++)
+                    m.Weights[o][i] -= 0.1 * gw[o][i];
+            }
+        });
+        Train(mlp, new[] { new[] { 0.0, 1.0 } }, new[] { new[] { 1.0 } }, 10, Sgd);
+    }
+
+    private static void Sgd(Mlp m, double[][] gw, double[] gb) => m.Apply(gw, gb, 0.05);
+}
+");
+        }
+
+        [Fact]
+        public async Task Update_through_a_delegate_injected_in_the_constructor_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(ArrayMlp + @"
+public sealed class Session
+{
+    private readonly System.Action<Mlp, double[][], double[]> _apply;
+
+    public Session(System.Action<Mlp, double[][], double[]> apply) => _apply = apply;
+
+    public System.Action<int> OnEpoch { get; set; } = e => System.Console.WriteLine(e);
+
+    public void Train(Mlp mlp, double[][] xs, double[][] ts, int epochs)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var n = 0; n < xs.Length; n++)
+            {
+                var y = mlp.Forward(xs[n]);
+                var loss = Mlp.Mse(y, ts[n]);
+                var (dW, dB) = mlp.Backward(xs[n], y, ts[n]);
+                _apply(mlp, dW, dB);
+            }
+
+            OnEpoch(epoch);
+        }
+    }
+
+    public static void Main()
+    {
+        var session = new Session((m, gw, gb) => m.Apply(gw, gb, 0.1));
+        session.Train(new Mlp(2, 1), new[] { new[] { 0.0, 1.0 } }, new[] { new[] { 1.0 } }, 10);
+    }
+}
+");
+        }
+
+        [Fact]
+        public async Task A_delegate_field_bound_to_an_observer_is_still_a_warning()
+        {
+            var source = ArrayMlp + @"
+public sealed class Session
+{
+    private readonly System.Action<Mlp, double[][], double[]> _report = (m, gw, gb) => System.Console.WriteLine(gw[0][0]);
+
+    public void Train(Mlp mlp, double[][] xs, double[][] ts, int epochs)
+    {
+        {|#0:for|} (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var n = 0; n < xs.Length; n++)
+            {
+                var y = mlp.Forward(xs[n]);
+                var loss = Mlp.Mse(y, ts[n]);
+                var (dW, dB) = {|#1:mlp.Backward(xs[n], y, ts[n])|};
+                _report(mlp, dW, dB);
+            }
+        }
+    }
+}
+";
+            await NoFix(source, Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+        }
+
+        [Fact]
+        public async Task Update_through_a_local_delegate_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(@"
+using System;
+
+public class Perceptron
+{
+    private readonly double[] _weights = new double[3];
+
+    public double Train(double[][] samples, double[] labels, int epochs, double lr)
+    {
+        Action<double[], double> nudge = (x, err) =>
+        {
+            for (var j = 0; j < 3; j++)
+                _weights[j] -= lr * err * x[j];
+        };
+        double cost = 0;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var s = 0; s < samples.Length; s++)
+            {
+                double output = 0;
+                for (var j = 0; j < 3; j++)
+                    output += _weights[j] * samples[s][j];
+                var error = output - labels[s];
+                cost += error * error;
+                nudge(samples[s], error);
+            }
+        }
+
+        return cost;
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Copying_new_weights_into_the_array_and_ref_updates_are_updates()
+        {
+            await Verify.VerifyAnalyzerAsync(@"
+using System;
+
+public class Perceptron
+{
+    private readonly double[] _weights = new double[3];
+    private double _bias;
+
+    private static void Descend(ref double parameter, double gradient, double lr) => parameter -= lr * gradient;
+
+    public double Train(double[][] samples, double[] labels, int epochs, double lr)
+    {
+        double cost = 0;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            for (var s = 0; s < samples.Length; s++)
+            {
+                double output = _bias;
+                for (var j = 0; j < 3; j++)
+                    output += _weights[j] * samples[s][j];
+                var error = output - labels[s];
+                cost += error * error;
+                var next = new double[3];
+                for (var j = 0; j < 3; j++)
+                    next[j] = _weights[j] - lr * error * samples[s][j];
+                Array.Copy(next, _weights, 3);
+                Descend(ref _bias, error, lr);
+            }
+        }
+
+        return cost;
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Async_training_loop_with_an_awaited_step_is_silent()
+        {
+            await Verify.VerifyAnalyzerAsync(ArrayMlp + @"
+public static class Training
+{
+    private static async System.Threading.Tasks.Task ApplyAsync(Mlp mlp, double[][] dW, double[] dB, double lr)
+    {
+        await System.Threading.Tasks.Task.Yield();
+        mlp.Apply(dW, dB, lr);
+    }
+
+    public static async System.Threading.Tasks.Task TrainAsync(Mlp mlp, double[][] xs, double[][] ts, int epochs)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            foreach (var x in xs)
+            {
+                var y = mlp.Forward(x);
+                var loss = Mlp.Mse(y, ts[0]);
+                var (dW, dB) = mlp.Backward(x, y, ts[0]);
+                await ApplyAsync(mlp, dW, dB, 0.1);
+            }
+        }
+    }
+}
+");
+        }
+
+        [Fact]
+        public async Task Benchmark_loop_that_times_the_forward_pass_is_silent()
+        {
+            await Verify.VerifyAnalyzerAsync(ArrayMlp + @"
+public static class Timing
+{
+    public static double Measure(Mlp mlp, double[] x, double[] t, int iterations)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        double loss = 0;
+        for (var iteration = 0; iteration < iterations; iteration++)
+        {
+            var y = mlp.Forward(x);
+            loss += Mlp.Mse(y, t);
+        }
+
+        return watch.Elapsed.TotalMilliseconds / iterations + loss * 0;
+    }
+
+    public static double Repeat(Mlp mlp, double[] x, double[] t, int epochs)
+    {
+        double loss = 0;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var y = mlp.Forward(x);
+            loss += Mlp.Mse(y, t);
+        }
+
+        return loss;
+    }
+}
+");
+        }
+    }
+}
