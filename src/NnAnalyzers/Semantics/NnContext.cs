@@ -9,8 +9,8 @@ namespace NnAnalyzers.Semantics
 {
     /// <summary>
     /// Answers "does this code belong to a neural network?": a type (or a method) is an NN context when its own names
-    /// and its members' names show NN signs — one strong sign (neuron, sigmoid, softmax, backprop, epoch, activation…)
-    /// or two distinct weaker ones (layer, forward, backward, loss, gradient, learning rate, weights + bias…), or when it
+    /// and its members' names show NN signs — one strong sign (neuron, sigmoid, softmax, backprop, activation…)
+    /// or two distinct weaker ones (layer, forward, backward, loss, gradient, learning rate, epochs, batches, weights + bias…), or when it
     /// uses our reference library. A portfolio's or a graph's weights live outside any NN context.
     /// One instance per compilation; answers are cached per type.
     /// </summary>
@@ -19,7 +19,7 @@ namespace NnAnalyzers.Semantics
         /// <summary>Words that alone make an NN context.</summary>
         public static readonly WordSet StrongSigns = new WordSet(
             "neuron", "neurons", "neural", "perceptron", "perceptrons", "backprop", "backpropagation", "backpropagate",
-            "softmax", "sigmoid", "relu", "activation", "activations", "synapse", "synapses", "mlp", "epoch", "epochs",
+            "softmax", "sigmoid", "relu", "activation", "activations", "synapse", "synapses", "mlp",
             "feedforward", "logits", "logit", "minibatch", "dropout", "convolution", "autoencoder", "perceptron");
 
         /// <summary>Words of which two distinct ones make an NN context.</summary>
@@ -27,7 +27,10 @@ namespace NnAnalyzers.Semantics
             "layer", "layers", "forward", "backward", "loss", "gradient", "gradients", "grad", "grads", "learning",
             "train", "training", "predict", "prediction", "hidden", "network", "net", "weights", "weight", "bias",
             "biases", "cost", "delta", "deltas", "dense", "optimizer", "momentum", "adam", "sgd", "tanh", "kernel",
-            "inputs", "outputs", "batch", "lr");
+            "inputs", "outputs", "batch", "batches", "lr",
+
+            // Simulations and schedulers count epochs too: an epoch is NN evidence only beside another sign.
+            "epoch", "epochs");
 
         private readonly KnownSymbols _symbols;
         private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _types =
@@ -325,7 +328,8 @@ namespace NnAnalyzers.Semantics
             private static string Normalize(string word)
             {
                 // Singular and plural count once: weights + weight is one sign.
-                return word.EndsWith("es", System.StringComparison.Ordinal) && word == "biases" ? "bias"
+                return word == "biases" ? "bias"
+                    : word == "batches" ? "batch"
                     : word.EndsWith("s", System.StringComparison.Ordinal) && word.Length > 3 ? word.Substring(0, word.Length - 1)
                     : word;
             }

@@ -84,6 +84,24 @@ static class Activations
         }
 
         [Fact]
+        public void Epochs_alone_do_not_make_a_simulation_nn_code_but_epochs_and_batches_do()
+        {
+            var compilation = SemanticsTestHelper.Compile(@"
+class MonteCarlo
+{
+    public double RunEpochs(int epochs, System.Random rng) { double s = 0; for (int i = 0; i < epochs; i++) s += rng.NextDouble(); return s; }
+}
+class Experiment
+{
+    public void Run(int epochs, int batches) { }
+}");
+            var semantics = NnSemantics.Create(compilation);
+            Assert.False(semantics.Context.IsNnType(compilation.GetTypeByMetadataName("MonteCarlo")!));
+            Assert.False(semantics.Context.Contains(compilation.GetTypeByMetadataName("MonteCarlo")!.GetMembers("RunEpochs")[0]));
+            Assert.True(semantics.Context.Contains(compilation.GetTypeByMetadataName("Experiment")!.GetMembers("Run")[0]));
+        }
+
+        [Fact]
         public void Compound_signs_written_as_two_words_count_and_int_counters_are_not_parameters()
         {
             var compilation = SemanticsTestHelper.Compile(@"
