@@ -5,9 +5,11 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 using NnAnalyzers.Semantics;
 
 namespace NnAnalyzers.Rules
@@ -131,7 +133,7 @@ namespace NnAnalyzers.Rules
             if (ActivationFormulas.TakesOutput(role))
             {
                 var swap = ActivationValues.IsLibraryMethod(method) ? SwapName(method, "FromOutput", "FromPreActivation") : null;
-                Check(report, invocation.Syntax, what, role, new[] { argument }, activations, values, swap, ct);
+                Check(report, invocation.Syntax.GetLocation(), what, role, new[] { argument }, activations, values, swap, ct);
                 return;
             }
 
@@ -191,11 +193,22 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
-            Check(report, syntax, $"'{Shorten(syntax.ToString())}'", role, occurrences, activations, values, null, ct);
+            // error * v * (1 - v) parses as (error * v) * (1 - v): the derivative is the part from v on.
+            var location = syntax.GetLocation();
+            var text = syntax.ToString();
+            if (syntax is BinaryExpressionSyntax { Left: var left } && ActivationFormulas.Strip(left) is BinaryExpressionSyntax chained
+                && chained.IsKind(SyntaxKind.MultiplyExpression) && ReferenceEquals(ActivationFormulas.Strip(chained.Right), first))
+            {
+                var span = TextSpan.FromBounds(first.SpanStart, syntax.Span.End);
+                location = Location.Create(syntax.SyntaxTree, span);
+                text = syntax.SyntaxTree.GetText(ct).ToString(span);
+            }
+
+            Check(report, location, $"'{Shorten(text)}'", role, occurrences, activations, values, null, ct);
         }
 
         // The derivative takes the output: report a pre-activation, or an activation of an output.
-        private static void Check(Action<Diagnostic> report, SyntaxNode site, string what, ActivationRole role, IReadOnlyList<IOperation> occurrences,
+        private static void Check(Action<Diagnostic> report, Location site, string what, ActivationRole role, IReadOnlyList<IOperation> occurrences,
             ActivationValues activations, PreActivations values, string? swap, CancellationToken ct)
         {
             var value = occurrences[0];
@@ -204,7 +217,7 @@ namespace NnAnalyzers.Rules
             if (values.Classify(value) == StoredValue.PreActivation)
             {
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindPreActivation);
-                var replacement = Replacement(value, role, values, site.SpanStart);
+                var replacement = Replacement(value, role, values, site.SourceSpan.Start);
                 if (replacement is not null)
                 {
                     properties = properties.Add(ReplacementProperty, replacement);
@@ -219,7 +232,7 @@ namespace NnAnalyzers.Rules
                     ? $"pass '{Shorten(ReplaceRoot(value.Syntax, replacement))}'"
                     : swap is not null ? $"call '{swap}'" : "pass the activation output instead";
                 var message = $"{what} takes the {function}'s output a = {function}(z), but '{valueText}' is the pre-activation z: {advice}";
-                report(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site.GetLocation(),
+                report(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site,
                     occurrences.Select(o => o.Syntax.GetLocation()), properties, message));
                 return;
             }
@@ -247,7 +260,7 @@ namespace NnAnalyzers.Rules
             var twice = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindAppliedTwice);
             var innerText = Shorten(inner.Syntax.ToString());
             var text = $"{what} takes the {function}'s output, but '{valueText}' applies the activation again to '{innerText}', which already is an activation output: pass '{innerText}'";
-            report(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site.GetLocation(), locations, twice, text));
+            report(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site, locations, twice, text));
         }
 
         // The storage holding the activation of this pre-activation, when it is at hand at the derivative: the same kind
@@ -262,7 +275,8 @@ namespace NnAnalyzers.Rules
 
             var wanted = role == ActivationRole.TanhDerivativeFromOutput ? ActivationRole.Tanh : ActivationRole.Sigmoid;
             var outputs = values.PairsOf(storage)
-                .Where(p => p.Activation == wanted && (p.Index is not null) == isElement && (p.End <= position || storage is IFieldSymbol))
+                .Where(p => p.Activation == wanted && (p.Index is not null) == isElement && (p.End <= position || storage is IFieldSymbol || storage is IPropertySymbol)
+                    && (p.Index != PreActivations.FromEndIndex || (PreActivations.IndexText(value.Syntax) ?? string.Empty).StartsWith("^", StringComparison.Ordinal)))
                 .Select(p => p.Output)
                 .Distinct(SymbolEqualityComparer.Default)
                 .ToList();
@@ -280,6 +294,7 @@ namespace NnAnalyzers.Rules
             ILocalSymbol local => local.Type,
             IParameterSymbol parameter => parameter.Type,
             IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
             _ => null,
         };
 
