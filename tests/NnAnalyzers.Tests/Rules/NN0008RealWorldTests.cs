@@ -432,6 +432,85 @@ public static class LinqNeuron
             await Fix(template.Replace("DERIV", "[|LogisticSlope(z)|]"), template.Replace("DERIV", "LogisticSlope(y)"));
         }
 
+        [Fact]
+        public async Task Nielsen_backward_loop_reading_z_from_the_cache_into_a_local_is_reported_without_a_fix()
+        {
+            const string template = @"
+using System;
+using System.Collections.Generic;
+using MathNet.Numerics.LinearAlgebra;
+
+public class Network
+{
+    private readonly List<Matrix<double>> _weights = new List<Matrix<double>>();
+    private readonly List<Vector<double>> _biases = new List<Vector<double>>();
+
+    public List<Vector<double>> Deltas(Vector<double> x, Vector<double> y)
+    {
+        var activation = x;
+        var activations = new List<Vector<double>> { x };
+        var zs = new List<Vector<double>>();
+        foreach (var (w, b) in Layers())
+        {
+            var z = w * activation + b;
+            zs.Add(z);
+            activation = z.Map(v => 1.0 / (1.0 + Math.Exp(-v)));
+            activations.Add(activation);
+        }
+
+        var deltas = new List<Vector<double>> { activations[^1] - y };
+        for (var l = 2; l <= _weights.Count; l++)
+        {
+            var z = zs[^l];
+            var sp = DERIV;
+            deltas.Add((_weights[^(l - 1)].TransposeThisAndMultiply(deltas[^1])).PointwiseMultiply(sp));
+        }
+
+        return deltas;
+    }
+
+    private IEnumerable<(Matrix<double>, Vector<double>)> Layers()
+    {
+        for (var l = 0; l < _weights.Count; l++) yield return (_weights[l], _biases[l]);
+    }
+}
+";
+            var source = template.Replace("DERIV", "[|z.PointwiseMultiply(1 - z)|]");
+            await Fix(source, source);
+        }
+
+        [Fact]
+        public async Task Helpers_in_another_file_are_recognised()
+        {
+            const string helpers = @"
+using System;
+
+public static class Act
+{
+    public static double Sig(double v) => 1.0 / (1.0 + Math.Exp(-v));
+    public static double SigDeriv(double a) => a * ((double)1 - a);
+}
+";
+            const string network = @"
+public static class Unit
+{
+    public static double Delta(double[] x, double[] w, double b, double error)
+    {
+        var z = b;
+        for (var k = 0; k < x.Length; k++) z += w[k] * x[k];
+        var a = Act.Sig(z);
+        return error * DERIV;
+    }
+}
+";
+            var test = new Verify.Test { LanguageVersion = LanguageVersion.CSharp7_3 };
+            test.TestState.Sources.Add(("Act.cs", helpers));
+            test.TestState.Sources.Add(("Unit.cs", network.Replace("DERIV", "[|Act.SigDeriv(z)|]")));
+            test.FixedState.Sources.Add(("Act.cs", helpers));
+            test.FixedState.Sources.Add(("Unit.cs", network.Replace("DERIV", "Act.SigDeriv(a)")));
+            await test.RunAsync(CancellationToken.None);
+        }
+
         // ---------------------------------------------------------------- correct: silent
 
         [Fact]
