@@ -40,6 +40,8 @@ namespace NnAnalyzers.Rules
         /// <summary>A pre-activation derivative of the library given an activation output.</summary>
         public const string KindOutputToPreActivation = "OutputToPreActivation";
 
+        private const string LibraryActivations = "NnAnalyzers.Network.Activations";
+
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.NN0008DerivativeOfWrongValue);
@@ -52,6 +54,12 @@ namespace NnAnalyzers.Rules
                 var activations = new ActivationValues();
                 var nn = NnSemantics.Create(start.Compilation).Context;
                 var sites = DerivativeSites.Create(start.Compilation, start.CancellationToken);
+                if (sites.HasNoFormula && start.Compilation.GetTypeByMetadataName(LibraryActivations) is null)
+                {
+                    // No formula anywhere and no library whose derivatives could be called: nothing to look at.
+                    return;
+                }
+
 
                 // No has-NN-code gate here: activations are recognised by their formulas, also in code whose names
                 // say nothing (Sig, SigDeriv, z, a). The gate is on syntax instead: a tree is read, and only the bodies

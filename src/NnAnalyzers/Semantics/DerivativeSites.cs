@@ -143,6 +143,9 @@ namespace NnAnalyzers.Semantics
             return false;
         }
 
+        /// <summary>Whether no file of the compilation holds a derivative formula (nor, then, a derivative helper).</summary>
+        public bool HasNoFormula => _withFormulas.Count == 0;
+
         private bool MentionsName(string text)
         {
             if (text.IndexOf("DerivativeFrom", StringComparison.Ordinal) >= 0)
