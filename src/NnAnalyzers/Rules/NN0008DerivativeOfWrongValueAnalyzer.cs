@@ -40,7 +40,7 @@ namespace NnAnalyzers.Rules
         /// <summary>A pre-activation derivative of the library given an activation output.</summary>
         public const string KindOutputToPreActivation = "OutputToPreActivation";
 
-        private const string LibraryActivations = "NnAnalyzers.Network.Activations";
+        private const string LibraryAssembly = "NnAnalyzers.Network";
 
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
@@ -51,14 +51,15 @@ namespace NnAnalyzers.Rules
         {
             context.RegisterCompilationStartAction(start =>
             {
-                var activations = new ActivationValues();
-                var nn = NnSemantics.Create(start.Compilation).Context;
                 var sites = DerivativeSites.Create(start.Compilation, start.CancellationToken);
-                if (sites.HasNoFormula && start.Compilation.GetTypeByMetadataName(LibraryActivations) is null)
+                if (sites.HasNoFormula && !start.Compilation.ReferencedAssemblyNames.Any(a => a.Name == LibraryAssembly))
                 {
                     // No formula anywhere and no library whose derivatives could be called: nothing to look at.
                     return;
                 }
+
+                var activations = new ActivationValues();
+                var nn = NnSemantics.Create(start.Compilation).Context;
 
 
                 // No has-NN-code gate here: activations are recognised by their formulas, also in code whose names
