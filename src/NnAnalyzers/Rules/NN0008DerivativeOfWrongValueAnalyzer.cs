@@ -5,9 +5,11 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 using NnAnalyzers.Semantics;
 
 namespace NnAnalyzers.Rules
@@ -38,6 +40,8 @@ namespace NnAnalyzers.Rules
         /// <summary>A pre-activation derivative of the library given an activation output.</summary>
         public const string KindOutputToPreActivation = "OutputToPreActivation";
 
+        private const string LibraryAssembly = "NnAnalyzers.Network";
+
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.NN0008DerivativeOfWrongValue);
@@ -47,41 +51,63 @@ namespace NnAnalyzers.Rules
         {
             context.RegisterCompilationStartAction(start =>
             {
+                var sites = DerivativeSites.Create(start.Compilation, start.CancellationToken);
+                if (sites.HasNoFormula && !start.Compilation.ReferencedAssemblyNames.Any(a => a.Name == LibraryAssembly))
+                {
+                    // No formula anywhere and no library whose derivatives could be called: nothing to look at.
+                    return;
+                }
+
                 var activations = new ActivationValues();
                 var nn = NnSemantics.Create(start.Compilation).Context;
 
+
                 // No has-NN-code gate here: activations are recognised by their formulas, also in code whose names
-                // say nothing (Sig, SigDeriv, z, a).
+                // say nothing (Sig, SigDeriv, z, a). The gate is on syntax instead: a tree is read, and only the bodies
+                // that hold a derivative formula or call a derivative are bound to operations.
                 var types = new ConcurrentDictionary<INamedTypeSymbol, PreActivations>(SymbolEqualityComparer.Default);
-                start.RegisterOperationBlockAction(c => AnalyzeBody(c, activations, nn, types));
+                start.RegisterSemanticModelAction(c => AnalyzeTree(c, sites, activations, nn, types));
             });
         }
 
-        private static void AnalyzeBody(OperationBlockAnalysisContext context, ActivationValues activations, NnContext nn, ConcurrentDictionary<INamedTypeSymbol, PreActivations> types)
+        private static void AnalyzeTree(SemanticModelAnalysisContext context, DerivativeSites sites, ActivationValues activations, NnContext nn, ConcurrentDictionary<INamedTypeSymbol, PreActivations> types)
         {
             var ct = context.CancellationToken;
-            foreach (var block in context.OperationBlocks)
+            var model = context.SemanticModel;
+            foreach (var owner in sites.CandidateBodies(model.SyntaxTree, ct))
             {
-                if (block is not (IMethodBodyBaseOperation or IBlockOperation) || IsInsideAnother(block, context.OperationBlocks))
+                if (model.GetOperation(owner, ct) is not { } block || block is not (IMethodBodyBaseOperation or IBlockOperation) || OwningSymbol(model, owner, ct) is not { } symbol)
                 {
                     continue;
                 }
 
-                var lazy = new Lazy<PreActivations>(() => PreActivations.Analyze(block, activations, ct)
-                    .WithFieldsFrom(() => FieldFacts(context.OwningSymbol, block, activations, types, ct)));
-                var inNnCode = new Lazy<bool>(() => nn.Contains(context.OwningSymbol));
-                foreach (var operation in block.Descendants())
+                AnalyzeBody(context.ReportDiagnostic, symbol, block, activations, nn, types, ct);
+            }
+        }
+
+        private static ISymbol? OwningSymbol(SemanticModel model, SyntaxNode owner, CancellationToken ct) => owner switch
+        {
+            CompilationUnitSyntax unit => unit.Members.OfType<GlobalStatementSyntax>().FirstOrDefault() is { } first ? model.GetEnclosingSymbol(first.SpanStart, ct) : null,
+            ArrowExpressionClauseSyntax arrow => arrow.Parent is { } property ? (model.GetDeclaredSymbol(property, ct) as IPropertySymbol)?.GetMethod : null,
+            _ => model.GetDeclaredSymbol(owner, ct),
+        };
+
+        private static void AnalyzeBody(Action<Diagnostic> report, ISymbol owner, IOperation block, ActivationValues activations, NnContext nn, ConcurrentDictionary<INamedTypeSymbol, PreActivations> types, CancellationToken ct)
+        {
+            var lazy = new Lazy<PreActivations>(() => PreActivations.Analyze(block, activations, ct)
+                .WithFieldsFrom(() => FieldFacts(owner, block, activations, types, ct)));
+            var inNnCode = new Lazy<bool>(() => nn.Contains(owner));
+            foreach (var operation in block.Descendants())
+            {
+                switch (operation)
                 {
-                    switch (operation)
-                    {
-                        case IInvocationOperation invocation:
-                            CheckCall(context, invocation, activations, lazy, ct);
-                            CheckInline(context, operation, activations, lazy, inNnCode, ct);
-                            break;
-                        case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply or BinaryOperatorKind.Subtract }:
-                            CheckInline(context, operation, activations, lazy, inNnCode, ct);
-                            break;
-                    }
+                    case IInvocationOperation invocation:
+                        CheckCall(report, invocation, activations, lazy, ct);
+                        CheckInline(report, operation, activations, lazy, inNnCode, ct);
+                        break;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply or BinaryOperatorKind.Subtract }:
+                        CheckInline(report, operation, activations, lazy, inNnCode, ct);
+                        break;
                 }
             }
         }
@@ -102,20 +128,7 @@ namespace NnAnalyzers.Rules
             return facts;
         }
 
-        private static bool IsInsideAnother(IOperation block, ImmutableArray<IOperation> blocks)
-        {
-            for (var parent = block.Parent; parent is not null; parent = parent.Parent)
-            {
-                if (blocks.Contains(parent))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static void CheckCall(OperationBlockAnalysisContext context, IInvocationOperation invocation, ActivationValues activations, Lazy<PreActivations> lazy, CancellationToken ct)
+        private static void CheckCall(Action<Diagnostic> report, IInvocationOperation invocation, ActivationValues activations, Lazy<PreActivations> lazy, CancellationToken ct)
         {
             var role = activations.AsCall(invocation, ct, out var argument);
             if (argument is null || !(ActivationFormulas.TakesOutput(role) || ActivationFormulas.TakesPreActivation(role)))
@@ -129,7 +142,7 @@ namespace NnAnalyzers.Rules
             if (ActivationFormulas.TakesOutput(role))
             {
                 var swap = ActivationValues.IsLibraryMethod(method) ? SwapName(method, "FromOutput", "FromPreActivation") : null;
-                Check(context, invocation.Syntax, what, role, new[] { argument }, activations, values, swap, ct);
+                Check(report, invocation.Syntax.GetLocation(), what, role, new[] { argument }, activations, values, swap, ct);
                 return;
             }
 
@@ -146,11 +159,11 @@ namespace NnAnalyzers.Rules
             {
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindOutputToPreActivation).Add(MethodProperty, target);
                 var message = $"'{method.Name}' takes the pre-activation z, but '{Shorten(argument.Syntax.ToString())}' is the {ActivationFormulas.FunctionName(role)}'s output: call '{target}'";
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, invocation.Syntax.GetLocation(), properties, message));
+                report(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, invocation.Syntax.GetLocation(), properties, message));
             }
         }
 
-        private static void CheckInline(OperationBlockAnalysisContext context, IOperation operation, ActivationValues activations, Lazy<PreActivations> lazy, Lazy<bool> inNnCode, CancellationToken ct)
+        private static void CheckInline(Action<Diagnostic> report, IOperation operation, ActivationValues activations, Lazy<PreActivations> lazy, Lazy<bool> inNnCode, CancellationToken ct)
         {
             if (operation.Syntax is not ExpressionSyntax syntax || operation.SemanticModel is not { } model)
             {
@@ -189,11 +202,22 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
-            Check(context, syntax, $"'{Shorten(syntax.ToString())}'", role, occurrences, activations, values, null, ct);
+            // error * v * (1 - v) parses as (error * v) * (1 - v): the derivative is the part from v on.
+            var location = syntax.GetLocation();
+            var text = syntax.ToString();
+            if (syntax is BinaryExpressionSyntax { Left: var left } && ActivationFormulas.Strip(left) is BinaryExpressionSyntax chained
+                && chained.IsKind(SyntaxKind.MultiplyExpression) && ReferenceEquals(ActivationFormulas.Strip(chained.Right), first))
+            {
+                var span = TextSpan.FromBounds(first.SpanStart, syntax.Span.End);
+                location = Location.Create(syntax.SyntaxTree, span);
+                text = syntax.SyntaxTree.GetText(ct).ToString(span);
+            }
+
+            Check(report, location, $"'{Shorten(text)}'", role, occurrences, activations, values, null, ct);
         }
 
         // The derivative takes the output: report a pre-activation, or an activation of an output.
-        private static void Check(OperationBlockAnalysisContext context, SyntaxNode site, string what, ActivationRole role, IReadOnlyList<IOperation> occurrences,
+        private static void Check(Action<Diagnostic> report, Location site, string what, ActivationRole role, IReadOnlyList<IOperation> occurrences,
             ActivationValues activations, PreActivations values, string? swap, CancellationToken ct)
         {
             var value = occurrences[0];
@@ -202,7 +226,7 @@ namespace NnAnalyzers.Rules
             if (values.Classify(value) == StoredValue.PreActivation)
             {
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindPreActivation);
-                var replacement = Replacement(value, role, values, site.SpanStart);
+                var replacement = Replacement(value, role, values, site.SourceSpan.Start);
                 if (replacement is not null)
                 {
                     properties = properties.Add(ReplacementProperty, replacement);
@@ -217,7 +241,7 @@ namespace NnAnalyzers.Rules
                     ? $"pass '{Shorten(ReplaceRoot(value.Syntax, replacement))}'"
                     : swap is not null ? $"call '{swap}'" : "pass the activation output instead";
                 var message = $"{what} takes the {function}'s output a = {function}(z), but '{valueText}' is the pre-activation z: {advice}";
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site.GetLocation(),
+                report(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site,
                     occurrences.Select(o => o.Syntax.GetLocation()), properties, message));
                 return;
             }
@@ -245,7 +269,7 @@ namespace NnAnalyzers.Rules
             var twice = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindAppliedTwice);
             var innerText = Shorten(inner.Syntax.ToString());
             var text = $"{what} takes the {function}'s output, but '{valueText}' applies the activation again to '{innerText}', which already is an activation output: pass '{innerText}'";
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site.GetLocation(), locations, twice, text));
+            report(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site, locations, twice, text));
         }
 
         // The storage holding the activation of this pre-activation, when it is at hand at the derivative: the same kind
@@ -260,7 +284,8 @@ namespace NnAnalyzers.Rules
 
             var wanted = role == ActivationRole.TanhDerivativeFromOutput ? ActivationRole.Tanh : ActivationRole.Sigmoid;
             var outputs = values.PairsOf(storage)
-                .Where(p => p.Activation == wanted && (p.Index is not null) == isElement && (p.End <= position || storage is IFieldSymbol))
+                .Where(p => p.Activation == wanted && (p.Index is not null) == isElement && (p.End <= position || storage is IFieldSymbol || storage is IPropertySymbol)
+                    && (p.Index != PreActivations.FromEndIndex || (PreActivations.IndexText(value.Syntax) ?? string.Empty).StartsWith("^", StringComparison.Ordinal)))
                 .Select(p => p.Output)
                 .Distinct(SymbolEqualityComparer.Default)
                 .ToList();
@@ -278,6 +303,7 @@ namespace NnAnalyzers.Rules
             ILocalSymbol local => local.Type,
             IParameterSymbol parameter => parameter.Type,
             IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
             _ => null,
         };
 

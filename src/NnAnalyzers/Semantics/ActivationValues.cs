@@ -180,11 +180,19 @@ namespace NnAnalyzers.Semantics
                 return ActivationRole.None;
             }
 
-            var name = parameters[0].Name;
-            var declaration = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            return ClassifyHelper(method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken), parameters[0].Name);
+        }
+
+        /// <summary>
+        /// The role of a helper of one parameter read from its declaration (a method or local function): what its
+        /// expression body, single <c>return</c>, or the elements it assigns in a loop compute of
+        /// <paramref name="parameter"/>. Syntax only, so that a compilation can be scanned without binding.
+        /// </summary>
+        public static ActivationRole ClassifyHelper(SyntaxNode declaration, string parameter)
+        {
             foreach (var body in Results(declaration))
             {
-                var role = ActivationFormulas.Classify(body, e => RootName(e) == name, out _);
+                var role = ActivationFormulas.Classify(body, e => RootName(e) == parameter, out _);
                 if (role != ActivationRole.None)
                 {
                     return role;

@@ -98,6 +98,7 @@ namespace NnAnalyzers.Semantics
         private void Add(IOperation body, ActivationValues activations, CancellationToken cancellationToken)
         {
             var result = this;
+            var appends = new List<(ISymbol List, IOperation Value, int End)>();
             foreach (var operation in body.Descendants())
             {
                 switch (operation)
@@ -109,9 +110,67 @@ namespace NnAnalyzers.Semantics
                         result.Record(declarator.Symbol, false, null, initializer.Value, declarator.Syntax.Span.End, activations, cancellationToken);
                         break;
                     case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound
-                        when IsProduct(compound.Value) && StorageOf(compound.Target, out var storage, out _):
+                        when (IsProduct(compound.Value) || IsAffine(compound.Value)) && StorageOf(compound.Target, out var storage, out _):
                         result.Get(storage).Affine = true;
                         break;
+                    case IInvocationOperation { TargetMethod.Name: "Add", TargetMethod.ReturnsVoid: true, Arguments.Length: 1 } add
+                        when add.Instance is { } list && StorageOf(list, out var collection, out var nested) && !nested:
+                        // list.Add(v): the elements of the list receive v (a cache of zs and activations).
+                        var value = add.Arguments[0].Value;
+                        result.Record(collection, true, null, value, add.Syntax.Span.End, activations, cancellationToken);
+                        appends.Add((collection, value, add.Syntax.Span.End));
+                        break;
+                }
+            }
+
+            PairAppends(appends, activations, cancellationToken);
+        }
+
+        /// <summary>The index of a pair of lists appended in lockstep: only the same position from the end corresponds.</summary>
+        public const string FromEndIndex = "^";
+
+        // zs.Add(z); activations.Add(σ(z)) — or activation = σ(z); activations.Add(activation): the last elements of the two
+        // lists correspond (the first list may hold the input as well, so only indices from the end are paired).
+        private void PairAppends(List<(ISymbol List, IOperation Value, int End)> appends, ActivationValues activations, CancellationToken cancellationToken)
+        {
+            foreach (var (zs, z, _) in appends)
+            {
+                if (!StorageOf(z, out var source, out var sourceIsElement) || sourceIsElement)
+                {
+                    continue;
+                }
+
+                foreach (var (outputs, a, end) in appends)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(zs, outputs))
+                    {
+                        continue;
+                    }
+
+                    var role = activations.AsActivation(a, cancellationToken, out var argument);
+                    var paired = ActivationFormulas.IsActivation(role) && StorageOf(argument, out var activated, out var activatedIsElement)
+                        && !activatedIsElement && SymbolEqualityComparer.Default.Equals(activated, source);
+                    if (!paired && StorageOf(a, out var stored, out var storedIsElement) && !storedIsElement && _facts.TryGetValue(source, out var facts))
+                    {
+                        foreach (var pair in facts.Pairs)
+                        {
+                            if (pair.Index is null && SymbolEqualityComparer.Default.Equals(pair.Output, stored))
+                            {
+                                role = pair.Activation;
+                                paired = true;
+                                break;
+                            }
+                        }
+                    }
+
+                    if (paired)
+                    {
+                        var list = Get(zs);
+                        if (!list.Pairs.Exists(p => p.Index == FromEndIndex && SymbolEqualityComparer.Default.Equals(p.Output, outputs)))
+                        {
+                            list.Pairs.Add(new ActivationPair(outputs, role, FromEndIndex, end));
+                        }
+                    }
                 }
             }
         }
@@ -128,7 +187,7 @@ namespace NnAnalyzers.Semantics
         }
 
         private PreActivations? FallbackFor(ISymbol storage)
-            => storage is IFieldSymbol && !_facts.ContainsKey(storage) ? _fields?.Value : null;
+            => (storage is IFieldSymbol || storage is IPropertySymbol) && !_facts.ContainsKey(storage) ? _fields?.Value : null;
 
         /// <summary>What the storage holds.</summary>
         public StoredValue Classify(ISymbol storage)
@@ -185,6 +244,13 @@ namespace NnAnalyzers.Semantics
                         isElement = true;
                         operation = Operations.WithoutConversions(indexer.Instance);
                         continue;
+                    case IImplicitIndexerReferenceOperation implicitIndexer:
+                        isElement = true;
+                        operation = Operations.WithoutConversions(implicitIndexer.Instance);
+                        continue;
+                    case IPropertyReferenceOperation property:
+                        storage = property.Property;
+                        return true;
                     case ILocalReferenceOperation local:
                         storage = local.Local;
                         return true;
@@ -263,6 +329,15 @@ namespace NnAnalyzers.Semantics
             if (IsAffine(value))
             {
                 Get(storage).Affine = true;
+                return;
+            }
+
+            // A copy: z[j] = sum where sum is a pre-activation, activations.Add(activation) where activation is an output.
+            if (StorageOf(value, out var copied, out _) && !SymbolEqualityComparer.Default.Equals(copied, storage) && _facts.TryGetValue(copied, out var known))
+            {
+                var target = Get(storage);
+                target.Affine |= known.Affine;
+                target.Activation |= known.Activation;
             }
         }
 
@@ -277,19 +352,24 @@ namespace NnAnalyzers.Semantics
         }
 
         // W * a + b, b + W * a, W.Multiply(a).Add(b), Σ w·x + b written as a sum with a product.
-        private static bool IsAffine(IOperation value)
+        private bool IsAffine(IOperation value)
         {
             value = Operations.WithoutConversions(value)!;
             switch (value)
             {
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } sum:
-                    return IsProduct(sum.LeftOperand) || IsProduct(sum.RightOperand) || IsAffine(sum.LeftOperand);
+                    return IsProduct(sum.LeftOperand) || IsProduct(sum.RightOperand) || IsAffine(sum.LeftOperand) || IsAffine(sum.RightOperand)
+                        || HoldsAffine(sum.LeftOperand) || HoldsAffine(sum.RightOperand);
                 case IInvocationOperation { TargetMethod.Name: "Add" } add when add.Instance is { } receiver:
                     return IsProduct(receiver);
                 default:
                     return false;
             }
         }
+
+        // A storage assigned only an affine value so far (sum += w[k] * x[k]; then z = sum + b).
+        private bool HoldsAffine(IOperation operation)
+            => StorageOf(operation, out var storage, out _) && _facts.TryGetValue(storage, out var facts) && facts.Affine && !facts.Activation;
 
         private static bool IsProduct(IOperation operation)
         {
@@ -301,10 +381,25 @@ namespace NnAnalyzers.Semantics
                         && product.Syntax is BinaryExpressionSyntax binary && !IsOneMinus(binary.Left) && !IsOneMinus(binary.Right);
                 case IInvocationOperation invocation:
                     var name = invocation.TargetMethod.Name;
-                    return name == "Multiply" || name == "Dot" || name == "DotProduct" || name == "TransposeThisAndMultiply" || name == "TransposeAndMultiply";
+                    return name == "Multiply" || name == "Dot" || name == "DotProduct" || name == "TransposeThisAndMultiply" || name == "TransposeAndMultiply"
+                        || (name == "Sum" && IsSumOfProducts(invocation));
                 default:
                     return false;
             }
+        }
+
+        // LINQ: w.Zip(x, (a, b) => a * b).Sum(), x.Select((v, k) => v * w[k]).Sum(), w.Zip(x).Sum(p => p.First * p.Second).
+        private static bool IsSumOfProducts(IInvocationOperation sum)
+        {
+            foreach (var node in sum.Syntax.DescendantNodes())
+            {
+                if (node is LambdaExpressionSyntax { ExpressionBody: { } body } && ActivationFormulas.Strip(body) is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.MultiplyExpression })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsOneMinus(ExpressionSyntax e)

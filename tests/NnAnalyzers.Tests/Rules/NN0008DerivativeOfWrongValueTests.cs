@@ -162,7 +162,7 @@ public class Perceptron
     }
 }
 ";
-            await Fix(template.Replace("DERIV", "[|(act[j] - target[j]) * z[j] * (1 - z[j])|]"), template.Replace("DERIV", "(act[j] - target[j]) * act[j] * (1 - act[j])"), version: LanguageVersion.CSharp7_3);
+            await Fix(template.Replace("DERIV", "(act[j] - target[j]) * [|z[j] * (1 - z[j])|]"), template.Replace("DERIV", "(act[j] - target[j]) * act[j] * (1 - act[j])"), version: LanguageVersion.CSharp7_3);
         }
 
         [Fact]

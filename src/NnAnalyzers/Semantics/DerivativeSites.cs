@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>
+    /// "Where can an activation derivative be?" — answered on syntax only, before anything is bound, so that code
+    /// without one pays a syntax walk and nothing else. A derivative is either written inline (every output-form formula
+    /// of <see cref="ActivationFormulas"/> contains <c>1 - v</c>: <c>v * (1 - v)</c>, <c>v.PointwiseMultiply(1 - v)</c>,
+    /// <c>1 - v * v</c>, <c>1 - Math.Pow(v, 2)</c>, the same inside a <c>Map</c> lambda) or called by name: a helper of
+    /// one parameter whose body is such a formula (found by one scan of the declarations of the compilation), or one of
+    /// our library's derivatives. The answers are a superset of what <see cref="ActivationValues"/> recognises.
+    /// </summary>
+    public sealed class DerivativeSites
+    {
+        private static readonly string[] LibraryDerivatives =
+        {
+            "SigmoidDerivativeFromOutput", "TanhDerivativeFromOutput", "SigmoidDerivativeFromPreActivation", "TanhDerivativeFromPreActivation",
+        };
+
+        private readonly HashSet<string> _names;
+        private readonly HashSet<SyntaxTree> _withFormulas;
+
+        private DerivativeSites(HashSet<string> names, HashSet<SyntaxTree> withFormulas)
+        {
+            foreach (var name in LibraryDerivatives)
+            {
+                names.Add(name);
+            }
+
+            _names = names;
+            _withFormulas = withFormulas;
+        }
+
+        /// <summary>
+        /// Reads the declarations (not the bodies) of the trees of the compilation that can hold a formula for derivative
+        /// helpers; a tree whose text has no <c>1 - …</c> is not parsed into nodes.
+        /// </summary>
+        public static DerivativeSites Create(Compilation compilation, CancellationToken cancellationToken)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var withFormulas = new HashSet<SyntaxTree>();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                if (!MayHoldOneMinus(tree.GetText(cancellationToken).ToString()))
+                {
+                    continue;
+                }
+
+                withFormulas.Add(tree);
+
+                // Helpers that are local functions are found with the method that declares and calls them (their body is
+                // an inline formula of that method), so the bodies are not entered here.
+                var root = tree.GetRoot(cancellationToken);
+                foreach (var node in root.DescendantNodes(n => n is CompilationUnitSyntax || n is BaseNamespaceDeclarationSyntax || n is TypeDeclarationSyntax))
+                {
+                    if (node is MethodDeclarationSyntax { ParameterList.Parameters.Count: 1 } method
+                        && (method.ExpressionBody is not null || method.Body is not null)
+                        && IsDerivative(ActivationValues.ClassifyHelper(method, method.ParameterList.Parameters[0].Identifier.ValueText)))
+                    {
+                        names.Add(method.Identifier.ValueText);
+                    }
+                }
+            }
+
+            return new DerivativeSites(names, withFormulas);
+        }
+
+        /// <summary>
+        /// The declarations of <paramref name="tree"/> whose body may hold a derivative: methods, constructors, operators,
+        /// accessors, expression-bodied properties and indexers (the <see cref="ArrowExpressionClauseSyntax"/>), and the
+        /// compilation unit for top-level statements. Lambdas and local functions belong to the declaration around them.
+        /// </summary>
+        public List<SyntaxNode> CandidateBodies(SyntaxTree tree, CancellationToken cancellationToken)
+        {
+            var owners = new List<SyntaxNode>();
+            if (!_withFormulas.Contains(tree) && !MentionsName(tree.GetText(cancellationToken).ToString()))
+            {
+                return owners;
+            }
+
+            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!MayBeDerivative(node) || Owner(node) is not { } owner || owners.Contains(owner))
+                {
+                    continue;
+                }
+
+                owners.Add(owner);
+            }
+
+            return owners;
+        }
+
+        /// <summary>
+        /// Whether the text may hold a subtraction from a numeric literal equal to 1 (<c>1 - v</c>, <c>1.0 - v</c>,
+        /// <c>(1) - v</c>, <c>(double)1 - v</c>): a minus whose left neighbour ends a number token containing the digit 1,
+        /// or a parenthesis closing on one, or a comment. A superset, read on the characters: cheaper than the nodes.
+        /// </summary>
+        public static bool MayHoldOneMinus(string text)
+        {
+            for (var i = text.IndexOf('-'); i >= 0; i = i + 1 < text.Length ? text.IndexOf('-', i + 1) : -1)
+            {
+                if (i + 1 < text.Length && (text[i + 1] == '-' || text[i + 1] == '=' || text[i + 1] == '>'))
+                {
+                    i++;
+                    continue;
+                }
+
+                var j = PreviousNonWhite(text, i - 1);
+                if (j < 0)
+                {
+                    continue;
+                }
+
+                if (text[j] == '/')
+                {
+                    return true;
+                }
+
+                if (text[j] == ')')
+                {
+                    j = PreviousNonWhite(text, j - 1);
+                    if (j >= 0 && (text[j] == ')' || EndsNumberWithOne(text, j)))
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
+                if (EndsNumberWithOne(text, j))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether no file of the compilation holds a derivative formula (nor, then, a derivative helper).</summary>
+        public bool HasNoFormula => _withFormulas.Count == 0;
+
+        private bool MentionsName(string text)
+        {
+            if (text.IndexOf("DerivativeFrom", StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+
+            foreach (var name in _names)
+            {
+                if (text.IndexOf(name, StringComparison.Ordinal) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static int PreviousNonWhite(string text, int j)
+        {
+            while (j >= 0 && char.IsWhiteSpace(text[j]))
+            {
+                j--;
+            }
+
+            return j;
+        }
+
+        // The token ending at j is a number (starts with a digit) and contains the digit 1: every literal equal to 1 does
+        // (1, 1.0, 1d, 1e0, 0x1, 0b1, 10e-1).
+        private static bool EndsNumberWithOne(string text, int j)
+        {
+            var hasOne = false;
+            var start = j;
+            while (start >= 0 && (char.IsLetterOrDigit(text[start]) || text[start] == '_' || text[start] == '.'))
+            {
+                hasOne |= text[start] == '1';
+                start--;
+            }
+
+            return hasOne && start < j && char.IsDigit(text[start + 1]);
+        }
+
+        private bool MayBeDerivative(SyntaxNode node)
+        {
+            switch (node)
+            {
+                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.MultiplyExpression) || binary.IsKind(SyntaxKind.SubtractExpression):
+                    return ActivationFormulas.ClassifyInlineDerivative(binary, out _, out _) != ActivationRole.None;
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "PointwiseMultiply" } } invocation:
+                    return ActivationFormulas.ClassifyInlineDerivative(invocation, out _, out _) != ActivationRole.None;
+                case SimpleNameSyntax name:
+                    return _names.Contains(name.Identifier.ValueText);
+                default:
+                    return false;
+            }
+        }
+
+        private static SyntaxNode? Owner(SyntaxNode node)
+        {
+            for (var current = node.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case BaseMethodDeclarationSyntax:
+                    case AccessorDeclarationSyntax:
+                        return current;
+                    case ArrowExpressionClauseSyntax arrow when arrow.Parent is BasePropertyDeclarationSyntax:
+                        return arrow;
+                    case GlobalStatementSyntax global:
+                        return global.Parent;
+                    case MemberDeclarationSyntax:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool IsDerivative(ActivationRole role) => ActivationFormulas.TakesOutput(role) || ActivationFormulas.TakesPreActivation(role);
+    }
+}
