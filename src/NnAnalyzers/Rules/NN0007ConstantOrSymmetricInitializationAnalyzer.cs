@@ -119,6 +119,12 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
+            // A Random per epoch, batch or sample (reshuffling, a dropout mask) is not a Random per neuron.
+            if (loop is ILoopOperation header && TrainingLoops.HasEpochHeader(header))
+            {
+                return;
+            }
+
             if (!semantics.Context.Contains(context.ContainingSymbol))
             {
                 return;
@@ -411,6 +417,14 @@ namespace NnAnalyzers.Rules
             }
 
             var result = new List<(Use, string)>();
+
+            // A local that is never trained nor handed on is a fixed set of coefficients (a box-filter kernel, the
+            // uniform weights of an average), not a layer's initial weights.
+            if (constants.Count > 0 && storage is ILocalSymbol && !escapes && !HasUpdate(list))
+            {
+                return none;
+            }
+
             if (constants.Count > 0)
             {
                 foreach (var use in Distinct(constants))
@@ -436,6 +450,19 @@ namespace NnAnalyzers.Rules
             }
 
             return result;
+        }
+
+        private static bool HasUpdate(List<Use> list)
+        {
+            foreach (var use in list)
+            {
+                if (use.Kind == StorageWrite.Update)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

@@ -1159,5 +1159,183 @@ public class Layer
     public double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z * _weights[0][0] - _biases[0]));
 }");
         }
+
+        // ================================================================ second round: more shapes
+
+        [Fact]
+        public async Task Constant_weights_from_select_an_initializer_list_and_a_constant_generator()
+        {
+            const string source = @"
+using System;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+public class Neuron
+{
+    public double[] Weights;
+    public double[] RecurrentWeights;
+
+    public Neuron(int inputs)
+    {
+        Weights = [|Enumerable.Range(0, inputs).Select(_ => 0.5).ToArray()|];
+        RecurrentWeights = [|new[] { 0.1, 0.1, 0.1 }|];
+    }
+
+    public double Fire(double[] x) => Math.Tanh(x.Zip(Weights, (a, w) => a * w).Sum() + RecurrentWeights.Sum());
+}
+
+public class Layer
+{
+    private readonly Matrix<double> _weights;
+
+    public Layer(int inputs, int outputs, Random rng)
+    {
+        _weights = [|Matrix<double>.Build.Dense(outputs, inputs, (i, j) => 0.1)|];
+    }
+
+    public Vector<double> Forward(Vector<double> x) => (_weights * x).Map(z => 1.0 / (1.0 + Math.Exp(-z)));
+}";
+            const string fixedSource = @"
+using System;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+public class Neuron
+{
+    public double[] Weights;
+    public double[] RecurrentWeights;
+
+    public Neuron(int inputs)
+    {
+        Weights = [|Enumerable.Range(0, inputs).Select(_ => 0.5).ToArray()|];
+        RecurrentWeights = [|new[] { 0.1, 0.1, 0.1 }|];
+    }
+
+    public double Fire(double[] x) => Math.Tanh(x.Zip(Weights, (a, w) => a * w).Sum() + RecurrentWeights.Sum());
+}
+
+public class Layer
+{
+    private readonly Matrix<double> _weights;
+
+    public Layer(int inputs, int outputs, Random rng)
+    {
+        _weights = Matrix<double>.Build.Dense(outputs, inputs, (_, __) => (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (inputs + outputs)));
+    }
+
+    public Vector<double> Forward(Vector<double> x) => (_weights * x).Map(z => 1.0 / (1.0 + Math.Exp(-z)));
+}";
+            await Fix(source, fixedSource, Glorot);
+        }
+
+        [Fact]
+        public async Task Private_zero_weights_of_a_type_with_a_nested_helper_that_only_reads_them()
+        {
+            const string source = @"
+using System;
+
+public class Network
+{
+    private readonly double[,] _weights;
+
+    public Network(int inputs, int outputs)
+    {
+        _weights = [|new double[outputs, inputs]|];
+    }
+
+    public double Forward(double[] x) => new Printer().Sigmoid(this, x);
+
+    private sealed class Printer
+    {
+        public double Sigmoid(Network net, double[] x)
+        {
+            var s = 0.0;
+            for (var i = 0; i < x.Length; i++) s += net._weights[0, i] * x[i];
+            return 1.0 / (1.0 + Math.Exp(-s));
+        }
+    }
+}";
+            await Fix(source, source);
+        }
+
+        [Fact]
+        public async Task Random_per_epoch_for_shuffling_and_fixed_kernels_are_not_initialization()
+        {
+            await Silent(@"
+using System;
+using System.Linq;
+
+public class ConvolutionalNet
+{
+    private readonly double[,] _kernel;
+
+    public ConvolutionalNet(Random rng)
+    {
+        _kernel = new double[3, 3];
+        for (var i = 0; i < 3; i++)
+            for (var j = 0; j < 3; j++)
+                _kernel[i, j] = rng.NextDouble() - 0.5;
+    }
+
+    public double[,] Blur(double[,] image)
+    {
+        var kernel = new double[3, 3];
+        for (var i = 0; i < 3; i++)
+            for (var j = 0; j < 3; j++)
+                kernel[i, j] = 1.0 / 9;
+        var result = new double[image.GetLength(0), image.GetLength(1)];
+        for (var r = 1; r < image.GetLength(0) - 1; r++)
+            for (var c = 1; c < image.GetLength(1) - 1; c++)
+                for (var i = 0; i < 3; i++)
+                    for (var j = 0; j < 3; j++)
+                        result[r, c] += kernel[i, j] * image[r + i - 1, c + j - 1] * _kernel[i, j];
+        return result;
+    }
+
+    public double Ensemble(double[] predictions)
+    {
+        var weights = Enumerable.Repeat(1.0 / predictions.Length, predictions.Length).ToArray();
+        return predictions.Zip(weights, (p, w) => p * w).Sum();
+    }
+
+    public void Train(double[][] samples, int epochs)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var rng = new Random(42);
+            var order = Enumerable.Range(0, samples.Length).OrderBy(_ => rng.Next()).ToArray();
+            foreach (var index in order) _kernel[0, 0] -= 0.01 * samples[index][0];
+        }
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Async_loading_and_weights_set_through_an_object_initializer()
+        {
+            await Silent(@"
+using System;
+using System.IO;
+using System.Threading.Tasks;
+using MathNet.Numerics.LinearAlgebra;
+
+public class Layer
+{
+    public Matrix<double> Weights { get; set; } = Matrix<double>.Build.Dense(1, 1);
+    public Vector<double> Bias { get; set; } = Vector<double>.Build.Dense(1);
+
+    public Vector<double> Forward(Vector<double> x) => (Weights * x + Bias).Map(z => 1.0 / (1.0 + Math.Exp(-z)));
+}
+
+internal static class ModelStore
+{
+    public static async Task<Layer> LoadAsync(string path)
+    {
+        var lines = await File.ReadAllLinesAsync(path);
+        var values = Array.ConvertAll(lines, double.Parse);
+        return new Layer { Weights = Matrix<double>.Build.Dense(1, values.Length, values) };
+    }
+}");
+        }
     }
 }
