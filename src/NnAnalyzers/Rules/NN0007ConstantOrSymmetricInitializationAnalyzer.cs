@@ -561,7 +561,7 @@ namespace NnAnalyzers.Rules
             }
             else
             {
-                var value = RandomSign.TryConstant(site, out var constant) ? " (" + constant.ToString("R", CultureInfo.InvariantCulture) + ")" : string.Empty;
+                var value = ConstantInitialization.TryGetFillValue(site, out var constant) ? " (" + constant.ToString("R", CultureInfo.InvariantCulture) + ")" : string.Empty;
                 message = "Every weight of '" + storage.Name + "' gets the same value" + value + ": every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random";
             }
 

@@ -431,6 +431,69 @@ namespace NnAnalyzers.Semantics
             return StorageWrite.Fill;
         }
 
+        /// <summary>
+        /// The value a constant write gives every element: <c>0.5</c> of <c>w[i, j] = 0.5</c>, <c>Build.Dense(r, c, 0.5)</c>,
+        /// <c>Enumerable.Repeat(0.5, n)</c>, <c>Select(_ => 0.5)</c>, <c>Array.Fill(w, 0.5)</c>, <c>MapInplace(_ => 0.5)</c>,
+        /// <c>new[] { 0.5, 0.5 }</c>.
+        /// </summary>
+        public static bool TryGetFillValue(IOperation site, out double value)
+        {
+            value = 0;
+            var op = Operations.WithoutConversions(site) ?? site;
+            if (RandomSign.TryConstant(op, out value))
+            {
+                return true;
+            }
+
+            switch (op)
+            {
+                case IArrayCreationOperation { Initializer: { } initializer }:
+                    foreach (var element in initializer.Descendants())
+                    {
+                        if (!(element is IArrayInitializerOperation) && element.Parent is IArrayInitializerOperation)
+                        {
+                            return RandomSign.TryConstant(element, out value);
+                        }
+                    }
+
+                    return false;
+                case IInvocationOperation call:
+                    if ((call.TargetMethod.Name == "ToArray" || call.TargetMethod.Name == "ToList") && call.Arguments.Length == 1)
+                    {
+                        return TryGetFillValue(call.Arguments[0].Value, out value);
+                    }
+
+                    foreach (var argument in call.Arguments)
+                    {
+                        var candidate = argument.Value;
+                        if (GeneratorResult(candidate) is { } returned && RandomSign.TryConstant(returned, out value))
+                        {
+                            return true;
+                        }
+                    }
+
+                    var index = call.TargetMethod.Name == "Repeat" ? 0 : call.Arguments.Length - 1;
+                    return index >= 0 && IsNumeric(call.Arguments[index].Value.Type) && RandomSign.TryConstant(call.Arguments[index].Value, out value);
+                default:
+                    return false;
+            }
+        }
+
+        private static IOperation? GeneratorResult(IOperation value)
+        {
+            var op = value;
+            while (op is IDelegateCreationOperation delegateCreation)
+            {
+                op = delegateCreation.Target;
+            }
+
+            op = Operations.WithoutConversions(op) ?? op;
+            return op is IAnonymousFunctionOperation lambda && lambda.Body.Operations.Length == 1
+                && lambda.Body.Operations[0] is IReturnOperation { ReturnedValue: { } returned }
+                ? returned
+                : null;
+        }
+
         /// <summary>A lambda that returns the same constant whatever its arguments: <c>_ => 0.5</c>, <c>(i, j) => 0.0</c>.</summary>
         private static bool IsConstantGenerator(IOperation value)
         {

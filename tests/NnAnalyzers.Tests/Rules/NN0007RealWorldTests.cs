@@ -37,6 +37,9 @@ namespace NnAnalyzers.Tests.Rules
             return test.RunAsync(CancellationToken.None);
         }
 
+        private static string ConstantMessage(string storage, string value)
+            => "Every weight of '" + storage + "' gets the same value (" + value + "): every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random";
+
         private static Task Silent(string source, LanguageVersion version = LanguageVersion.Latest, OutputKind? outputKind = null)
             => Fix(source, source, null, version, outputKind);
 
@@ -1207,8 +1210,8 @@ public class Neuron
 
     public Neuron(int inputs)
     {
-        Weights = [|Enumerable.Range(0, inputs).Select(_ => 0.5).ToArray()|];
-        RecurrentWeights = [|new[] { 0.1, 0.1, 0.1 }|];
+        Weights = {|#0:Enumerable.Range(0, inputs).Select(_ => 0.5).ToArray()|};
+        RecurrentWeights = {|#1:new[] { 0.1, 0.1, 0.1 }|};
     }
 
     public double Fire(double[] x) => Math.Tanh(x.Zip(Weights, (a, w) => a * w).Sum() + RecurrentWeights.Sum());
@@ -1225,7 +1228,11 @@ public class Layer
 
     public Vector<double> Forward(Vector<double> x) => (_weights * x).Map(z => 1.0 / (1.0 + Math.Exp(-z)));
 }";
-            await Fix(source, fixedSource, Glorot);
+            // The 1-D constants have no fix (the fan-out of a neuron's vector is unknown): they remain.
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = Glorot };
+            test.FixedState.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(ConstantMessage("Weights", "0.5")));
+            test.FixedState.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(1).WithArguments(ConstantMessage("RecurrentWeights", "0.1")));
+            await test.RunAsync(CancellationToken.None);
         }
 
         [Fact]
