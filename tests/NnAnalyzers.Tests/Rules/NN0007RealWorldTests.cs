@@ -95,7 +95,56 @@ public class TwoLayerNet
         }
     }
 }";
-            await Fix(source, source);
+            const string fixedSource = @"
+using System;
+
+public class TwoLayerNet
+{
+    private readonly double[,] _w1;
+    private readonly double[,] _w2;
+    private readonly double[] _b1;
+    private readonly int _inputs, _hidden;
+
+    public TwoLayerNet(int inputs, int hidden, Random rng)
+    {
+        _inputs = inputs;
+        _hidden = hidden;
+        _w1 = new double[hidden, inputs];
+        for (var row = 0; row < hidden; row++)
+            for (var column = 0; column < inputs; column++)
+                _w1[row, column] = (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (inputs + hidden));
+        _b1 = new double[hidden];
+        _w2 = new double[1, hidden];
+        for (var j = 0; j < hidden; j++) _w2[0, j] = rng.NextDouble() - 0.5;
+    }
+
+    public double Forward(double[] x, double[] h)
+    {
+        for (var j = 0; j < _hidden; j++)
+        {
+            var z = _b1[j];
+            for (var i = 0; i < _inputs; i++) z += _w1[j, i] * x[i];
+            h[j] = 1.0 / (1.0 + Math.Exp(-z));
+        }
+
+        var o = 0.0;
+        for (var j = 0; j < _hidden; j++) o += _w2[0, j] * h[j];
+        return o;
+    }
+
+    public void Train(double[] x, double y, double lr)
+    {
+        var h = new double[_hidden];
+        var err = Forward(x, h) - y;
+        for (var j = 0; j < _hidden; j++)
+        {
+            var dh = err * _w2[0, j] * h[j] * (1 - h[j]);
+            _w2[0, j] -= lr * err * h[j];
+            for (var i = 0; i < _inputs; i++) _w1[j, i] -= lr * dh * x[i];
+        }
+    }
+}";
+            await Fix(source, fixedSource, Glorot);
         }
 
         [Fact]
