@@ -1393,5 +1393,67 @@ internal static class ModelStore
     }
 }");
         }
+
+        [Fact]
+        public async Task Float_zero_matrices_never_filled_get_fill_loops_with_free_names_in_csharp_7_3()
+        {
+            const string source = @"
+using System;
+
+public class Autoencoder
+{
+    private readonly float[,] _encoderWeights;
+    private readonly Random _random = new Random(3);
+
+    public Autoencoder(int inputs, int code)
+    {
+        var row = 0;
+        _encoderWeights = [|new float[code, inputs]|];
+        var decoderWeights = [|new float[inputs, code]|];
+        Decode = x => decoderWeights[row, 0] * x;
+    }
+
+    public Func<float, float> Decode { get; }
+
+    public float Encode(float[] x)
+    {
+        var s = 0f;
+        for (var i = 0; i < x.Length; i++) s += _encoderWeights[0, i] * x[i];
+        return (float)Math.Tanh(s);
+    }
+}";
+            const string fixedSource = @"
+using System;
+
+public class Autoencoder
+{
+    private readonly float[,] _encoderWeights;
+    private readonly Random _random = new Random(3);
+
+    public Autoencoder(int inputs, int code)
+    {
+        var row = 0;
+        _encoderWeights = new float[code, inputs];
+        for (var r = 0; r < code; r++)
+            for (var column = 0; column < inputs; column++)
+                _encoderWeights[r, column] = (float)((_random.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (inputs + code)));
+        var decoderWeights = new float[inputs, code];
+        for (var o = 0; o < inputs; o++)
+            for (var c = 0; c < code; c++)
+                decoderWeights[o, c] = (float)((_random.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (code + inputs)));
+        Decode = x => decoderWeights[row, 0] * x;
+    }
+
+    public Func<float, float> Decode { get; }
+
+    public float Encode(float[] x)
+    {
+        var s = 0f;
+        for (var i = 0; i < x.Length; i++) s += _encoderWeights[0, i] * x[i];
+        return (float)Math.Tanh(s);
+    }
+}";
+            await Fix(source, fixedSource, Glorot, LanguageVersion.CSharp7_3);
+        }
     }
 }
