@@ -54,6 +54,8 @@ namespace NnAnalyzers.Semantics
         private readonly KnownSymbols _symbols;
 
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
+        private readonly ConcurrentDictionary<IMethodSymbol, StorageWrite> _helpers = new ConcurrentDictionary<IMethodSymbol, StorageWrite>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<string, List<IdentifierNameSyntax>> _identifiers = new ConcurrentDictionary<string, List<IdentifierNameSyntax>>(StringComparer.Ordinal);
 
         /// <summary>Creates the oracle of one compilation.</summary>
         public ConstantInitialization(KnownSymbols symbols)
@@ -78,60 +80,73 @@ namespace NnAnalyzers.Semantics
             }
 
             var original = storage.OriginalDefinition;
-            foreach (var tree in _symbols.Compilation.SyntaxTrees)
+            foreach (var identifier in IdentifiersNamed(name, cancellationToken))
             {
-                SemanticModel? model = null;
-                foreach (var token in tree.GetRoot(cancellationToken).DescendantTokens())
+                SyntaxNode? owner = null;
+                for (var node = identifier.Parent; node is not null; node = node.Parent)
                 {
-                    if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name || !(token.Parent is IdentifierNameSyntax identifier))
+                    if (node is TypeDeclarationSyntax || node is CompilationUnitSyntax)
                     {
-                        continue;
+                        owner = node;
+                        break;
                     }
-
-                    SyntaxNode? owner = null;
-                    for (var node = identifier.Parent; node is not null; node = node.Parent)
-                    {
-                        if (node is TypeDeclarationSyntax || node is CompilationUnitSyntax)
-                        {
-                            owner = node;
-                            break;
-                        }
-                    }
-
-                    if (owner is not null && scopeNodes.Contains(owner))
-                    {
-                        continue; // seen by the scope's own actions
-                    }
-
-                    SyntaxNode expression = identifier;
-                    if (identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier)
-                    {
-                        expression = access;
-                    }
-                    else if (identifier.Parent is MemberBindingExpressionSyntax binding)
-                    {
-                        expression = binding;
-                    }
-
-                    model ??= Model(tree);
-                    var op = model?.GetOperation(expression, cancellationToken);
-                    var symbol = op switch
-                    {
-                        IFieldReferenceOperation field => (ISymbol)field.Field,
-                        IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
-                        _ => null,
-                    };
-                    if (op is null || symbol is null || !SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, original))
-                    {
-                        continue;
-                    }
-
-                    var kind = ClassifyUse(op, storage, out var site);
-                    result.Add((kind, site, RandomSign.Root(op)));
                 }
+
+                if (owner is not null && scopeNodes.Contains(owner))
+                {
+                    continue; // seen by the scope's own actions
+                }
+
+                SyntaxNode expression = identifier;
+                if (identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier)
+                {
+                    expression = access;
+                }
+                else if (identifier.Parent is MemberBindingExpressionSyntax binding)
+                {
+                    expression = binding;
+                }
+
+                var op = Model(identifier.SyntaxTree)?.GetOperation(expression, cancellationToken);
+                var symbol = op switch
+                {
+                    IFieldReferenceOperation field => (ISymbol)field.Field,
+                    IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
+                    _ => null,
+                };
+                if (op is null || symbol is null || !SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, original))
+                {
+                    continue;
+                }
+
+                var kind = ClassifyUse(op, storage, out var site);
+                result.Add((kind, site, RandomSign.Root(op)));
             }
 
             return result;
+        }
+
+        /// <summary>Every identifier of the compilation spelled <paramref name="name"/> (one syntax walk per name, cached).</summary>
+        private List<IdentifierNameSyntax> IdentifiersNamed(string name, CancellationToken cancellationToken)
+        {
+            if (_identifiers.TryGetValue(name, out var cached))
+            {
+                return cached;
+            }
+
+            var found = new List<IdentifierNameSyntax>();
+            foreach (var tree in _symbols.Compilation.SyntaxTrees)
+            {
+                foreach (var token in tree.GetRoot(cancellationToken).DescendantTokens())
+                {
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == name && token.Parent is IdentifierNameSyntax identifier)
+                    {
+                        found.Add(identifier);
+                    }
+                }
+            }
+
+            return _identifiers.GetOrAdd(name, found);
         }
 
         private SemanticModel? Model(SyntaxTree tree)
@@ -374,10 +389,46 @@ namespace NnAnalyzers.Semantics
                 case IObjectCreationOperation creation when creation.Type?.Name == "List" && creation.Initializer is null:
                     return StorageWrite.Neutral;
                 case IInvocationOperation call:
-                    return ClassifyCreationCall(call);
+                    var kind = ClassifyCreationCall(call);
+                    return kind == StorageWrite.Fill ? ClassifyHelper(call.TargetMethod) : kind;
                 default:
                     return StorageWrite.Fill;
             }
+        }
+
+        /// <summary>
+        /// A helper of the compilation whose body only returns a creation (<c>static Matrix&lt;double&gt; Constant(int r,
+        /// int c) =&gt; Matrix&lt;double&gt;.Build.Dense(r, c, 0.5);</c>): what it returns is what the call creates. Anything
+        /// longer may fill what it returns (a Fill). Cached per method.
+        /// </summary>
+        private StorageWrite ClassifyHelper(IMethodSymbol method)
+        {
+            if (method.DeclaringSyntaxReferences.Length != 1 || method.IsVirtual || method.IsAbstract || method.IsOverride)
+            {
+                return StorageWrite.Fill;
+            }
+
+            // No recursion: the returned creation is classified without looking into further helpers.
+            return _helpers.GetOrAdd(method.OriginalDefinition, m =>
+            {
+                var syntax = m.DeclaringSyntaxReferences[0].GetSyntax();
+                var (body, expressionBody) = syntax switch
+                {
+                    MethodDeclarationSyntax declaration => (declaration.Body, declaration.ExpressionBody),
+                    LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody),
+                    _ => (null, null),
+                };
+                var returned = expressionBody?.Expression
+                    ?? (body is { Statements.Count: 1 } && body.Statements[0] is ReturnStatementSyntax { Expression: { } e } ? e : null);
+                if (returned is null || !(Model(returned.SyntaxTree)?.GetOperation(returned) is { } value))
+                {
+                    return StorageWrite.Fill;
+                }
+
+                var op = Operations.WithoutConversions(value) ?? value;
+                var kind = op is IInvocationOperation inner ? ClassifyCreationCall(inner) : ClassifyCreation(op);
+                return kind == StorageWrite.Constant || kind == StorageWrite.Zero ? kind : StorageWrite.Fill;
+            });
         }
 
         private StorageWrite ClassifyCreationCall(IInvocationOperation call)

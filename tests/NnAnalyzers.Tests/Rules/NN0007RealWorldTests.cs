@@ -1455,5 +1455,44 @@ public class Autoencoder
 }";
             await Fix(source, fixedSource, Glorot, LanguageVersion.CSharp7_3);
         }
+
+        [Fact]
+        public async Task Constant_and_zero_matrices_from_one_line_helpers()
+        {
+            const string source = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public class Network
+{
+    private readonly Matrix<double> _hiddenWeights;
+    private readonly Matrix<double> _outputWeights;
+    private readonly Matrix<double> _gateWeights;
+
+    public Network(int inputs, int hidden, int outputs, Random rng)
+    {
+        _hiddenWeights = [|Init.Constant(hidden, inputs)|];
+        _outputWeights = [|Init.Zeros(outputs, hidden)|];
+        _gateWeights = Init.Glorot(hidden, hidden, rng);
+    }
+
+    public Vector<double> Forward(Vector<double> x)
+        => _outputWeights * (_gateWeights * (_hiddenWeights * x)).Map(z => 1.0 / (1.0 + Math.Exp(-z)));
+}
+
+public static class Init
+{
+    public static Matrix<double> Constant(int rows, int cols) => Matrix<double>.Build.Dense(rows, cols, 0.5);
+
+    public static Matrix<double> Zeros(int rows, int cols)
+    {
+        return Matrix<double>.Build.Dense(rows, cols);
+    }
+
+    public static Matrix<double> Glorot(int rows, int cols, Random rng)
+        => Matrix<double>.Build.Dense(rows, cols, (_, __) => (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (rows + cols)));
+}";
+            await Fix(source, source);
+        }
     }
 }
