@@ -180,6 +180,12 @@ namespace NnAnalyzers.CodeFixes.Rules
                 return null;
             }
 
+            // new double[r, c] never filled: a Glorot fill loop right after the allocating statement.
+            if (expression is ArrayCreationExpressionSyntax arrayCreation)
+            {
+                return FillLoop(root, model, arrayCreation, random, cancellationToken);
+            }
+
             // Build.Dense(r, c) / Build.Dense(r, c, 0.5) of a matrix: a generator drawing each element.
             if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Dense" } member } invocation)
             {
@@ -220,6 +226,97 @@ namespace NnAnalyzers.CodeFixes.Rules
             }
 
             return Replace(root, expression, Draw(random, fanIn, fanOut, model, expression.SpanStart, type == SpecialType.System_Single));
+        }
+
+        private static readonly string[] s_rowNames = { "row", "r", "o", "outIndex" };
+        private static readonly string[] s_columnNames = { "column", "c", "i", "inIndex" };
+
+        /// <summary>
+        /// <c>_w = new double[rows, cols];</c> (or <c>var w = new double[rows, cols];</c>) as a statement of a block: a
+        /// loop filling every element with a Glorot draw is inserted after it (fan-out = rows, fan-in = columns).
+        /// </summary>
+        private static SyntaxNode? FillLoop(SyntaxNode root, SemanticModel model, ArrayCreationExpressionSyntax creation, string random, CancellationToken cancellationToken)
+        {
+            if (creation.Initializer is not null || creation.Type.RankSpecifiers.Count != 1 || creation.Type.RankSpecifiers[0].Sizes.Count != 2
+                || !(model.GetTypeInfo(creation, cancellationToken).Type is IArrayTypeSymbol { Rank: 2 } arrayType)
+                || (arrayType.ElementType.SpecialType != SpecialType.System_Double && arrayType.ElementType.SpecialType != SpecialType.System_Single))
+            {
+                return null;
+            }
+
+            var rows = creation.Type.RankSpecifiers[0].Sizes[0];
+            var columns = creation.Type.RankSpecifiers[0].Sizes[1];
+            if (!IsPure(rows) || !IsPure(columns))
+            {
+                return null;
+            }
+
+            // The statement that stores the allocation, and the storage's text.
+            StatementSyntax? statement = null;
+            ExpressionSyntax? target = null;
+            if (creation.Parent is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment && assignment.Right == creation
+                && assignment.Parent is ExpressionStatementSyntax expressionStatement && IsPure(assignment.Left)
+                && (assignment.Left is IdentifierNameSyntax || assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or IdentifierNameSyntax }))
+            {
+                statement = expressionStatement;
+                target = assignment.Left;
+            }
+            else if (creation.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
+                && declarator.Parent is VariableDeclarationSyntax { Variables.Count: 1 } && declarator.Parent.Parent is LocalDeclarationStatementSyntax local
+                && local.UsingKeyword.IsKind(SyntaxKind.None))
+            {
+                statement = local;
+                target = SyntaxFactory.IdentifierName(declarator.Identifier.ValueText);
+            }
+
+            if (statement is null || target is null || !(statement.Parent is BlockSyntax))
+            {
+                return null;
+            }
+
+            // The dimensions must mean the same after the statement (not the storage being assigned).
+            var targetText = target.ToString();
+            if (rows.ToString().Contains(targetText) || columns.ToString().Contains(targetText))
+            {
+                return null;
+            }
+
+            var member = statement.FirstAncestorOrSelf<SyntaxNode>(n => n is MemberDeclarationSyntax || n is LocalFunctionStatementSyntax || n is AccessorDeclarationSyntax) ?? root;
+            var row = FreeName(model, member, statement.Span.End, s_rowNames);
+            var column = FreeName(model, member, statement.Span.End, s_columnNames);
+            if (row is null || column is null)
+            {
+                return null;
+            }
+
+            var draw = Draw(random, Atom(columns), Atom(rows), model, statement.SpanStart, arrayType.ElementType.SpecialType == SpecialType.System_Single);
+            var text = "for (var " + row + " = 0; " + row + " < " + rows + "; " + row + "++)\n"
+                + "    for (var " + column + " = 0; " + column + " < " + columns + "; " + column + "++)\n"
+                + "        " + targetText + "[" + row + ", " + column + "] = " + draw + ";";
+            var loop = SyntaxFactory.ParseStatement(text);
+            if (loop.ContainsDiagnostics)
+            {
+                return null;
+            }
+
+            loop = loop.WithLeadingTrivia(statement.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)))
+                .WithTrailingTrivia(EndOfLine(root))
+                .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
+            return root.InsertNodesAfter(statement, new[] { loop });
+        }
+
+        private static string? FreeName(SemanticModel model, SyntaxNode member, int position, string[] names)
+        {
+            foreach (var name in names)
+            {
+                if (model.LookupSymbols(position, name: name).Length == 0
+                    && !member.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == name))
+                {
+                    return name;
+                }
+            }
+
+            return null;
         }
 
         private static string Draw(string random, string fanIn, string fanOut, SemanticModel model, int position, bool single)

@@ -73,6 +73,7 @@ namespace NnAnalyzers.Rules
                         s.RegisterOperationAction(
                             c => AnalyzeDeclaration(c, semantics, candidates, uses),
                             OperationKind.VariableDeclarator, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
+                        s.RegisterOperationAction(c => AnalyzeRecordCreation(c, semantics, candidates, uses), OperationKind.ObjectCreation);
                         s.RegisterSymbolEndAction(c => ReportConstantWeights(c, semantics, type, uses));
                     },
                     SymbolKind.NamedType);
@@ -81,13 +82,17 @@ namespace NnAnalyzers.Rules
 
         private sealed class Use
         {
-            public Use(ISymbol storage, StorageWrite kind, IOperation? site, IOperation root)
+            public Use(ISymbol storage, StorageWrite kind, IOperation? site, IOperation root, bool outside = false)
             {
                 Storage = storage;
                 Kind = kind;
                 Site = site;
                 Root = root;
+                Outside = outside;
             }
+
+            /// <summary>Found by reading the rest of the compilation: evidence only, never reported from here.</summary>
+            public bool Outside { get; }
 
             public ISymbol Storage { get; }
 
@@ -111,6 +116,12 @@ namespace NnAnalyzers.Rules
             if (!semantics.ConstantInitialization.IsRepeatedRandom(creation, out var loop) || loop is null)
             {
                 AnalyzeRandomPerInstance(context, semantics, creation);
+                return;
+            }
+
+            // A Random per epoch, batch or sample (reshuffling, a dropout mask) is not a Random per neuron.
+            if (loop is ILoopOperation header && TrainingLoops.HasEpochHeader(header))
+            {
                 return;
             }
 
@@ -221,6 +232,58 @@ namespace NnAnalyzers.Rules
             uses.Enqueue(new Use(storage, kind, value, RandomSign.Root(context.Operation)));
         }
 
+        /// <summary>
+        /// <c>new DenseLayer(Build.Dense(r, c, 0.5), …)</c> of a positional record: the argument is the initial value of
+        /// the record's property of the same name (the compiler writes it; no operation of ours shows the write).
+        /// </summary>
+        private static void AnalyzeRecordCreation(OperationAnalysisContext context, NnSemantics semantics, ConcurrentDictionary<ISymbol, bool> candidates, ConcurrentQueue<Use> uses)
+        {
+            var creation = (IObjectCreationOperation)context.Operation;
+            if (!(creation.Constructor is { } constructor) || !(constructor.ContainingType is { IsRecord: true } record) || creation.Arguments.Length == 0
+                || !IsPrimaryConstructor(constructor))
+            {
+                return;
+            }
+
+            foreach (var argument in creation.Arguments)
+            {
+                if (argument.Parameter is null || argument.ArgumentKind != ArgumentKind.Explicit)
+                {
+                    continue;
+                }
+
+                IPropertySymbol? property = null;
+                foreach (var member in record.GetMembers(argument.Parameter.Name))
+                {
+                    property = member as IPropertySymbol ?? property;
+                }
+
+                if (property is null || !candidates.GetOrAdd(property, s => IsCandidate(s, semantics.Symbols)))
+                {
+                    continue;
+                }
+
+                var kind = semantics.ConstantInitialization.ClassifyCreation(argument.Value);
+                if (kind == StorageWrite.Constant)
+                {
+                    uses.Enqueue(new Use(property, kind, argument.Value, RandomSign.Root(creation)));
+                }
+            }
+        }
+
+        private static bool IsPrimaryConstructor(IMethodSymbol constructor)
+        {
+            foreach (var reference in constructor.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>Cheap filter: a weight-like name and a type that holds many values (array, MathNet tensor, collection).</summary>
         private static bool IsCandidate(ISymbol storage, KnownSymbols symbols)
         {
@@ -255,25 +318,57 @@ namespace NnAnalyzers.Rules
                 list.Add(use);
             }
 
+            var reported = new HashSet<SyntaxNode>();
             foreach (var pair in byStorage)
             {
                 var storage = pair.Key;
-                if ((storage is IFieldSymbol || storage is IPropertySymbol) && !SymbolEqualityComparer.Default.Equals(storage.ContainingType, type))
-                {
-                    continue; // another type's member: its fills may live in that type
-                }
-
                 if (semantics.Parameters.Classify(storage) != ParameterKind.Weight)
                 {
                     continue;
                 }
 
-                Evaluate(context, semantics, storage, pair.Value);
+                // A member another type can reach (another type's member written here, a non-private one, a private one
+                // with nested types around): its uses elsewhere in the compilation decide, only this type's sites are reported.
+                var outside = (storage is IFieldSymbol || storage is IPropertySymbol) && NeedsOutsideView(storage, type);
+                var verdict = Judge(semantics, storage, pair.Value, type, outsideSeen: outside, optimistic: outside);
+                if (verdict.Count == 0)
+                {
+                    continue;
+                }
+
+                if (outside)
+                {
+                    var all = new List<Use>(pair.Value);
+                    foreach (var (kind, site, root) in semantics.ConstantInitialization.UsesOutside(storage, type, context.CancellationToken))
+                    {
+                        all.Add(new Use(storage, kind, site, root, outside: true));
+                    }
+
+                    verdict = Judge(semantics, storage, all, type, outsideSeen: true);
+                }
+
+                foreach (var (use, kind) in verdict)
+                {
+                    if (!use.Outside && reported.Add(use.Site!.Syntax))
+                    {
+                        Report(context, semantics, storage, use, kind);
+                    }
+                }
             }
         }
 
-        private static void Evaluate(SymbolAnalysisContext context, NnSemantics semantics, ISymbol storage, List<Use> list)
+        private static bool NeedsOutsideView(ISymbol storage, INamedTypeSymbol type)
+            => !SymbolEqualityComparer.Default.Equals(storage.ContainingType, type)
+                || storage.DeclaredAccessibility != Accessibility.Private
+                || type.GetTypeMembers().Length > 0;
+
+        /// <summary>
+        /// The sites to report for one storage: its constant writes, or its zero allocations when nothing fills it —
+        /// none when any use fills it with varying values or shows it is an optimizer's state.
+        /// </summary>
+        private static List<(Use Use, string Kind)> Judge(NnSemantics semantics, ISymbol storage, List<Use> list, INamedTypeSymbol type, bool outsideSeen, bool optimistic = false)
         {
+            var none = new List<(Use, string)>();
             var constants = new List<Use>();
             var zeros = new List<Use>();
             var escapes = false;
@@ -283,7 +378,8 @@ namespace NnAnalyzers.Rules
                 switch (use.Kind)
                 {
                     case StorageWrite.Fill:
-                        return; // filled with varying values somewhere: not constant
+                    case StorageWrite.Step:
+                        return none; // filled with varying values somewhere, or a velocity/moment added to the weights
                     case StorageWrite.Constant when use.Site is not null:
                         constants.Add(use);
                         break;
@@ -301,7 +397,8 @@ namespace NnAnalyzers.Rules
                 }
             }
 
-            // An update in the method that allocates or fills (w[i] += rng.NextDouble() after zeros) is a fill.
+            // An update in the method that allocates: after a constant, one adding random draws initializes
+            // (w[i] += rng.NextDouble()); after zeros, any update (a model fitted in the method that allocates it).
             foreach (var use in list)
             {
                 if (use.Kind != StorageWrite.Update)
@@ -311,34 +408,126 @@ namespace NnAnalyzers.Rules
 
                 foreach (var candidate in constants.Count > 0 ? constants : zeros)
                 {
-                    if (use.Root == candidate.Root)
+                    if (use.Root == candidate.Root
+                        && (constants.Count == 0 || (use.Site is not null && semantics.ConstantInitialization.ContainsRandomDraw(use.Site))))
                     {
-                        return;
+                        return none;
                     }
                 }
+            }
+
+            var result = new List<(Use, string)>();
+
+            // A local that is never trained nor handed on is a fixed set of coefficients (a box-filter kernel, the
+            // uniform weights of an average), not a layer's initial weights.
+            if (constants.Count > 0 && storage is ILocalSymbol && !escapes && !HasUpdate(list))
+            {
+                return none;
             }
 
             if (constants.Count > 0)
             {
                 foreach (var use in Distinct(constants))
                 {
-                    Report(context, semantics, storage, use, Kinds.Constant);
+                    result.Add((use, Kinds.Constant));
                 }
 
-                return;
+                return result;
             }
 
-            // Zeros never filled: only when nothing outside can fill them (a local or parameter that does not escape, a private member).
-            var reachable = storage is ILocalSymbol || storage is IParameterSymbol || storage.DeclaredAccessibility == Accessibility.Private;
-            if (zeros.Count == 0 || escapes || !used || !reachable || storage is IParameterSymbol)
+            // Zeros never filled: only when every write is visible (a local, a private member, or a member of this
+            // compilation that no other assembly can reach, once the rest of the compilation was read).
+            var reachable = storage is ILocalSymbol
+                || (!(storage is IParameterSymbol) && (storage.DeclaredAccessibility == Accessibility.Private || (outsideSeen && !IsVisibleOutsideAssembly(storage))));
+            if (zeros.Count == 0 || escapes || (!used && !optimistic) || !reachable || IsSingleUnitVector(storage, type))
             {
-                return;
+                return none;
             }
 
             foreach (var use in Distinct(zeros))
             {
-                Report(context, semantics, storage, use, Kinds.Zero);
+                result.Add((use, Kinds.Zero));
             }
+
+            return result;
+        }
+
+        private static bool HasUpdate(List<Use> list)
+        {
+            foreach (var use in list)
+            {
+                if (use.Kind == StorageWrite.Update)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// One weight vector (<c>double[]</c>, <c>Vector&lt;double&gt;</c>, <c>List&lt;double&gt;</c>) outside a neuron-like
+        /// type: the weights of a single unit (logistic regression, perceptron), where each weight gets its own gradient
+        /// <c>x_i·δ</c> and zeros are the textbook start. In a neuron type, one vector per neuron: zeros are symmetric.
+        /// </summary>
+        private static bool IsSingleUnitVector(ISymbol storage, INamedTypeSymbol type)
+        {
+            var storageType = storage switch
+            {
+                ILocalSymbol local => local.Type,
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                _ => null,
+            };
+            var vector = storageType is IArrayTypeSymbol { Rank: 1 } array ? !(array.ElementType is IArrayTypeSymbol)
+                : storageType is INamedTypeSymbol named && (named.Name == "Vector" || ((named.Name == "List" || named.Name == "IList") && named.TypeArguments.Length == 1 && !(named.TypeArguments[0] is IArrayTypeSymbol) && named.TypeArguments[0].SpecialType != SpecialType.None));
+            var owner = storage.ContainingType ?? type;
+            return vector && !IdentifierWords.ContainsAny(owner.Name, s_perNeuronTypeWords);
+        }
+
+        /// <summary>
+        /// True when code outside this compilation may write the member: public or protected all the way out, in a
+        /// library (an executable's public members are not referenced by other code).
+        /// </summary>
+        private static bool IsVisibleOutsideAssembly(ISymbol storage)
+        {
+            for (ISymbol? symbol = storage; symbol is not null && !(symbol is INamespaceSymbol); symbol = symbol.ContainingType)
+            {
+                switch (symbol.DeclaredAccessibility)
+                {
+                    case Accessibility.Public:
+                    case Accessibility.Protected:
+                    case Accessibility.ProtectedOrInternal:
+                        continue;
+                    case Accessibility.Internal:
+                    case Accessibility.ProtectedAndInternal:
+                        return HasInternalsVisibleTo(storage.ContainingAssembly);
+                    default:
+                        return false;
+                }
+            }
+
+            var kind = storage.ContainingAssembly is ISourceAssemblySymbol source ? source.Compilation.Options.OutputKind : OutputKind.DynamicallyLinkedLibrary;
+            return kind == OutputKind.DynamicallyLinkedLibrary || kind == OutputKind.NetModule || kind == OutputKind.WindowsRuntimeMetadata
+                || HasInternalsVisibleTo(storage.ContainingAssembly);
+        }
+
+        private static bool HasInternalsVisibleTo(IAssemblySymbol? assembly)
+        {
+            if (assembly is null)
+            {
+                return false;
+            }
+
+            foreach (var attribute in assembly.GetAttributes())
+            {
+                if (attribute.AttributeClass?.Name == "InternalsVisibleToAttribute")
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static IEnumerable<Use> Distinct(List<Use> uses)
@@ -372,7 +561,7 @@ namespace NnAnalyzers.Rules
             }
             else
             {
-                var value = RandomSign.TryConstant(site, out var constant) ? " (" + constant.ToString("R", CultureInfo.InvariantCulture) + ")" : string.Empty;
+                var value = ConstantInitialization.TryGetFillValue(site, out var constant) ? " (" + constant.ToString("R", CultureInfo.InvariantCulture) + ")" : string.Empty;
                 message = "Every weight of '" + storage.Name + "' gets the same value" + value + ": every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random";
             }
 

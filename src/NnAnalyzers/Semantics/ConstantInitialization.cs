@@ -1,5 +1,11 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace NnAnalyzers.Semantics
@@ -28,6 +34,12 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>Neither a fill nor a constant (null, an empty list, a scalar constant, Clear).</summary>
         Neutral,
+
+        /// <summary>
+        /// The values are added to another weight (<c>W += velocity</c>, <c>W -= lr * mW</c>): the storage is an
+        /// optimizer's state (a velocity, a moment, a step), not a layer's weights.
+        /// </summary>
+        Step,
     }
 
     /// <summary>
@@ -41,10 +53,108 @@ namespace NnAnalyzers.Semantics
     {
         private readonly KnownSymbols _symbols;
 
+        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
+        private readonly ConcurrentDictionary<IMethodSymbol, StorageWrite> _helpers = new ConcurrentDictionary<IMethodSymbol, StorageWrite>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<string, List<IdentifierNameSyntax>> _identifiers = new ConcurrentDictionary<string, List<IdentifierNameSyntax>>(StringComparer.Ordinal);
+
         /// <summary>Creates the oracle of one compilation.</summary>
         public ConstantInitialization(KnownSymbols symbols)
         {
             _symbols = symbols;
+        }
+
+        /// <summary>
+        /// The uses of a field or property outside <paramref name="scope"/> (another class filling <c>layer.Weights</c>,
+        /// a nested initializer writing a private field, the owner type of a member written here), classified like
+        /// <see cref="ClassifyUse(IOperation, ISymbol, out IOperation?)"/>. Reads syntax for the member's name first and
+        /// binds only those identifiers; meant for the rare storage about to be reported.
+        /// </summary>
+        public List<(StorageWrite Kind, IOperation? Site, IOperation Root)> UsesOutside(ISymbol storage, INamedTypeSymbol scope, CancellationToken cancellationToken)
+        {
+            var result = new List<(StorageWrite, IOperation?, IOperation)>();
+            var name = storage.Name;
+            var scopeNodes = new HashSet<SyntaxNode>();
+            foreach (var reference in scope.DeclaringSyntaxReferences)
+            {
+                scopeNodes.Add(reference.GetSyntax(cancellationToken));
+            }
+
+            var original = storage.OriginalDefinition;
+            foreach (var identifier in IdentifiersNamed(name, cancellationToken))
+            {
+                SyntaxNode? owner = null;
+                for (var node = identifier.Parent; node is not null; node = node.Parent)
+                {
+                    if (node is TypeDeclarationSyntax || node is CompilationUnitSyntax)
+                    {
+                        owner = node;
+                        break;
+                    }
+                }
+
+                if (owner is not null && scopeNodes.Contains(owner))
+                {
+                    continue; // seen by the scope's own actions
+                }
+
+                SyntaxNode expression = identifier;
+                if (identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier)
+                {
+                    expression = access;
+                }
+                else if (identifier.Parent is MemberBindingExpressionSyntax binding)
+                {
+                    expression = binding;
+                }
+
+                var op = Model(identifier.SyntaxTree)?.GetOperation(expression, cancellationToken);
+                var symbol = op switch
+                {
+                    IFieldReferenceOperation field => (ISymbol)field.Field,
+                    IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
+                    _ => null,
+                };
+                if (op is null || symbol is null || !SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, original))
+                {
+                    continue;
+                }
+
+                var kind = ClassifyUse(op, storage, out var site);
+                result.Add((kind, site, RandomSign.Root(op)));
+            }
+
+            return result;
+        }
+
+        /// <summary>Every identifier of the compilation spelled <paramref name="name"/> (one syntax walk per name, cached).</summary>
+        private List<IdentifierNameSyntax> IdentifiersNamed(string name, CancellationToken cancellationToken)
+        {
+            if (_identifiers.TryGetValue(name, out var cached))
+            {
+                return cached;
+            }
+
+            var found = new List<IdentifierNameSyntax>();
+            foreach (var tree in _symbols.Compilation.SyntaxTrees)
+            {
+                foreach (var token in tree.GetRoot(cancellationToken).DescendantTokens())
+                {
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == name && token.Parent is IdentifierNameSyntax identifier)
+                    {
+                        found.Add(identifier);
+                    }
+                }
+            }
+
+            return _identifiers.GetOrAdd(name, found);
+        }
+
+        private SemanticModel? Model(SyntaxTree tree)
+        {
+            var compilation = _symbols.Compilation;
+#pragma warning disable RS1030 // Only for a storage about to be reported; one model per tree, cached for the compilation.
+            return compilation.ContainsSyntaxTree(tree) ? _models.GetOrAdd(tree, t => compilation.GetSemanticModel(t)) : null;
+#pragma warning restore RS1030
         }
 
         /// <summary>
@@ -54,6 +164,9 @@ namespace NnAnalyzers.Semantics
         /// <paramref name="site"/> is the operation a report would point at (the written value).
         /// </summary>
         public StorageWrite ClassifyUse(IOperation reference, ISymbol storage, out IOperation? site)
+            => ClassifyUse(reference, storage, 0, out site);
+
+        private StorageWrite ClassifyUse(IOperation reference, ISymbol storage, int depth, out IOperation? site)
         {
             site = null;
             var current = reference;
@@ -82,6 +195,7 @@ namespace NnAnalyzers.Semantics
                 case ISimpleAssignmentOperation assignment when assignment.Target == current:
                     return ClassifyWrite(assignment, assignment.Value, storage, element, out site);
                 case ICompoundAssignmentOperation compound when compound.Target == current:
+                    site = compound.Value;
                     return StorageWrite.Update;
                 case IIncrementOrDecrementOperation _:
                     return StorageWrite.Update;
@@ -95,19 +209,131 @@ namespace NnAnalyzers.Semantics
                 case IReturnOperation _:
                     return StorageWrite.Escape;
                 case ISimpleAssignmentOperation other when other.Value == current:
-                    return StorageWrite.Escape;
+                    return !element && other.Target is ILocalReferenceOperation alias
+                        ? ClassifyAlias(alias.Local, current, depth, out site)
+                        : StorageWrite.Escape;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when !element:
+                    return ClassifyAlias(declarator.Symbol, current, depth, out site);
                 case IVariableInitializerOperation _:
                 case IFieldInitializerOperation _:
                 case IPropertyInitializerOperation _:
                     return StorageWrite.Escape;
+                case IForEachLoopOperation loop when loop.Collection == current && !element:
+                    return ClassifyRows(loop, depth, out site);
                 case ITupleOperation _:
                 case IArrayInitializerOperation _:
                 case IAnonymousFunctionOperation _:
                 case IDelegateCreationOperation _:
                     return StorageWrite.Escape;
                 default:
-                    return StorageWrite.Read;
+                    return IsAddedToAnotherWeight(current, storage) ? StorageWrite.Step : StorageWrite.Read;
             }
+        }
+
+        /// <summary>
+        /// <c>var w = _weights;</c> (or <c>w = _weights;</c>) followed by writes through <c>w</c>: the alias's uses in
+        /// its method say what happens to the storage's elements (a fill through the alias is a fill).
+        /// </summary>
+        private StorageWrite ClassifyAlias(ILocalSymbol alias, IOperation reference, int depth, out IOperation? site)
+        {
+            site = null;
+            if (depth >= 2)
+            {
+                return StorageWrite.Escape;
+            }
+
+            var result = StorageWrite.Read;
+            foreach (var op in RandomSign.Root(reference).Descendants())
+            {
+                if (op is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, alias))
+                {
+                    var kind = ClassifyUse(local, alias, depth + 1, out var aliasSite);
+                    result = Strongest(result, kind, aliasSite, ref site);
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary><c>foreach (var row in _weights)</c>: writes to the rows are writes to the storage's elements.</summary>
+        private StorageWrite ClassifyRows(IForEachLoopOperation loop, int depth, out IOperation? site)
+        {
+            site = null;
+            if (depth >= 2 || loop.Locals.Length != 1)
+            {
+                return StorageWrite.Read;
+            }
+
+            var row = loop.Locals[0];
+            var result = StorageWrite.Read;
+            foreach (var op in loop.Body.Descendants())
+            {
+                if (op is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, row))
+                {
+                    var kind = ClassifyUse(local, row, depth + 1, out var rowSite);
+                    result = Strongest(result, kind == StorageWrite.Escape ? StorageWrite.Read : kind, rowSite, ref site);
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>Fill (varying values) wins over Escape, Escape over Constant, Constant over the rest.</summary>
+        private static StorageWrite Strongest(StorageWrite current, StorageWrite next, IOperation? nextSite, ref IOperation? site)
+        {
+            static int Rank(StorageWrite kind) => kind switch
+            {
+                StorageWrite.Fill => 4,
+                StorageWrite.Escape => 3,
+                StorageWrite.Constant => 2,
+                StorageWrite.Update => 1,
+                _ => 0,
+            };
+
+            if (Rank(next) > Rank(current))
+            {
+                site = next == StorageWrite.Constant ? nextSite : null;
+                return next;
+            }
+
+            return current;
+        }
+
+        /// <summary>
+        /// True when the read <paramref name="reference"/> is part of an additive update of another weight
+        /// (<c>W[i, j] += velocity[i, j]</c>, <c>W -= lr * mW</c>, <c>W = W - step</c>): the storage is an optimizer's
+        /// state, not a layer's weights.
+        /// </summary>
+        private static bool IsAddedToAnotherWeight(IOperation reference, ISymbol storage)
+        {
+            for (var op = reference; op.Parent is not null; op = op.Parent)
+            {
+                var parent = op.Parent;
+                IOperation? target = null;
+                if (parent is ICompoundAssignmentOperation compound && compound.Value == op
+                    && (compound.OperatorKind == BinaryOperatorKind.Add || compound.OperatorKind == BinaryOperatorKind.Subtract))
+                {
+                    target = compound.Target;
+                }
+                else if (parent is ISimpleAssignmentOperation assignment && assignment.Value == op)
+                {
+                    var written = NetworkParameters.StorageOf(assignment.Target);
+                    target = written is not null && Mentions(assignment.Value, written) ? assignment.Target : null;
+                }
+                else if (parent is IBlockOperation || parent is IExpressionStatementOperation || parent is IAnonymousFunctionOperation || parent is IVariableDeclaratorOperation)
+                {
+                    return false;
+                }
+
+                if (target is not null)
+                {
+                    var written = NetworkParameters.StorageOf(target);
+                    return written is not null && !SymbolEqualityComparer.Default.Equals(written, storage)
+                        && NetworkParameters.ClassifyName(written.Name) == ParameterKind.Weight;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Classifies the initial value of a declared storage (<c>var w = Build.Dense(r, c);</c>, a field initializer).</summary>
@@ -158,13 +384,51 @@ namespace NnAnalyzers.Semantics
                     return StorageWrite.Zero;
                 case IArrayCreationOperation creation when creation.Initializer is null:
                     return StorageWrite.Neutral; // new double[n][]: the rows are allocated and filled one by one
+                case IArrayCreationOperation creation when IsNumeric(((IArrayTypeSymbol)creation.Type!).ElementType) && AllEqualConstants(creation.Initializer!):
+                    return StorageWrite.Constant; // new[] { 0.5, 0.5, 0.5 }
                 case IObjectCreationOperation creation when creation.Type?.Name == "List" && creation.Initializer is null:
                     return StorageWrite.Neutral;
                 case IInvocationOperation call:
-                    return ClassifyCreationCall(call);
+                    var kind = ClassifyCreationCall(call);
+                    return kind == StorageWrite.Fill ? ClassifyHelper(call.TargetMethod) : kind;
                 default:
                     return StorageWrite.Fill;
             }
+        }
+
+        /// <summary>
+        /// A helper of the compilation whose body only returns a creation (<c>static Matrix&lt;double&gt; Constant(int r,
+        /// int c) =&gt; Matrix&lt;double&gt;.Build.Dense(r, c, 0.5);</c>): what it returns is what the call creates. Anything
+        /// longer may fill what it returns (a Fill). Cached per method.
+        /// </summary>
+        private StorageWrite ClassifyHelper(IMethodSymbol method)
+        {
+            if (method.DeclaringSyntaxReferences.Length != 1 || method.IsVirtual || method.IsAbstract || method.IsOverride)
+            {
+                return StorageWrite.Fill;
+            }
+
+            // No recursion: the returned creation is classified without looking into further helpers.
+            return _helpers.GetOrAdd(method.OriginalDefinition, m =>
+            {
+                var syntax = m.DeclaringSyntaxReferences[0].GetSyntax();
+                var (body, expressionBody) = syntax switch
+                {
+                    MethodDeclarationSyntax declaration => (declaration.Body, declaration.ExpressionBody),
+                    LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody),
+                    _ => (null, null),
+                };
+                var returned = expressionBody?.Expression
+                    ?? (body is { Statements.Count: 1 } && body.Statements[0] is ReturnStatementSyntax { Expression: { } e } ? e : null);
+                if (returned is null || !(Model(returned.SyntaxTree)?.GetOperation(returned) is { } value))
+                {
+                    return StorageWrite.Fill;
+                }
+
+                var op = Operations.WithoutConversions(value) ?? value;
+                var kind = op is IInvocationOperation inner ? ClassifyCreationCall(inner) : ClassifyCreation(op);
+                return kind == StorageWrite.Constant || kind == StorageWrite.Zero ? kind : StorageWrite.Fill;
+            });
         }
 
         private StorageWrite ClassifyCreationCall(IInvocationOperation call)
@@ -177,6 +441,13 @@ namespace NnAnalyzers.Semantics
             {
                 if (method.Name == "Repeat" && call.Arguments.Length == 2 && RandomSign.TryConstant(call.Arguments[0].Value, out _)
                     && IsNumeric(method.TypeArguments.Length == 1 ? method.TypeArguments[0] : null))
+                {
+                    return StorageWrite.Constant;
+                }
+
+                // Enumerable.Range(0, n).Select(_ => 0.5)
+                if (method.Name == "Select" && call.Arguments.Length == 2 && IsConstantGenerator(call.Arguments[1].Value)
+                    && IsNumeric(method.TypeArguments.Length == 2 ? method.TypeArguments[1] : null))
                 {
                     return StorageWrite.Constant;
                 }
@@ -201,13 +472,130 @@ namespace NnAnalyzers.Semantics
                     return StorageWrite.Zero;
                 }
 
-                if (call.Arguments.Length == dimensions + 1 && AllIntegral(call, dimensions) && IsNumeric(last.Type) && RandomSign.TryConstant(last, out _))
+                if (call.Arguments.Length == dimensions + 1 && AllIntegral(call, dimensions)
+                    && ((IsNumeric(last.Type) && RandomSign.TryConstant(last, out _)) || IsConstantGenerator(last)))
                 {
                     return StorageWrite.Constant;
                 }
             }
 
             return StorageWrite.Fill;
+        }
+
+        /// <summary>
+        /// The value a constant write gives every element: <c>0.5</c> of <c>w[i, j] = 0.5</c>, <c>Build.Dense(r, c, 0.5)</c>,
+        /// <c>Enumerable.Repeat(0.5, n)</c>, <c>Select(_ => 0.5)</c>, <c>Array.Fill(w, 0.5)</c>, <c>MapInplace(_ => 0.5)</c>,
+        /// <c>new[] { 0.5, 0.5 }</c>.
+        /// </summary>
+        public static bool TryGetFillValue(IOperation site, out double value)
+        {
+            value = 0;
+            var op = Operations.WithoutConversions(site) ?? site;
+            if (RandomSign.TryConstant(op, out value))
+            {
+                return true;
+            }
+
+            switch (op)
+            {
+                case IArrayCreationOperation { Initializer: { } initializer }:
+                    foreach (var element in initializer.Descendants())
+                    {
+                        if (!(element is IArrayInitializerOperation) && element.Parent is IArrayInitializerOperation)
+                        {
+                            return RandomSign.TryConstant(element, out value);
+                        }
+                    }
+
+                    return false;
+                case IInvocationOperation call:
+                    if ((call.TargetMethod.Name == "ToArray" || call.TargetMethod.Name == "ToList") && call.Arguments.Length == 1)
+                    {
+                        return TryGetFillValue(call.Arguments[0].Value, out value);
+                    }
+
+                    foreach (var argument in call.Arguments)
+                    {
+                        var candidate = argument.Value;
+                        if (GeneratorResult(candidate) is { } returned && RandomSign.TryConstant(returned, out value))
+                        {
+                            return true;
+                        }
+                    }
+
+                    var index = call.TargetMethod.Name == "Repeat" ? 0 : call.Arguments.Length - 1;
+                    return index >= 0 && IsNumeric(call.Arguments[index].Value.Type) && RandomSign.TryConstant(call.Arguments[index].Value, out value);
+                default:
+                    return false;
+            }
+        }
+
+        private static IOperation? GeneratorResult(IOperation value)
+        {
+            var op = value;
+            while (op is IDelegateCreationOperation delegateCreation)
+            {
+                op = delegateCreation.Target;
+            }
+
+            op = Operations.WithoutConversions(op) ?? op;
+            return op is IAnonymousFunctionOperation lambda && lambda.Body.Operations.Length == 1
+                && lambda.Body.Operations[0] is IReturnOperation { ReturnedValue: { } returned }
+                ? returned
+                : null;
+        }
+
+        /// <summary>A lambda that returns the same constant whatever its arguments: <c>_ => 0.5</c>, <c>(i, j) => 0.0</c>.</summary>
+        private static bool IsConstantGenerator(IOperation value)
+        {
+            var op = value;
+            while (op is IDelegateCreationOperation delegateCreation)
+            {
+                op = delegateCreation.Target;
+            }
+
+            op = Operations.WithoutConversions(op) ?? op;
+            if (!(op is IAnonymousFunctionOperation lambda) || lambda.Body.Operations.Length != 1
+                || !(lambda.Body.Operations[0] is IReturnOperation { ReturnedValue: { } returned }))
+            {
+                return false;
+            }
+
+            return IsNumeric(lambda.Symbol.ReturnType) && RandomSign.TryConstant(returned, out _);
+        }
+
+        /// <summary>Two or more elements, all the same numeric constant (a flat or nested initializer).</summary>
+        private static bool AllEqualConstants(IArrayInitializerOperation initializer)
+        {
+            double? first = null;
+            var count = 0;
+            return AllEqual(initializer, ref first, ref count) && count >= 2;
+        }
+
+        private static bool AllEqual(IArrayInitializerOperation initializer, ref double? first, ref int count)
+        {
+            foreach (var element in initializer.ElementValues)
+            {
+                if (element is IArrayInitializerOperation nested)
+                {
+                    if (!AllEqual(nested, ref first, ref count))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                if (!RandomSign.TryConstant(element, out var value) || (first is not null && first.Value != value))
+                {
+                    return false;
+                }
+
+                first = value;
+                count++;
+            }
+
+            return true;
         }
 
         /// <summary>True for <c>Build.Dense(…)</c> of a MathNet matrix or vector builder.</summary>
@@ -257,6 +645,14 @@ namespace NnAnalyzers.Semantics
                 return StorageWrite.Neutral;
             }
 
+            // w.MapInplace(_ => 0.05), w.MapIndexedInplace((i, j, _) => 0.0): every element gets the same constant.
+            if (!element && name.StartsWith("Map", StringComparison.Ordinal) && name.EndsWith("Inplace", StringComparison.Ordinal)
+                && call.Arguments.Length >= 1 && IsConstantGenerator(call.Arguments[0].Value))
+            {
+                site = call;
+                return StorageWrite.Constant;
+            }
+
             // A void method on the storage (SetRow, MapInplace, At(i, j, v), CopyFrom…) may fill it.
             return call.TargetMethod.ReturnsVoid ? StorageWrite.Fill : StorageWrite.Read;
         }
@@ -278,11 +674,12 @@ namespace NnAnalyzers.Semantics
             }
 
             var method = call.TargetMethod;
-            if (!element && method.Name == "Fill" && method.ContainingType?.SpecialType == SpecialType.System_Array
+            if (method.Name == "Fill" && method.ContainingType?.SpecialType == SpecialType.System_Array
                 && argument.Parameter.Ordinal == 0 && call.Arguments.Length == 2)
             {
+                // Array.Fill(w, 0.1); Array.Fill(w[row], 0.1) for every row of a jagged array.
                 var value = call.Arguments[1].Value;
-                if (RandomSign.TryConstant(value, out _))
+                if (RandomSign.TryConstant(value, out _) && (!element || InUnconditionalLoop(call)))
                 {
                     site = call;
                     return StorageWrite.Constant;
@@ -310,6 +707,42 @@ namespace NnAnalyzers.Semantics
                 ? StorageWrite.Fill
                 : StorageWrite.Read;
         }
+
+        /// <summary>
+        /// True when <paramref name="value"/> draws random numbers: a call on a <c>Random</c> (or a distribution), a
+        /// helper handed a <c>Random</c>, <c>Build.Random</c>. An update that adds such draws initializes; one that adds
+        /// gradients trains.
+        /// </summary>
+        public bool ContainsRandomDraw(IOperation value)
+        {
+            foreach (var op in value.DescendantsAndSelf())
+            {
+                if (!(op is IInvocationOperation call))
+                {
+                    continue;
+                }
+
+                if ((call.Instance is not null && (_symbols.IsRandom(call.Instance.Type) || IsDistribution(call.Instance.Type)))
+                    || call.TargetMethod.Name == "Random" || call.TargetMethod.Name.StartsWith("Sample", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                foreach (var argument in call.Arguments)
+                {
+                    if (_symbols.IsRandom(argument.Value.Type) || IsDistribution(argument.Value.Type))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsDistribution(ITypeSymbol? type)
+            => type is not null && _symbols.ContinuousDistribution is { } distribution
+                && (SymbolEqualityComparer.Default.Equals(type, distribution) || type.AllInterfaces.Contains(distribution, SymbolEqualityComparer.Default));
 
         /// <summary>True when <paramref name="operation"/> runs on every iteration of an enclosing loop (no <c>if</c>/<c>?:</c>/<c>switch</c> between them).</summary>
         public static bool InUnconditionalLoop(IOperation operation)
@@ -505,13 +938,35 @@ namespace NnAnalyzers.Semantics
                     IPropertyReferenceOperation p => p.Property,
                     _ => null,
                 };
-                if (symbol is not null && SymbolEqualityComparer.Default.Equals(symbol, storage))
+                if (symbol is not null && SymbolEqualityComparer.Default.Equals(symbol, storage) && !IsShapeRead(op))
                 {
                     return true;
                 }
             }
 
             return false;
+        }
+
+        /// <summary><c>w.RowCount</c>, <c>w.Length</c>, <c>w.GetLength(0)</c>: reads the shape, not the values.</summary>
+        private static bool IsShapeRead(IOperation reference)
+        {
+            var parent = reference.Parent;
+            while (parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            switch (parent)
+            {
+                case IPropertyReferenceOperation property when property.Arguments.Length == 0:
+                    var name = property.Property.Name;
+                    return name == "RowCount" || name == "ColumnCount" || name == "Count" || name == "Length" || name == "LongLength" || name == "Rank";
+                case IInvocationOperation call when call.Instance is not null:
+                    var method = call.TargetMethod.Name;
+                    return method == "GetLength" || method == "GetLongLength" || method == "GetUpperBound" || method == "GetLowerBound";
+                default:
+                    return false;
+            }
         }
 
         private static bool IsNumeric(ITypeSymbol? type)
