@@ -19,8 +19,8 @@ namespace NnAnalyzers.CodeFixes
         /// <summary>Fixes one diagnostic at <paramref name="node"/> of <paramref name="document"/>; null when nothing applies.</summary>
         public delegate Task<Document?> FixOne(Document document, SyntaxNode node, Diagnostic diagnostic, string? equivalenceKey, CancellationToken cancellationToken);
 
-        /// <summary>The node a diagnostic's fix starts from; null to skip the diagnostic.</summary>
-        public delegate SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic);
+        /// <summary>The node a diagnostic's fix starts from; null to skip the diagnostic (e.g. another variant's).</summary>
+        public delegate SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic, string? equivalenceKey);
 
         /// <summary>A Fix All provider that applies <paramref name="fixOne"/> to each diagnostic in turn.</summary>
         public static FixAllProvider Create(FixOne fixOne, Locate? locate = null)
@@ -41,7 +41,7 @@ namespace NnAnalyzers.CodeFixes
             {
                 var node = locate is null
                     ? root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
-                    : locate(root, diagnostic);
+                    : locate(root, diagnostic, equivalenceKey);
                 if (node is null || nodes.ContainsKey(node))
                 {
                     continue;

@@ -27,7 +27,7 @@ namespace NnAnalyzers.CodeFixes.Rules
         private const string Nn0004ApplyKey = "NN0004.ApplyGradients";
         private const string Nn0004TitlePrefix = "Apply them with ";
 
-        private static readonly FixAllProvider s_fixAll = FixAllProvider.Create(FixAllInDocumentAsync);
+        private static readonly FixAllProvider s_fixAll = SequentialFixAll.Create(FixOneAsync, (root, diagnostic, _) => GradientCall(root, diagnostic));
 
         /// <summary>Creates the provider.</summary>
         public NN0006TrainingLoopNeverUpdatesFixer()
@@ -110,57 +110,16 @@ namespace NnAnalyzers.CodeFixes.Rules
             return null;
         }
 
-        private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+        // Fix All, one gradient call at a time on the updated document (new local names depend on the ones declared before).
+        private static async Task<Document?> FixOneAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string? equivalenceKey, CancellationToken cancellationToken)
         {
-            var ct = context.CancellationToken;
-            var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
-            if (root is null || diagnostics.IsEmpty)
+            if (node is not InvocationExpressionSyntax call)
             {
                 return null;
             }
 
-            // Mark every gradient call, then fix them one by one on the updated document (new local names depend on the
-            // ones declared before).
-            var marks = new List<(SyntaxAnnotation Mark, Diagnostic Diagnostic)>();
-            var nodes = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-            foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
-            {
-                var call = GradientCall(root, diagnostic);
-                if (call is null || nodes.ContainsKey(call))
-                {
-                    continue;
-                }
-
-                var mark = new SyntaxAnnotation("NN0006.FixAll");
-                nodes[call] = mark;
-                marks.Add((mark, diagnostic));
-            }
-
-            if (nodes.Count == 0)
-            {
-                return null;
-            }
-
-            root = root.ReplaceNodes(nodes.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(nodes[original]));
-            var current = document.WithSyntaxRoot(root);
-            var changed = false;
-            foreach (var (mark, diagnostic) in marks)
-            {
-                var currentRoot = await current.GetSyntaxRootAsync(ct).ConfigureAwait(false);
-                if (currentRoot?.GetAnnotatedNodes(mark).FirstOrDefault() is not InvocationExpressionSyntax call)
-                {
-                    continue;
-                }
-
-                var fix = await ComputeFixAsync(current, call, diagnostic, ct).ConfigureAwait(false);
-                if (fix is not null)
-                {
-                    current = fix.Value.Result;
-                    changed = true;
-                }
-            }
-
-            return changed ? current : null;
+            var fix = await ComputeFixAsync(document, call, diagnostic, cancellationToken).ConfigureAwait(false);
+            return fix?.Result;
         }
     }
 }

@@ -48,7 +48,7 @@ namespace NnAnalyzers.CodeFixes.Rules
         }
 
         /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
+        public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create((document, node, diagnostic, _, ct) => ApplyAsync(document, node, diagnostic, ct), Locate);
 
         /// <inheritdoc />
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -78,50 +78,18 @@ namespace NnAnalyzers.CodeFixes.Rules
         private static string? KindOf(Diagnostic diagnostic)
             => diagnostic.Properties.TryGetValue(NN0007ConstantOrSymmetricInitializationAnalyzer.Keys.Kind, out var kind) ? kind : null;
 
-        private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+        // Fix All of one variant: the hoisted Random fixes only the fresh-Random diagnostics, the fill fixes only the
+        // constant ones; each is applied on the document the previous fix produced.
+        private static SyntaxNode? Locate(SyntaxNode root, Diagnostic diagnostic, string? equivalenceKey)
         {
-            var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
+            var wantRandom = equivalenceKey?.EndsWith(HoistVariant, System.StringComparison.Ordinal);
+            var isRandom = KindOf(diagnostic) == NN0007ConstantOrSymmetricInitializationAnalyzer.Kinds.Random;
+            if (wantRandom is not null && wantRandom.Value != isRandom)
             {
                 return null;
             }
 
-            var wantRandom = context.CodeActionEquivalenceKey?.EndsWith(HoistVariant, System.StringComparison.Ordinal);
-            var annotated = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-            var work = new List<(SyntaxAnnotation Annotation, Diagnostic Diagnostic)>();
-            foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
-            {
-                var isRandom = KindOf(diagnostic) == NN0007ConstantOrSymmetricInitializationAnalyzer.Kinds.Random;
-                if (wantRandom is not null && wantRandom.Value != isRandom)
-                {
-                    continue;
-                }
-
-                var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-                if (annotated.ContainsKey(node))
-                {
-                    continue;
-                }
-
-                var annotation = new SyntaxAnnotation("NN0007");
-                annotated.Add(node, annotation);
-                work.Add((annotation, diagnostic));
-            }
-
-            var current = document.WithSyntaxRoot(root.ReplaceNodes(annotated.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(annotated[original])));
-            foreach (var (annotation, diagnostic) in work)
-            {
-                var currentRoot = await current.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-                var node = currentRoot?.GetAnnotatedNodes(annotation).FirstOrDefault();
-                if (node is null)
-                {
-                    continue;
-                }
-
-                current = await ApplyAsync(current, node, diagnostic, context.CancellationToken).ConfigureAwait(false) ?? current;
-            }
-
-            return current;
+            return root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         }
 
         private static async Task<Document?> ApplyAsync(Document document, SyntaxNode node, Diagnostic diagnostic, CancellationToken cancellationToken)

@@ -41,14 +41,15 @@ namespace NnAnalyzers.Rules
         {
             context.RegisterCompilationStartAction(start =>
             {
+                // Without NN code nothing is a parameter, unless some file opts out of the NN-context requirement
+                // (both read from syntax and options: no symbol is resolved for a project without NN signs).
                 var semantics = NnSemantics.Create(start.Compilation);
-                if (semantics.Symbols.Random is null)
+                if (!semantics.Context.CompilationHasNnCode && !AnyTreeWaivesNnContext(start.Compilation, start.Options))
                 {
                     return;
                 }
 
-                // Without NN code nothing is a parameter, unless some file opts out of the NN-context requirement.
-                if (!semantics.Context.CompilationHasNnCode && !AnyTreeWaivesNnContext(start.Compilation, start.Options))
+                if (semantics.Symbols.Random is null)
                 {
                     return;
                 }

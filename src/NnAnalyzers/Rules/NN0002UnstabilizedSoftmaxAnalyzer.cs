@@ -21,14 +21,18 @@ namespace NnAnalyzers.Rules
         {
             context.RegisterCompilationStartAction(start =>
             {
+                // System.Math is looked up at the first invocation, when the compiler has bound the references already.
                 var semantics = NnSemantics.Create(start.Compilation);
-                if (semantics.Symbols.Math is null && semantics.Symbols.MathF is null)
-                {
-                    return;
-                }
-
                 var softmax = semantics.Softmax;
-                start.RegisterOperationAction(c => Analyze(c, softmax), OperationKind.Invocation);
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        if (semantics.Symbols.Math is not null || semantics.Symbols.MathF is not null)
+                        {
+                            Analyze(c, softmax);
+                        }
+                    },
+                    OperationKind.Invocation);
             });
         }
 

@@ -23,14 +23,18 @@ namespace NnAnalyzers.Rules
         {
             context.RegisterCompilationStartAction(start =>
             {
+                // The types are looked up at the first invocation, when the compiler has bound the references already.
                 var semantics = NnSemantics.Create(start.Compilation);
-                if (semantics.Symbols.Math is null && semantics.Symbols.MathF is null && !semantics.Symbols.HasMathNet)
-                {
-                    return;
-                }
-
                 var probabilities = semantics.Probabilities;
-                start.RegisterOperationAction(c => Analyze(c, probabilities), OperationKind.Invocation);
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        if (semantics.Symbols.Math is not null || semantics.Symbols.MathF is not null || semantics.Symbols.HasMathNet)
+                        {
+                            Analyze(c, probabilities);
+                        }
+                    },
+                    OperationKind.Invocation);
             });
         }
 

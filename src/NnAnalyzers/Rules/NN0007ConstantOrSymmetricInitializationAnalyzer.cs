@@ -55,7 +55,7 @@ namespace NnAnalyzers.Rules
             context.RegisterCompilationStartAction(start =>
             {
                 var semantics = NnSemantics.Create(start.Compilation);
-                if (semantics.Symbols.Random is null || !semantics.Context.CompilationHasNnCode)
+                if (!semantics.Context.CompilationHasNnCode || semantics.Symbols.Random is null)
                 {
                     return;
                 }

@@ -52,7 +52,7 @@ namespace NnAnalyzers.Rules
             context.RegisterCompilationStartAction(start =>
             {
                 var sites = DerivativeSites.Create(start.Compilation, start.CancellationToken);
-                if (sites.HasNoFormula && !start.Compilation.ReferencedAssemblyNames.Any(a => a.Name == LibraryAssembly))
+                if (sites.HasNoFormula && !KnownSymbols.References(start.Compilation, LibraryAssembly))
                 {
                     // No formula anywhere and no library whose derivatives could be called: nothing to look at.
                     return;

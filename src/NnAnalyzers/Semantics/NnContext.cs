@@ -56,7 +56,8 @@ namespace NnAnalyzers.Semantics
 
         private bool ComputeCompilationHasNnCode()
         {
-            if (_symbols.NetworkNamespaceMarker is not null || _symbols.NetworkGradients is not null)
+            // Our library referenced (read from the references as given: no binding, no type lookup).
+            if (KnownSymbols.References(_symbols.Compilation, KnownSymbols.NetworkAssembly))
             {
                 return true;
             }
@@ -82,6 +83,9 @@ namespace NnAnalyzers.Semantics
             {
                 switch (member)
                 {
+                    // Our library's own namespace declared in source (the library itself, or a stand-in).
+                    case BaseNamespaceDeclarationSyntax { Name: QualifiedNameSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "NnAnalyzers" }, Right.Identifier.ValueText: "Network" } }:
+                        return true;
                     case BaseNamespaceDeclarationSyntax ns when MembersShowSigns(ns.Members, topLevel: false):
                         return true;
                     case TypeDeclarationSyntax type when TypeShowsSigns(type) || MembersShowSigns(type.Members, topLevel: false):
