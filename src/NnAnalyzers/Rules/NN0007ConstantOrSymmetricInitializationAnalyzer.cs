@@ -133,7 +133,7 @@ namespace NnAnalyzers.Rules
             var seed = creation.Arguments.Length == 0
                 ? "the default seed (time-based on .NET Framework: identical for objects created within the same tick)"
                 : "the same seed on every iteration";
-            var message = "A new " + creation.Type!.Name + " is created on every iteration of this loop with " + seed
+            var message = "a new " + creation.Type!.Name + " is created on every iteration of this loop with " + seed
                 + ": each neuron or layer draws the same sequence, so their weights start equal; create one Random outside the loop and share it";
             var properties = ImmutableDictionary<string, string?>.Empty.Add(Keys.Kind, Kinds.Random);
             context.ReportDiagnostic(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, message));
@@ -176,7 +176,7 @@ namespace NnAnalyzers.Rules
             }
 
             var seed = creation.Arguments.Length == 0 ? "the default seed" : "the same seed";
-            var message = "Each " + type.Name + " creates its own " + creation.Type!.Name + " with " + seed
+            var message = "each " + type.Name + " creates its own " + creation.Type!.Name + " with " + seed
                 + ": neurons created together draw the same sequence (always with a constant seed; on .NET Framework with the default one), so their weights start equal; pass one shared Random to the constructor";
             var properties = ImmutableDictionary<string, string?>.Empty.Add(Keys.Kind, Kinds.RandomPerInstance);
             context.ReportDiagnostic(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, message));
@@ -557,12 +557,12 @@ namespace NnAnalyzers.Rules
             string message;
             if (kind == Kinds.Zero)
             {
-                message = "Weights '" + storage.Name + "' are allocated as zeros and never filled: every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random";
+                message = "the weights '" + storage.Name + "' are allocated as zeros and never filled: every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random";
             }
             else
             {
                 var value = ConstantInitialization.TryGetFillValue(site, out var constant) ? " (" + constant.ToString("R", CultureInfo.InvariantCulture) + ")" : string.Empty;
-                message = "Every weight of '" + storage.Name + "' gets the same value" + value + ": every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random";
+                message = "every weight of '" + storage.Name + "' gets the same value" + value + ": every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random";
             }
 
             context.ReportDiagnostic(Diagnostic.Create(Rule, site.Syntax.GetLocation(), properties.ToImmutable(), message));

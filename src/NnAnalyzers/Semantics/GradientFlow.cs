@@ -82,9 +82,9 @@ namespace NnAnalyzers.Semantics
             }
 
             var trimmed = name!.TrimStart('_');
-            if (trimmed.Length >= 2 && (trimmed[0] == 'd' || trimmed[0] == 'D'))
+            if (trimmed.Length >= 2 && (trimmed[0] == 'd' || trimmed[0] == 'D' || trimmed[0] == 'g' || trimmed[0] == 'G'))
             {
-                // d + a parameter name: dW, dB, d_w, dWeights, dBias1, DW/DB (tuple elements), dw, db, dw1.
+                // d or g + a parameter name: dW, dB, d_w, dWeights, dBias1, DW/DB (tuple elements), dw, db, dw1, gW1, g_b.
                 string rest;
                 if (trimmed[1] == '_' || char.IsUpper(trimmed[1]))
                 {

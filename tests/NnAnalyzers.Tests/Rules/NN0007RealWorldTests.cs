@@ -38,7 +38,7 @@ namespace NnAnalyzers.Tests.Rules
         }
 
         private static string ConstantMessage(string storage, string value)
-            => "Every weight of '" + storage + "' gets the same value (" + value + "): every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random";
+            => "every weight of '" + storage + "' gets the same value (" + value + "): every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random";
 
         private static Task Silent(string source, LanguageVersion version = LanguageVersion.Latest, OutputKind? outputKind = null)
             => Fix(source, source, null, version, outputKind);

@@ -39,6 +39,7 @@ namespace NnAnalyzers.Tests.Semantics
         [InlineData("weightGradients", ParameterKind.None)]
         [InlineData("weightVelocity", ParameterKind.None)]
         [InlineData("dW", ParameterKind.None)]
+        [InlineData("gW1", ParameterKind.None)]
         [InlineData("weightCount", ParameterKind.None)]
         [InlineData("bOut", ParameterKind.Bias)]
         public void Parameter_names(string name, ParameterKind expected)
