@@ -221,14 +221,7 @@ namespace NnAnalyzers.Rules
 
         private static bool IsMatrixLike(ISymbol storage, KnownSymbols symbols)
         {
-            var type = storage switch
-            {
-                ILocalSymbol local => local.Type,
-                IFieldSymbol field => field.Type,
-                IPropertySymbol property => property.Type,
-                IParameterSymbol parameter => parameter.Type,
-                _ => null,
-            };
+            var type = NetworkParameters.StorageType(storage);
             return symbols.IsMatrix(type) || type is IArrayTypeSymbol { Rank: 2 };
         }
 

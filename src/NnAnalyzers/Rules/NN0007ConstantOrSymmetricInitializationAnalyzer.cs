@@ -292,14 +292,7 @@ namespace NnAnalyzers.Rules
                 return false;
             }
 
-            var type = storage switch
-            {
-                ILocalSymbol local => local.Type,
-                IParameterSymbol parameter => parameter.Type,
-                IFieldSymbol field => field.Type,
-                IPropertySymbol property => property.Type,
-                _ => null,
-            };
+            var type = NetworkParameters.StorageType(storage);
             return type is IArrayTypeSymbol || symbols.IsMathNetTensor(type)
                 || (type is INamedTypeSymbol { IsGenericType: true } named && (named.Name == "List" || named.Name == "Dictionary" || named.Name == "IList"));
         }

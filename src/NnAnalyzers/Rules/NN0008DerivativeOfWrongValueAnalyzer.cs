@@ -298,14 +298,7 @@ namespace NnAnalyzers.Rules
             return visible.Length == 1 && SymbolEqualityComparer.Default.Equals(visible[0], output) ? output.Name : null;
         }
 
-        private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
-        {
-            ILocalSymbol local => local.Type,
-            IParameterSymbol parameter => parameter.Type,
-            IFieldSymbol field => field.Type,
-            IPropertySymbol property => property.Type,
-            _ => null,
-        };
+        private static ITypeSymbol? TypeOf(ISymbol symbol) => NetworkParameters.StorageType(symbol);
 
         private static string? SwapName(IMethodSymbol method, string from, string to)
         {

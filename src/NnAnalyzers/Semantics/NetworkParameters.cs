@@ -89,7 +89,8 @@ namespace NnAnalyzers.Semantics
             return _context.Contains(owner) || _context.Contains(storage.ContainingSymbol) ? kind : ParameterKind.None;
         }
 
-        private static ITypeSymbol? StorageType(ISymbol storage) => storage switch
+        /// <summary>The type of a storage: a local's, a parameter's, a field's or a property's; null for anything else.</summary>
+        public static ITypeSymbol? StorageType(ISymbol storage) => storage switch
         {
             ILocalSymbol local => local.Type,
             IParameterSymbol parameter => parameter.Type,
