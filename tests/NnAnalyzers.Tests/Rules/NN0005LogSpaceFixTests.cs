@@ -162,6 +162,117 @@ public static class Classifier
         }
 
         [Fact]
+        public async Task A_log_in_a_training_loop_with_local_logits_is_rewritten()
+        {
+            var source = @"
+using System;
+
+public static class Classifier
+{" + SoftmaxHelper + @"
+    static double[] Forward(double[] w, double[] x) => new[] { w[0] * x[0], w[1] * x[1] };
+
+    public static double Train(double[] w, double[][] xs, int[] labels)
+    {
+        double total = 0;
+        for (int n = 0; n < xs.Length; n++)
+        {
+            var scores = Forward(w, xs[n]);
+            var probs = Softmax(scores);
+            if (labels[n] >= 0)
+            {
+                // cross-entropy of the true class
+                total -= [|Math.Log(probs[labels[n]])|];
+            }
+        }
+
+        return total / xs.Length;
+    }
+}";
+            var fixedSource = @"
+using System;
+
+public static class Classifier
+{" + SoftmaxHelper + @"
+    static double[] Forward(double[] w, double[] x) => new[] { w[0] * x[0], w[1] * x[1] };
+
+    public static double Train(double[] w, double[][] xs, int[] labels)
+    {
+        double total = 0;
+        for (int n = 0; n < xs.Length; n++)
+        {
+            var scores = Forward(w, xs[n]);
+            var probs = Softmax(scores);
+            if (labels[n] >= 0)
+            {
+                // cross-entropy of the true class
+                var logitsMax = System.Linq.Enumerable.Max(scores);
+                var logSumExp = logitsMax + Math.Log(System.Linq.Enumerable.Sum(scores, v => Math.Exp(v - logitsMax)));
+                total -= (scores[labels[n]] - logSumExp);
+            }
+        }
+
+        return total / xs.Length;
+    }
+}";
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource, CodeActionEquivalenceKey = LogSpace, CodeActionIndex = 1, LanguageVersion = LanguageVersion.CSharp7_3 };
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Fix_all_in_log_space_clamps_the_logs_it_cannot_rewrite()
+        {
+            var source = @"
+using System;
+
+public static class Classifier
+{" + SoftmaxHelper + @"
+    public static double Loss(double[] logits, int label)
+    {
+        var probs = Softmax(logits);
+        return -[|Math.Log(probs[label])|];
+    }
+
+    public static double Modified(double[] logits, int label)
+    {
+        var probs = Softmax(logits);
+        logits[0] = 0;
+        return -[|Math.Log(probs[label])|];
+    }
+}";
+            var fixedSource = @"
+using System;
+
+public static class Classifier
+{" + SoftmaxHelper + @"
+    public static double Loss(double[] logits, int label)
+    {
+        var probs = Softmax(logits);
+        var logitsMax = System.Linq.Enumerable.Max(logits);
+        var logSumExp = logitsMax + Math.Log(System.Linq.Enumerable.Sum(logits, v => Math.Exp(v - logitsMax)));
+        return -(logits[label] - logSumExp);
+    }
+
+    public static double Modified(double[] logits, int label)
+    {
+        var probs = Softmax(logits);
+        logits[0] = 0;
+        return -{|#0:Math.Log(probs[label])|};
+    }
+}";
+            var test = new Verify.Test
+            {
+                TestCode = source,
+                FixedCode = fixedSource,
+                BatchFixedCode = fixedSource.Replace("{|#0:Math.Log(probs[label])|}", "Math.Log(Math.Min(Math.Max(probs[label], 1e-15), 1 - 1e-15))"),
+                CodeActionEquivalenceKey = LogSpace,
+                CodeActionIndex = 1,
+            };
+            test.FixedState.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(
+                "the log of 'probs' (a softmax output) has no clamp or epsilon: a probability of exactly 0 gives -infinity and NaN gradients; clamp it to [eps, 1 - eps] or compute the loss in log space"));
+            await test.RunAsync();
+        }
+
+        [Fact]
         public async Task Logits_modified_after_the_softmax_get_only_the_clamp()
         {
             var source = @"
