@@ -119,6 +119,23 @@ namespace NnAnalyzers.CodeFixes.Rules
                 return null;
             }
 
+            // The declarations run before the whole statement: the log must be evaluated unconditionally in it, once.
+            if (!(statement is ExpressionStatementSyntax || statement is LocalDeclarationStatementSyntax || statement is ReturnStatementSyntax
+                || statement is IfStatementSyntax || statement is SwitchStatementSyntax))
+            {
+                return null;
+            }
+
+            foreach (var ancestor in invocation.Ancestors().TakeWhile(a => a != statement))
+            {
+                if (ancestor is BinaryExpressionSyntax binary && (binary.IsKind(SyntaxKind.LogicalAndExpression) || binary.IsKind(SyntaxKind.LogicalOrExpression) || binary.IsKind(SyntaxKind.CoalesceExpression))
+                    || ancestor is ConditionalExpressionSyntax || ancestor is ConditionalAccessExpressionSyntax || ancestor is SwitchExpressionSyntax
+                    || ancestor is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceAssignmentExpression })
+                {
+                    return null;
+                }
+            }
+
             MethodDeclarationSyntax? method = null;
             foreach (var ancestor in invocation.Ancestors())
             {
@@ -195,6 +212,29 @@ namespace NnAnalyzers.CodeFixes.Rules
                 }
 
                 if (!IsReadOnlyUse(reference))
+                {
+                    return null;
+                }
+            }
+
+            // Nothing that could run user code (and so modify either array through an alias) between the softmax and
+            // the log: the region after p's declaration up to the log's statement, and any loop around the log inside
+            // p's scope (its later iterations run again before the log).
+            var regions = new List<Microsoft.CodeAnalysis.Text.TextSpan>
+            {
+                Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(declarationStatement.Span.End, statement.SpanStart),
+            };
+            foreach (var loop in statement.Ancestors().TakeWhile(a => a != declarationBlock))
+            {
+                if (loop is ForStatementSyntax || loop is ForEachStatementSyntax || loop is WhileStatementSyntax || loop is DoStatementSyntax)
+                {
+                    regions.Add(loop.Span);
+                }
+            }
+
+            foreach (var operation in body.Descendants())
+            {
+                if (regions.Any(r => r.Contains(operation.Syntax.Span)) && MayRunUserCode(operation))
                 {
                     return null;
                 }
@@ -351,6 +391,38 @@ namespace NnAnalyzers.CodeFixes.Rules
             }
 
             return SyntaxFactory.ElasticCarriageReturnLineFeed;
+        }
+
+        private static bool MayRunUserCode(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation call:
+                    var type = call.TargetMethod.ContainingType?.ToDisplayString();
+                    return type != "System.Math" && type != "System.Linq.Enumerable";
+                case IPropertyReferenceOperation property:
+                    return !(property.Property.Name == "Length" && property.Instance?.Type is IArrayTypeSymbol);
+                case IObjectCreationOperation _:
+                case IDynamicInvocationOperation _:
+                case IDynamicMemberReferenceOperation _:
+                case IDynamicObjectCreationOperation _:
+                case IDynamicIndexerAccessOperation _:
+                case IAwaitOperation _:
+                case IEventAssignmentOperation _:
+                    return true;
+                case IBinaryOperation binary:
+                    return binary.OperatorMethod is not null;
+                case IUnaryOperation unary:
+                    return unary.OperatorMethod is not null;
+                case ICompoundAssignmentOperation compound:
+                    return compound.OperatorMethod is not null;
+                case IIncrementOrDecrementOperation increment:
+                    return increment.OperatorMethod is not null;
+                case IConversionOperation conversion:
+                    return conversion.OperatorMethod is not null;
+                default:
+                    return false;
+            }
         }
 
         private static bool IsDoubleVector(ITypeSymbol? type)

@@ -338,6 +338,47 @@ public static class Classifier
         }
 
         [Fact]
+        public async Task A_call_between_the_softmax_and_the_log_gets_only_the_clamp()
+        {
+            // Step could modify the logits through an alias (a field holding the same array): not provably the same value.
+            var source = @"
+using System;
+
+public static class Classifier
+{" + SoftmaxHelper + @"
+    static double[] _last = new double[2];
+
+    static void Step() { _last[0] -= 0.1; }
+
+    public static double Loss(int label)
+    {
+        var logits = _last;
+        var probs = Softmax(logits);
+        Step();
+        return -[|Math.Log(probs[label])|];
+    }
+}";
+            await LogSpaceNotOffered(source, "Math.Log(Math.Min(Math.Max(probs[label], 1e-15), 1 - 1e-15))");
+        }
+
+        [Fact]
+        public async Task A_log_evaluated_conditionally_gets_only_the_clamp()
+        {
+            var source = @"
+using System;
+
+public static class Classifier
+{" + SoftmaxHelper + @"
+    public static bool Confident(double[] logits, int label)
+    {
+        var probs = Softmax(logits);
+        return logits.Length > 1 && [|Math.Log(probs[label])|] > -0.1;
+    }
+}";
+            await LogSpaceNotOffered(source, "Math.Log(Math.Min(Math.Max(probs[label], 1e-15), 1 - 1e-15))");
+        }
+
+        [Fact]
         public async Task MathNet_pointwise_log_gets_only_the_clamp()
         {
             var source = @"
