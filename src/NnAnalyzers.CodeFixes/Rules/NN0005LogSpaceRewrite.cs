@@ -248,7 +248,9 @@ namespace NnAnalyzers.CodeFixes.Rules
         private static bool NeverWritesParameter(IMethodSymbol method, IParameterSymbol parameter, CancellationToken ct)
         {
             var definition = method.OriginalDefinition;
-            if (definition.DeclaringSyntaxReferences.Length != 1 || definition.IsExtern || definition.IsAbstract)
+            // The body read must be the one that runs: no virtual dispatch to another override.
+            if (definition.DeclaringSyntaxReferences.Length != 1 || definition.IsExtern || definition.IsAbstract || definition.IsVirtual
+                || (definition.IsOverride && !definition.IsSealed && !definition.ContainingType.IsSealed))
             {
                 return false;
             }
