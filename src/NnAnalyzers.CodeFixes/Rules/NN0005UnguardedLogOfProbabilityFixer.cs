@@ -21,6 +21,7 @@ namespace NnAnalyzers.CodeFixes.Rules
     public sealed class NN0005UnguardedLogOfProbabilityFixer : NnCodeFixProvider
     {
         private const string Clamp = "Clamp";
+        private const string LogSpace = "LogSpace";
 
         /// <summary>Creates the fixer.</summary>
         public NN0005UnguardedLogOfProbabilityFixer()
@@ -70,7 +71,69 @@ namespace NnAnalyzers.CodeFixes.Rules
                         ct => ReplaceAsync(document, invocation, replacement, ct),
                         Key(Clamp)),
                     diagnostic);
+
+                // The second action: the loss from the logits with log-sum-exp, only where that is provably the same value.
+                var logSpace = await NN0005LogSpaceRewrite.TryAsync(document, invocation, diagnostic, context.CancellationToken).ConfigureAwait(false);
+                if (logSpace is not null)
+                {
+                    context.RegisterCodeFix(
+                        CodeAction.Create(
+                            "Compute the log-probability from the logits with log-sum-exp",
+                            _ => Task.FromResult(logSpace),
+                            Key(LogSpace)),
+                        diagnostic);
+                }
             }
+        }
+
+        /// <inheritdoc />
+        /// <remarks>
+        /// Fix All of the clamp is the batch fixer (every edit is local). Fix All of the log-space rewrite inserts
+        /// statements, so it runs one diagnostic at a time on the updated document; a log where the rewrite does not
+        /// apply is clamped instead, so that Fix All still guards every log.
+        /// </remarks>
+        public override FixAllProvider? GetFixAllProvider() => new KeyedFixAll(Key(LogSpace), SequentialFixAll.Create(FixOneAsync));
+
+        private static async Task<Document?> FixOneAsync(Document document, SyntaxNode node, Diagnostic diagnostic, string? equivalenceKey, CancellationToken cancellationToken)
+        {
+            var invocation = node.AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();
+            if (invocation is null)
+            {
+                return null;
+            }
+
+            var logSpace = await NN0005LogSpaceRewrite.TryAsync(document, invocation, diagnostic, cancellationToken).ConfigureAwait(false);
+            if (logSpace is not null)
+            {
+                return logSpace;
+            }
+
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (model is null || !(model.GetOperation(invocation, cancellationToken) is IInvocationOperation operation))
+            {
+                return null;
+            }
+
+            var site = NnSemantics.Create(model.Compilation).Probabilities.MatchLog(operation);
+            var replacement = site is null ? null : Rewrite(site, invocation, model, cancellationToken);
+            return replacement is null ? null : await ReplaceAsync(document, invocation, replacement, cancellationToken).ConfigureAwait(false);
+        }
+
+        private sealed class KeyedFixAll : FixAllProvider
+        {
+            private readonly string _sequentialKey;
+            private readonly FixAllProvider _sequential;
+
+            public KeyedFixAll(string sequentialKey, FixAllProvider sequential)
+            {
+                _sequentialKey = sequentialKey;
+                _sequential = sequential;
+            }
+
+            public override Task<CodeAction?> GetFixAsync(FixAllContext fixAllContext)
+                => fixAllContext.CodeActionEquivalenceKey == _sequentialKey
+                    ? _sequential.GetFixAsync(fixAllContext)
+                    : WellKnownFixAllProviders.BatchFixer.GetFixAsync(fixAllContext);
         }
 
         private static async Task<Document> ReplaceAsync(Document document, SyntaxNode original, SyntaxNode replacement, CancellationToken cancellationToken)

@@ -14,6 +14,18 @@ namespace NnAnalyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class NN0005UnguardedLogOfProbabilityAnalyzer : NnAnalyzer
     {
+        /// <summary>The diagnostic property that names the probability's source ("Softmax", "Sigmoid", "LossArgument").</summary>
+        internal const string SourceProperty = "Source";
+
+        private static readonly ImmutableDictionary<string, string?> SoftmaxProperties =
+            ImmutableDictionary<string, string?>.Empty.Add(SourceProperty, nameof(ProbabilitySource.Softmax));
+
+        private static readonly ImmutableDictionary<string, string?> SigmoidProperties =
+            ImmutableDictionary<string, string?>.Empty.Add(SourceProperty, nameof(ProbabilitySource.Sigmoid));
+
+        private static readonly ImmutableDictionary<string, string?> LossProperties =
+            ImmutableDictionary<string, string?>.Empty.Add(SourceProperty, nameof(ProbabilitySource.LossArgument));
+
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.NN0005UnguardedLogOfProbability);
@@ -70,7 +82,10 @@ namespace NnAnalyzers.Rules
             var message = "the log of '" + Probabilities.NameOf(site.Value) + "' (" + what + ") has no clamp or epsilon: "
                 + "a probability of exactly 0 gives -infinity and NaN gradients; clamp it to [eps, 1 - eps] or compute the loss in log space";
             context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.NN0005UnguardedLogOfProbability, invocation.Syntax.GetLocation(), message));
+                Descriptors.NN0005UnguardedLogOfProbability,
+                invocation.Syntax.GetLocation(),
+                source == ProbabilitySource.Softmax ? SoftmaxProperties : source == ProbabilitySource.Sigmoid ? SigmoidProperties : LossProperties,
+                message));
         }
     }
 }
