@@ -250,7 +250,8 @@ namespace NnAnalyzers.CodeFixes.Rules
                 types.Add(callSiteType);
             }
 
-            var update = flow.FindUpdateMethod(types, values.Select(v => v.Type).ToList(), values.Select(v => v.ElementName).ToList(), enclosing, ct);
+            var localFunctions = model.LookupSymbols(invocation.SpanStart).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.LocalFunction);
+            var update = flow.FindUpdateMethod(types, values.Select(v => v.Type).ToList(), values.Select(v => v.ElementName).ToList(), enclosing, ct, localFunctions);
             if (update is null)
             {
                 return null;
@@ -495,7 +496,12 @@ namespace NnAnalyzers.CodeFixes.Rules
 
             ExpressionSyntax target;
             var callSiteType = enclosing.ContainingType;
-            if (method.IsStatic)
+            if (method.MethodKind == MethodKind.LocalFunction)
+            {
+                // In scope at the call (it was found by a lookup there): called by its name.
+                target = IdentifierName(method.Name);
+            }
+            else if (method.IsStatic)
             {
                 target = IsWithin(callSiteType, method.ContainingType)
                     ? IdentifierName(method.Name)

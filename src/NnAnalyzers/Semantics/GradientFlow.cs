@@ -607,11 +607,22 @@ namespace NnAnalyzers.Semantics
             IReadOnlyList<ITypeSymbol> gradientTypes,
             IReadOnlyList<string?> gradientNames,
             ISymbol within,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken,
+            IEnumerable<IMethodSymbol>? localFunctions = null)
         {
             UpdateMethod? found = null;
             var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var candidates = new List<IMethodSymbol>();
+
+            // Local functions in scope at the call (a top-level program's Update, a helper declared in the training method).
+            foreach (var local in localFunctions ?? Enumerable.Empty<IMethodSymbol>())
+            {
+                if (local.MethodKind == MethodKind.LocalFunction && seen.Add(local))
+                {
+                    candidates.Add(local);
+                }
+            }
+
             foreach (var type in types)
             {
                 foreach (var member in type.GetMembers())
@@ -639,7 +650,7 @@ namespace NnAnalyzers.Semantics
 
             foreach (var candidate in candidates)
             {
-                if (candidate.MethodKind != MethodKind.Ordinary || candidate.IsGenericMethod || candidate.Parameters.Length < gradientTypes.Count
+                if ((candidate.MethodKind != MethodKind.Ordinary && candidate.MethodKind != MethodKind.LocalFunction) || candidate.IsGenericMethod || candidate.Parameters.Length < gradientTypes.Count
                     || HasGradientMethodName(candidate.Name)
                     || !within.ContainingAssembly.Equals(candidate.ContainingAssembly, SymbolEqualityComparer.Default) && candidate.DeclaredAccessibility != Accessibility.Public)
                 {
