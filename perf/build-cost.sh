@@ -53,12 +53,29 @@ make_project NnCode CorrectNn
 make_project NnBugs Triggering
 make_project NoNnSigns NoNnSigns
 
+# Two ways a build meets our analyzers: a fresh compiler process per build (UseSharedCompilation=false: CI's first
+# project, every analyzer assembly loaded and JIT-compiled inside the measured callbacks), and the compiler server that
+# `dotnet build` uses by default (the analyzers already loaded and compiled by an earlier build: every later project
+# of a CI build, every build on a developer's machine). The server is warmed by one build of the same project first.
+dotnet build-server shutdown >/dev/null 2>&1 || true
+build() { # dir log shared
+  (cd "$1" && dotnet build --no-restore --no-incremental -p:ReportAnalyzer=true -p:UseSharedCompilation=$3 -v:d -nologo > "$2" 2>&1) || { tail -20 "$2"; exit 1; }
+}
 echo "files per generated project: $files"
-echo "| build | build s | analyzer s (all) | SDK analyzers s | NnAnalyzers s | ours / build | ours / SDK analyzers |"
-echo "|---|---|---|---|---|---|---|"
+echo "| build | compiler | build s | analyzer s (all) | SDK analyzers s | NnAnalyzers s | ours / build | ours / SDK analyzers |"
+echo "|---|---|---|---|---|---|---|---|"
 for p in NoNnSigns NnCode NnBugs; do
-  (cd "$work/$p" && dotnet restore -v:q -nologo >/dev/null && dotnet build --no-restore --no-incremental -p:ReportAnalyzer=true -p:UseSharedCompilation=false -v:d -nologo > "$work/$p.log" 2>&1) || { tail -20 "$work/$p.log"; exit 1; }
-  report "$p ($files files)" "$work/$p.log"
+  (cd "$work/$p" && dotnet restore -v:q -nologo >/dev/null)
+  build "$work/$p" "$work/$p.log" false
+  report "$p ($files files) | fresh process" "$work/$p.log"
+  build "$work/$p" "$work/$p.warmup.log" true
+  build "$work/$p" "$work/$p.server.log" true
+  report "$p ($files files) | server, warm" "$work/$p.server.log"
 done
-(cd "$root" && dotnet build NnAnalyzers.sln --no-incremental -p:ReportAnalyzer=true -p:UseSharedCompilation=false -v:d -nologo > "$work/sln.log" 2>&1) || { tail -20 "$work/sln.log"; exit 1; }
-report "NnAnalyzers.sln (all projects)" "$work/sln.log"
+(cd "$root" && dotnet restore -v:q -nologo >/dev/null)
+build "$root" "$work/sln.log" false
+report "NnAnalyzers.sln (all projects) | fresh process" "$work/sln.log"
+build "$root" "$work/sln.warmup.log" true
+build "$root" "$work/sln.server.log" true
+report "NnAnalyzers.sln (all projects) | server, warm" "$work/sln.server.log"
+dotnet build-server shutdown >/dev/null 2>&1 || true
