@@ -3,11 +3,15 @@
 # without NN signs) and the whole solution with -p:ReportAnalyzer=true -v:d, then prints each analyzer assembly's
 # share of the total analyzer time and of the build time.
 #   bash perf/build-cost.sh [files]      (default 2000)
+#   BUILD_COST_DIR=/tmp/bc bash perf/build-cost.sh   keeps the generated projects and build logs there
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 files="${1:-2000}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+if [ -n "${BUILD_COST_DIR:-}" ]; then
+  work="$BUILD_COST_DIR"; rm -rf "$work"; mkdir -p "$work"   # kept: the build logs hold the per-rule figures
+else
+  work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+fi
 
 dotnet build "$root/src/NnAnalyzers" -c Release -v:q -nologo >/dev/null
 analyzer="$root/src/NnAnalyzers/bin/Release/netstandard2.0/NnAnalyzers.dll"

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using BenchmarkDotNet.Running;
@@ -23,7 +24,8 @@ namespace NnAnalyzers.Benchmarks
 
             if (args.Length > 0 && args[0] == "cold")
             {
-                Cold(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000, args.Length > 2 ? Enum.Parse<InputGenerator.Kind>(args[2]) : InputGenerator.Kind.NoNnSigns);
+                Cold(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000, args.Length > 2 ? Enum.Parse<InputGenerator.Kind>(args[2]) : InputGenerator.Kind.NoNnSigns,
+                    args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 5);
                 return 0;
             }
 
@@ -48,29 +50,43 @@ namespace NnAnalyzers.Benchmarks
         /// <summary>
         /// One cold analysis, as a build runs it: a fresh compilation, bound once, then every rule (and the empty
         /// baseline) together, each analyzer's execution time as the compiler's ReportAnalyzer counts it (time inside
-        /// the analyzer's callbacks; sequential, so that a loaded machine inflates it less). Three rounds, each on a
-        /// new compilation.
+        /// the analyzer's callbacks; sequential, so that a loaded machine inflates it less). Round 0 runs in a fresh
+        /// process (JIT included); then <c>rounds</c> more, each on a new compilation after a full GC (a collection
+        /// inside a callback is charged to whichever analyzer runs), and the median of those per analyzer.
         /// </summary>
-        private static void Cold(int files, InputGenerator.Kind input)
+        private static void Cold(int files, InputGenerator.Kind input, int rounds = 5)
         {
             var rules = new[] { "Empty", "NN0001", "NN0002", "NN0003", "NN0004", "NN0005", "NN0006", "NN0007", "NN0008" };
             var analyzers = rules.Select(AnalyzerBenchmarks.CreateAnalyzer).ToArray();
             Console.WriteLine($"files={files} input={input}; analyzer execution time (ms) per round, fresh compilation each round");
             Console.WriteLine("| round | " + string.Join(" | ", rules) + " | ours total | bind ms |");
-            for (var round = 0; round < 3; round++)
+            Console.WriteLine("|---|" + string.Concat(rules.Select(_ => "---|")) + "---|---|");
+            var all = new List<double[]>();
+            for (var round = 0; round <= rounds; round++)
             {
                 var bench = new AnalyzerBenchmarks { Rule = "Empty", Files = files, Input = input };
                 var sw = Stopwatch.StartNew();
                 bench.Setup();
                 var bindMs = sw.Elapsed.TotalMilliseconds;
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
                 var options = new Microsoft.CodeAnalysis.Diagnostics.CompilationWithAnalyzersOptions(
                     new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.AdditionalText>.Empty),
                     null, concurrentAnalysis: false, logAnalyzerExecutionTime: true);
                 var withAnalyzers = bench.Compilation.WithAnalyzers(System.Collections.Immutable.ImmutableArray.Create(analyzers), options);
                 withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
                 var ms = analyzers.Select(a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, default).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds).ToArray();
+                if (round > 0)
+                {
+                    all.Add(ms);
+                }
+
                 Console.WriteLine($"| {round} | " + string.Join(" | ", ms.Select(m => m.ToString("F1", System.Globalization.CultureInfo.InvariantCulture))) + $" | {ms.Skip(1).Sum():F1} | {bindMs:F0} |");
             }
+
+            var medians = Enumerable.Range(0, rules.Length).Select(i => all.Select(r => r[i]).OrderBy(v => v).ElementAt(all.Count / 2)).ToArray();
+            Console.WriteLine("| median 1.." + rounds + " | " + string.Join(" | ", medians.Select(m => m.ToString("F1", System.Globalization.CultureInfo.InvariantCulture))) + $" | {medians.Skip(1).Sum():F1} | |");
         }
 
         private static void Quick(int files, string? onlyInput)

@@ -97,13 +97,13 @@ namespace NnAnalyzers.Rules
                     continue;
                 }
 
-                var assigned = GradientFlow.AssignedValues(block);
-                if (assigned.Count == 0)
+                var inNnCode = context.OwningSymbol is { } owner && flow.Context.Contains(owner);
+                if (!MayHoldGradients(block, flow, inNnCode, ct))
                 {
                     continue;
                 }
 
-                var inNnCode = context.OwningSymbol is { } owner && flow.Context.Contains(owner);
+                var assigned = GradientFlow.AssignedValues(block);
 
                 // Gradient calls whose every receiving local is unread: one diagnostic on the call.
                 var byCall = new Dictionary<IInvocationOperation, List<ILocalSymbol>>();
@@ -165,6 +165,44 @@ namespace NnAnalyzers.Rules
                     context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, local.Locations[0], s_local, message));
                 }
             }
+        }
+
+        // Most bodies hold no gradients: one walk that allocates nothing decides before their locals are indexed. A local
+        // holds gradients when a gradient-returning call is stored in it, or (in NN code) when its name says so.
+        private static bool MayHoldGradients(IOperation block, GradientFlow flow, bool inNnCode, System.Threading.CancellationToken ct)
+        {
+            foreach (var operation in block.Descendants())
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation call when IsStoredInLocal(call) && flow.ReturnsUnappliedGradients(call.TargetMethod, ct):
+                        return true;
+                    case IVariableDeclaratorOperation declarator when inNnCode && GradientFlow.IsGradientName(declarator.Symbol.Name):
+                        return true;
+                    case ILocalReferenceOperation { IsDeclaration: true } declaration when inNnCode && GradientFlow.IsGradientName(declaration.Local.Name):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The value of a local's initializer, of an assignment to a local, or of a deconstruction (what AssignedValues sees).
+        private static bool IsStoredInLocal(IOperation value)
+        {
+            var current = value;
+            while (current.Parent is IConversionOperation or IParenthesizedOperation)
+            {
+                current = current.Parent;
+            }
+
+            return current.Parent switch
+            {
+                IVariableInitializerOperation => true,
+                ISimpleAssignmentOperation assignment => assignment.Value == current && assignment.Target is ILocalReferenceOperation,
+                IDeconstructionAssignmentOperation deconstruction => deconstruction.Value == current,
+                _ => false,
+            };
         }
 
         private static bool IsDiscarded(IInvocationOperation invocation)

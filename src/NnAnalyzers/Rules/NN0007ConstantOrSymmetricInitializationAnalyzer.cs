@@ -39,11 +39,11 @@ namespace NnAnalyzers.Rules
         private static readonly DiagnosticDescriptor Rule = Descriptors.NN0007ConstantOrSymmetricInitialization;
 
         /// <summary>Types of which a network holds one instance per neuron or connection.</summary>
-        private static readonly HashSet<string> s_perNeuronTypeWords = IdentifierWords.Set(
+        private static readonly WordSet s_perNeuronTypeWords = IdentifierWords.Set(
             "neuron", "synapse", "dendrite", "connection");
 
         /// <summary>Weights that are not a layer's connections: class or sample weights of a loss, importance weights.</summary>
-        private static readonly HashSet<string> s_notLayerWords = IdentifierWords.Set(
+        private static readonly WordSet s_notLayerWords = IdentifierWords.Set(
             "sample", "samples", "class", "classes", "importance", "loss", "label", "labels");
 
         /// <inheritdoc />
@@ -184,6 +184,9 @@ namespace NnAnalyzers.Rules
 
         // ------------------------------------------------------------------ constant weights
 
+        private static bool IsCandidate(ConcurrentDictionary<ISymbol, bool> candidates, ISymbol storage, NnSemantics semantics)
+            => candidates.TryGetValue(storage, out var known) ? known : candidates.GetOrAdd(storage, IsCandidate(storage, semantics.Symbols));
+
         private static void AnalyzeReference(OperationAnalysisContext context, NnSemantics semantics, ConcurrentDictionary<ISymbol, bool> candidates, ConcurrentQueue<Use> uses)
         {
             var storage = context.Operation switch
@@ -194,7 +197,7 @@ namespace NnAnalyzers.Rules
                 IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
                 _ => null,
             };
-            if (storage is null || !candidates.GetOrAdd(storage, s => IsCandidate(s, semantics.Symbols)))
+            if (storage is null || !IsCandidate(candidates, storage, semantics))
             {
                 return;
             }
@@ -223,7 +226,7 @@ namespace NnAnalyzers.Rules
                     break;
             }
 
-            if (storage is null || value is null || !candidates.GetOrAdd(storage, s => IsCandidate(s, semantics.Symbols)))
+            if (storage is null || value is null || !IsCandidate(candidates, storage, semantics))
             {
                 return;
             }
@@ -258,7 +261,7 @@ namespace NnAnalyzers.Rules
                     property = member as IPropertySymbol ?? property;
                 }
 
-                if (property is null || !candidates.GetOrAdd(property, s => IsCandidate(s, semantics.Symbols)))
+                if (property is null || !IsCandidate(candidates, property, semantics))
                 {
                     continue;
                 }

@@ -44,9 +44,9 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     internal sealed class BatchAxis
     {
-        private static readonly HashSet<string> s_batchWords = IdentifierWords.Set("batch", "batches", "minibatch", "samples", "examples");
-        private static readonly HashSet<string> s_sampleWords = IdentifierWords.Set("sample", "example");
-        private static readonly HashSet<string> s_countWords = IdentifierWords.Set("count", "num", "number", "size", "n");
+        private static readonly WordSet s_batchWords = IdentifierWords.Set("batch", "batches", "minibatch", "samples", "examples");
+        private static readonly WordSet s_sampleWords = IdentifierWords.Set("sample", "example");
+        private static readonly WordSet s_countWords = IdentifierWords.Set("count", "num", "number", "size", "n");
 
         private static readonly HashSet<string> s_axisKeepingMethods = new HashSet<string>(System.StringComparer.Ordinal)
         {

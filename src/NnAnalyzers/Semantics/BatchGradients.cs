@@ -34,7 +34,7 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     internal sealed class BatchGradients
     {
-        private static readonly System.Collections.Generic.HashSet<string> s_gradientWords = IdentifierWords.Set(
+        private static readonly WordSet s_gradientWords = IdentifierWords.Set(
             "grad", "grads", "gradient", "gradients", "delta", "deltas", "nabla");
 
         private readonly NetworkParameters _parameters;

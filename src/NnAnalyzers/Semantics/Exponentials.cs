@@ -107,7 +107,8 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            return _wrappers.GetOrAdd(method.OriginalDefinition, m => IsWrapper(m));
+            var original = method.OriginalDefinition;
+            return _wrappers.TryGetValue(original, out var known) ? known : _wrappers.GetOrAdd(original, IsWrapper(original));
         }
 
         /// <summary>Recognises an exponentiation of a collection at an invocation; null when it is not one.</summary>

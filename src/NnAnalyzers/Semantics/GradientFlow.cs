@@ -19,14 +19,16 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     public sealed class GradientFlow
     {
-        private static readonly HashSet<string> s_gradientWords = IdentifierWords.Set(
+        private static readonly WordSet s_gradientWords = IdentifierWords.Set(
             "grad", "grads", "gradient", "gradients", "delta", "deltas", "nabla");
 
-        private static readonly HashSet<string> s_notComputingWords = IdentifierWords.Set(
+        private static readonly WordSet s_gradWords = IdentifierWords.Set("grad", "grads");
+
+        private static readonly WordSet s_notComputingWords = IdentifierWords.Set(
             "apply", "update", "clip", "zero", "reset", "clear", "check", "norm", "print", "log", "plot", "show",
             "accumulate", "step", "set", "color", "colour", "brush", "fill", "create", "new", "allocate", "init", "initialize");
 
-        private static readonly HashSet<string> s_learningRateNames = IdentifierWords.Set(
+        private static readonly WordSet s_learningRateNames = IdentifierWords.Set(
             "lr", "learnrate", "learningrate", "eta", "alpha", "stepsize");
 
         private readonly KnownSymbols _symbols;
@@ -67,18 +69,9 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            var words = IdentifierWords.Split(name!);
-            if (words.Count == 0)
+            if (IdentifierWords.ContainsAny(name!, s_gradientWords))
             {
-                return false;
-            }
-
-            foreach (var word in words)
-            {
-                if (s_gradientWords.Contains(word))
-                {
-                    return true;
-                }
+                return true;
             }
 
             var trimmed = name!.TrimStart('_');
@@ -112,18 +105,7 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>True when a method's name says it does something else than computing gradients: Apply, Update, Clip, Create…</summary>
-        public static bool HasNonComputingName(string name)
-        {
-            foreach (var word in IdentifierWords.Split(name))
-            {
-                if (s_notComputingWords.Contains(word))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        public static bool HasNonComputingName(string name) => IdentifierWords.ContainsAny(name, s_notComputingWords);
 
         /// <summary>True when a method's name says it computes gradients (Backward, BackProp, ComputeGradients, Gradient…).</summary>
         public static bool HasGradientMethodName(string name)
@@ -133,23 +115,15 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            var words = IdentifierWords.Split(name);
-
-            var lower = name.Replace("_", string.Empty).ToLowerInvariant();
-            if (lower.Contains("backprop") || lower.Contains("backward") || lower.Contains("gradient"))
+            var joined = name.IndexOf('_') >= 0 ? name.Replace("_", string.Empty) : name;
+            if (joined.IndexOf("backprop", System.StringComparison.OrdinalIgnoreCase) >= 0
+                || joined.IndexOf("backward", System.StringComparison.OrdinalIgnoreCase) >= 0
+                || joined.IndexOf("gradient", System.StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 return true;
             }
 
-            foreach (var word in words)
-            {
-                if (word == "grad" || word == "grads")
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return IdentifierWords.ContainsAny(name, s_gradWords);
         }
 
         // ---------------------------------------------------------------- gradient-computing methods

@@ -49,11 +49,18 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>True when any word of <paramref name="identifier"/> is in <paramref name="vocabulary"/>.</summary>
-        public static bool ContainsAny(string identifier, HashSet<string> vocabulary)
+        public static bool ContainsAny(string identifier, WordSet vocabulary)
         {
-            foreach (var word in Split(identifier))
+            // Matched where the words stand: names are asked about on every declaration and reference.
+            if (string.IsNullOrEmpty(identifier))
             {
-                if (vocabulary.Contains(word))
+                return false;
+            }
+
+            var position = 0;
+            while (NextWord(identifier, ref position, out var start, out var length))
+            {
+                if (vocabulary.Find(identifier, start, length) is not null)
                 {
                     return true;
                 }
@@ -114,7 +121,7 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>A case-insensitive word set.</summary>
-        public static HashSet<string> Set(params string[] words) => new HashSet<string>(words, StringComparer.OrdinalIgnoreCase);
+        public static WordSet Set(params string[] words) => new WordSet(words);
     }
 
     /// <summary>

@@ -26,19 +26,19 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     public sealed class NetworkParameters
     {
-        private static readonly HashSet<string> s_weightWords = IdentifierWords.Set(
+        private static readonly WordSet s_weightWords = IdentifierWords.Set(
             "weight", "weights", "kernel", "kernels", "synapse", "synapses", "theta", "thetas");
 
-        private static readonly HashSet<string> s_notParameterWords = IdentifierWords.Set(
+        private static readonly WordSet s_notParameterWords = IdentifierWords.Set(
             "grad", "grads", "gradient", "gradients", "delta", "deltas", "derivative", "derivatives", "velocity",
             "velocities", "momentum", "moment", "moments", "accumulator", "accumulators", "count", "index", "size",
             "init", "initializer", "scale", "decay");
 
-        private static readonly HashSet<string> s_biasWords = IdentifierWords.Set("bias", "biases");
+        private static readonly WordSet s_biasWords = IdentifierWords.Set("bias", "biases");
 
-        private static readonly HashSet<string> s_connectionTypeWords = IdentifierWords.Set("synapse", "connection", "dendrite");
+        private static readonly WordSet s_connectionTypeWords = IdentifierWords.Set("synapse", "connection", "dendrite");
 
-        private static readonly HashSet<string> s_strengthWords = IdentifierWords.Set("value", "strength");
+        private static readonly WordSet s_strengthWords = IdentifierWords.Set("value", "strength");
 
         private readonly NnContext _context;
 

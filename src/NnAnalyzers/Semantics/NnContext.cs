@@ -173,7 +173,7 @@ namespace NnAnalyzers.Semantics
                 return IsNnType(named) || (named.ContainingType is { } outer && Contains(outer));
             }
 
-            return _members.GetOrAdd(symbol, s => ComputeContains(s));
+            return _members.TryGetValue(symbol, out var known) ? known : _members.GetOrAdd(symbol, ComputeContains(symbol));
         }
 
         private bool ComputeContains(ISymbol symbol)
@@ -216,7 +216,7 @@ namespace NnAnalyzers.Semantics
         /// <summary>True when the type itself shows NN signs (cached).</summary>
         public bool IsNnType(INamedTypeSymbol type)
         {
-            return _types.GetOrAdd(type, t => ComputeIsNnType(t));
+            return _types.TryGetValue(type, out var known) ? known : _types.GetOrAdd(type, ComputeIsNnType(type));
         }
 
         private bool ComputeIsNnType(INamedTypeSymbol type)

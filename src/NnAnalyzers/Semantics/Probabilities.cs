@@ -74,7 +74,7 @@ namespace NnAnalyzers.Semantics
     {
         private const int MaxDepth = 10;
 
-        private static readonly HashSet<string> s_predictionWords = IdentifierWords.Set(
+        private static readonly WordSet s_predictionWords = IdentifierWords.Set(
             "p", "prob", "probs", "proba", "probas", "probability", "probabilities", "pred", "preds", "prediction",
             "predictions", "predicted", "yhat", "hat", "output", "outputs", "activation", "activations", "q");
 
@@ -93,7 +93,7 @@ namespace NnAnalyzers.Semantics
         [System.ThreadStatic]
         private static string? t_caller;
 
-        private static readonly HashSet<string> s_lossWords = IdentifierWords.Set(
+        private static readonly WordSet s_lossWords = IdentifierWords.Set(
             "loss", "cost", "error", "entropy", "crossentropy", "xent", "nll", "bce", "cce", "logloss", "likelihood");
 
         private static readonly HashSet<string> s_summingMethods = new HashSet<string>(System.StringComparer.Ordinal)

@@ -145,7 +145,7 @@ namespace NnAnalyzers.Semantics
     {
         private const int MaxDepth = 4;
 
-        private static readonly HashSet<string> s_nonNegativeDistributions = IdentifierWords.Set(
+        private static readonly WordSet s_nonNegativeDistributions = IdentifierWords.Set(
             "Exponential", "Gamma", "Beta", "LogNormal", "Rayleigh", "Weibull", "ChiSquared", "Erlang", "Pareto", "Chi",
             "Poisson", "Binomial", "Bernoulli", "Geometric");
 

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -103,6 +104,10 @@ namespace NnAnalyzers.Semantics
     {
         private const int Passes = 3;
 
+        // Keyed by operation instances: they live as long as the operation tree they belong to.
+        private readonly ConditionalWeakTable<IOperation, SiteBox> _sites = new ConditionalWeakTable<IOperation, SiteBox>();
+        private readonly ConditionalWeakTable<IOperation, BodyIndex> _bodies = new ConditionalWeakTable<IOperation, BodyIndex>();
+
         /// <summary>Creates the oracle of one compilation.</summary>
         public Softmax(KnownSymbols symbols)
         {
@@ -122,13 +127,41 @@ namespace NnAnalyzers.Semantics
         /// </summary>
         public SoftmaxSite? Analyze(IOperation invocation, System.Threading.CancellationToken cancellationToken = default)
         {
+            // Several rules ask about the same exponential (NN0002 at the call, NN0005 and others through the
+            // normalisers of a body): each is analysed once per operation tree.
+            if (!(invocation is IInvocationOperation))
+            {
+                return null;
+            }
+
+            // Only exponentials are remembered: a table entry per invocation of every body would cost more than it saves.
             var exponentiation = Exponentials.Match(invocation);
             if (exponentiation is null)
             {
                 return null;
             }
 
-            var body = Collections.BodyOf(invocation);
+            if (_sites.TryGetValue(invocation, out var known))
+            {
+                return known.Site;
+            }
+
+            var site = Compute(exponentiation, BodyIndexOf(Collections.BodyOf(invocation)), cancellationToken);
+            lock (_sites)
+            {
+                if (_sites.TryGetValue(invocation, out known))
+                {
+                    return known.Site;
+                }
+
+                _sites.Add(invocation, new SiteBox(site));
+            }
+
+            return site;
+        }
+
+        private SoftmaxSite Compute(Exponentiation exponentiation, BodyIndex body, System.Threading.CancellationToken cancellationToken)
+        {
             var flow = new Flow(this, exponentiation, body, cancellationToken);
             flow.Run();
             if (flow.Kind == SoftmaxKind.None)
@@ -146,17 +179,63 @@ namespace NnAnalyzers.Semantics
         /// <summary>Every softmax or log-sum-exp in a member's body.</summary>
         public IEnumerable<SoftmaxSite> FindAll(IOperation body, System.Threading.CancellationToken cancellationToken = default)
         {
-            foreach (var op in body.DescendantsAndSelf())
+            var index = BodyIndexOf(body);
+            foreach (var op in index.Invocations)
             {
-                if (op is IInvocationOperation)
+                var site = Analyze(op, cancellationToken);
+                if (site is not null && site.Kind != SoftmaxKind.None)
                 {
-                    var site = Analyze(op, cancellationToken);
-                    if (site is not null && site.Kind != SoftmaxKind.None)
+                    yield return site;
+                }
+            }
+        }
+
+        private BodyIndex BodyIndexOf(IOperation body)
+        {
+            if (_bodies.TryGetValue(body, out var index))
+            {
+                return index;
+            }
+
+            index = new BodyIndex(body);
+            lock (_bodies)
+            {
+                if (_bodies.TryGetValue(body, out var known))
+                {
+                    return known;
+                }
+
+                _bodies.Add(body, index);
+            }
+
+            return index;
+        }
+
+        /// <summary>The operations of one body, listed once for every exponential in it.</summary>
+        private sealed class BodyIndex
+        {
+            public BodyIndex(IOperation body)
+            {
+                foreach (var op in body.DescendantsAndSelf())
+                {
+                    All.Add(op);
+                    if (op is IInvocationOperation)
                     {
-                        yield return site;
+                        Invocations.Add(op);
                     }
                 }
             }
+
+            public List<IOperation> All { get; } = new List<IOperation>();
+
+            public List<IOperation> Invocations { get; } = new List<IOperation>();
+        }
+
+        private sealed class SiteBox
+        {
+            public SiteBox(SoftmaxSite? site) => Site = site;
+
+            public SoftmaxSite? Site { get; }
         }
 
         /// <summary>
@@ -183,13 +262,13 @@ namespace NnAnalyzers.Semantics
         {
             private readonly Softmax _owner;
             private readonly Exponentiation _exp;
-            private readonly IOperation _body;
+            private readonly BodyIndex _body;
             private readonly System.Threading.CancellationToken _cancellationToken;
             private readonly List<SyntaxNode> _carriers = new List<SyntaxNode>();
             private readonly HashSet<ISymbol> _buffers = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             private readonly HashSet<ISymbol> _sums = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
-            public Flow(Softmax owner, Exponentiation exp, IOperation body, System.Threading.CancellationToken cancellationToken)
+            public Flow(Softmax owner, Exponentiation exp, BodyIndex body, System.Threading.CancellationToken cancellationToken)
             {
                 _owner = owner;
                 _exp = exp;
@@ -211,13 +290,13 @@ namespace NnAnalyzers.Semantics
             {
                 _carriers.Add(_exp.Carrier.Syntax);
                 var root = _exp.LogitsSymbol;
-                var all = _body.DescendantsAndSelf().ToList();
+                var all = _body.All;
                 if (root is not null)
                 {
                     // Other exponentials of the same logits: Σ exp(x[i]) in one loop, exp(x[i]) / Σ in another.
-                    foreach (var op in all)
+                    foreach (var op in _body.Invocations)
                     {
-                        if (op is IInvocationOperation && op.Syntax != _exp.Operation.Syntax)
+                        if (op.Syntax != _exp.Operation.Syntax)
                         {
                             var other = _owner.Exponentials.Match(op);
                             if (other is not null && SymbolEqualityComparer.Default.Equals(other.LogitsSymbol, root))

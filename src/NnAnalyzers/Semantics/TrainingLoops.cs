@@ -34,33 +34,33 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     public sealed class TrainingLoops
     {
-        private static readonly HashSet<string> s_loopWords = IdentifierWords.Set(
+        private static readonly WordSet s_loopWords = IdentifierWords.Set(
             "epoch", "epochs", "iteration", "iterations", "iter", "iters", "batch", "batches", "minibatch", "minibatches",
             "sample", "samples");
 
         // The words of a loop that repeats the training (as opposed to one pass over the data: batches, samples).
-        private static readonly HashSet<string> s_repeatWords = IdentifierWords.Set(
+        private static readonly WordSet s_repeatWords = IdentifierWords.Set(
             "epoch", "epochs", "iteration", "iterations", "iter", "iters");
 
-        private static readonly HashSet<string> s_trainingMethodWords = IdentifierWords.Set(
+        private static readonly WordSet s_trainingMethodWords = IdentifierWords.Set(
             "train", "training", "fit", "learn", "learning");
 
-        private static readonly HashSet<string> s_evaluationMethodWords = IdentifierWords.Set(
+        private static readonly WordSet s_evaluationMethodWords = IdentifierWords.Set(
             "evaluate", "evaluation", "eval", "test", "tests", "validate", "validation", "predict", "prediction", "predictions",
             "score", "accuracy", "infer", "inference", "benchmark", "measure", "loss", "cost", "error", "errors",
             "check", "checks", "verify", "verification");
 
-        private static readonly HashSet<string> s_forwardWords = IdentifierWords.Set(
+        private static readonly WordSet s_forwardWords = IdentifierWords.Set(
             "forward", "feedforward", "predict", "inference", "infer");
 
-        private static readonly HashSet<string> s_lossWords = IdentifierWords.Set(
+        private static readonly WordSet s_lossWords = IdentifierWords.Set(
             "loss", "losses", "cost", "costs", "error", "errors", "crossentropy", "entropy", "mse", "nll", "logloss");
 
-        private static readonly HashSet<string> s_optimizerStateWords = IdentifierWords.Set(
+        private static readonly WordSet s_optimizerStateWords = IdentifierWords.Set(
             "velocity", "velocities", "momentum", "moment", "moments", "cache", "accumulator", "sum", "total", "loss", "cost",
             "error", "errors", "count", "m", "v");
 
-        private static readonly HashSet<string> s_updateCallWords = IdentifierWords.Set(
+        private static readonly WordSet s_updateCallWords = IdentifierWords.Set(
             "update", "updates", "step", "fit", "train", "optimize", "optimise", "minimize", "minimise", "learn", "descend", "descent");
 
         private readonly NnSemantics _semantics;
@@ -124,7 +124,7 @@ namespace NnAnalyzers.Semantics
         /// <summary>True when the loop's header names epochs or iterations: a loop that repeats passes over the data.</summary>
         public static bool HasRepeatHeader(ILoopOperation loop) => HeaderNames(loop, s_repeatWords);
 
-        private static bool HeaderNames(ILoopOperation loop, HashSet<string> words)
+        private static bool HeaderNames(ILoopOperation loop, WordSet words)
         {
             foreach (var local in loop.Locals)
             {
