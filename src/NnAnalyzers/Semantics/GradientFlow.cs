@@ -24,6 +24,9 @@ namespace NnAnalyzers.Semantics
 
         private static readonly WordSet s_gradWords = IdentifierWords.Set("grad", "grads");
 
+        private static readonly WordSet s_updateWords = IdentifierWords.Set(
+            "update", "updates", "apply", "step", "optimize", "optimise", "sgd", "descend", "descent", "learn", "train", "adjust", "fit");
+
         private static readonly WordSet s_notComputingWords = IdentifierWords.Set(
             "apply", "update", "clip", "zero", "reset", "clear", "check", "norm", "print", "log", "plot", "show",
             "accumulate", "step", "set", "color", "colour", "brush", "fill", "create", "new", "allocate", "init", "initialize");
@@ -637,7 +640,12 @@ namespace NnAnalyzers.Semantics
                     continue;
                 }
 
-                var writes = HasSourceBody(candidate) ? WritesState(candidate, cancellationToken) : candidate.ReturnsVoid;
+                // A method with a body must show that it is an update: a name that says so, or a gradient parameter that
+                // reaches the state it writes (Other(double[] w) that writes a counter is not where gradients go).
+                var writes = HasSourceBody(candidate)
+                    ? WritesState(candidate, cancellationToken)
+                        && (IdentifierWords.ContainsAny(candidate.Name, s_updateWords) || StepsAlong(candidate, mapping.Value, cancellationToken))
+                    : candidate.ReturnsVoid;
                 if (!writes)
                 {
                     continue;
@@ -652,6 +660,93 @@ namespace NnAnalyzers.Semantics
             }
 
             return found;
+        }
+
+        // True when a gradient parameter (or a local computed from one) is part of a value written to state the caller
+        // sees: w[i] -= lr * dW[i]; _weights = _weights - dW * lr; var step = lr * g; _b += step.
+        private bool StepsAlong(IMethodSymbol method, ImmutableArray<int> gradientParameters, CancellationToken cancellationToken)
+        {
+            var body = GetBody(method, cancellationToken);
+            if (body is null)
+            {
+                return false;
+            }
+
+            var carriers = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var index in gradientParameters)
+            {
+                carriers.Add(method.Parameters[index]);
+            }
+
+            // Locals computed from a gradient: two passes reach var step = lr * g; var clipped = Clip(step).
+            var assigned = AssignedValues(body);
+            for (var pass = 0; pass < 2; pass++)
+            {
+                foreach (var pair in assigned)
+                {
+                    if (!carriers.Contains(pair.Key) && pair.Value.Any(v => Mentions(v, carriers)))
+                    {
+                        carriers.Add(pair.Key);
+                    }
+                }
+            }
+
+            var roots = new RootAnalysis(body, _mathNet);
+            foreach (var op in body.Descendants())
+            {
+                switch (op)
+                {
+                    case IAssignmentOperation assignment when assignment is ISimpleAssignmentOperation or ICompoundAssignmentOperation:
+                        if (roots.IsExternalTarget(assignment.Target) && Mentions(assignment.Value, carriers))
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case IInvocationOperation call when (call.Instance is { } instance && Mentions(instance, carriers) || call.Arguments.Any(a => Mentions(a.Value, carriers)))
+                        && InvocationWrites(call, roots, new Visit(), cancellationToken):
+                        // _weights.Subtract(step, _weights), layer.Apply(dW): a write of external state fed by the gradient.
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Mentions(IOperation value, HashSet<ISymbol> symbols)
+        {
+            foreach (var op in value.DescendantsAndSelf())
+            {
+                var symbol = op switch
+                {
+                    IParameterReferenceOperation p => (ISymbol)p.Parameter,
+                    ILocalReferenceOperation l => l.Local,
+                    _ => null,
+                };
+                if (symbol is not null && symbols.Contains(symbol) && !IsShapeRead(op))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // g.Length, g.Count, m.RowCount, g.GetLength(0): the shape of the gradients, not their values.
+        private static bool IsShapeRead(IOperation reference)
+        {
+            var parent = reference.Parent;
+            while (parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent switch
+            {
+                IPropertyReferenceOperation property => property.Property.Name is "Length" or "LongLength" or "Count" or "Rank" or "RowCount" or "ColumnCount",
+                IInvocationOperation call => call.Instance is not null && call.TargetMethod.Name is "GetLength" or "GetLongLength" or "GetUpperBound" or "GetLowerBound",
+                _ => false,
+            };
         }
 
         private static ImmutableArray<int>? MapGradients(IMethodSymbol candidate, IReadOnlyList<ITypeSymbol> gradientTypes, IReadOnlyList<string?> gradientNames)

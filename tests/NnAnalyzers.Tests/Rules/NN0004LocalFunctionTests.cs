@@ -98,5 +98,116 @@ public static class Trainer
             test.FixedState.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(Message));
             await test.RunAsync();
         }
+
+        [Fact]
+        public async Task A_method_that_writes_state_but_is_no_update_does_not_receive_the_gradients()
+        {
+            // Log(double[] w) takes a double[] and writes a field, but neither its name nor its body steps anything along
+            // the array it gets: the fix has no update method to call and is not offered.
+            const string Source = @"
+public sealed class Trainer
+{
+    private readonly double[] _w = { 0.1, -0.2 };
+    private int _calls;
+
+    public void Train(double[] x, int epochs)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            {|#0:Backward(x)|};
+        }
+    }
+
+    public void Other(double[] w)
+    {
+        _calls += w.Length;
+    }
+
+    public double[] Backward(double[] x)
+    {
+        var g = new double[_w.Length];
+        for (var i = 0; i < _w.Length; i++) g[i] = 2 * (_w[i] * x[i] - 1) * x[i];
+        return g;
+    }
+}";
+            var test = new Verify.Test
+            {
+                TestCode = Source,
+                FixedCode = Source,
+            };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(Message));
+            test.FixedState.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(Message));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task An_oddly_named_method_that_steps_the_weights_along_its_argument_receives_the_gradients()
+        {
+            // Nudge says nothing, but its body subtracts lr * g from the weights: that is the update the fix calls.
+            var test = new Verify.Test
+            {
+                TestCode = @"
+public sealed class Trainer
+{
+    private readonly double[] _w = { 0.1, -0.2 };
+
+    public void Train(double[] x, int epochs)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            {|#0:Backward(x)|};
+        }
+    }
+
+    public void Nudge(double[] g)
+    {
+        for (var i = 0; i < _w.Length; i++)
+        {
+            var step = 0.1 * g[i];
+            _w[i] -= step;
+        }
+    }
+
+    public double[] Backward(double[] x)
+    {
+        var g = new double[_w.Length];
+        for (var i = 0; i < _w.Length; i++) g[i] = 2 * (_w[i] * x[i] - 1) * x[i];
+        return g;
+    }
+}",
+                FixedCode = @"
+public sealed class Trainer
+{
+    private readonly double[] _w = { 0.1, -0.2 };
+
+    public void Train(double[] x, int epochs)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var gradients = Backward(x);
+            Nudge(gradients);
+        }
+    }
+
+    public void Nudge(double[] g)
+    {
+        for (var i = 0; i < _w.Length; i++)
+        {
+            var step = 0.1 * g[i];
+            _w[i] -= step;
+        }
+    }
+
+    public double[] Backward(double[] x)
+    {
+        var g = new double[_w.Length];
+        for (var i = 0; i < _w.Length; i++) g[i] = 2 * (_w[i] * x[i] - 1) * x[i];
+        return g;
+    }
+}",
+            };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(Message));
+            await test.RunAsync();
+        }
     }
 }
