@@ -29,6 +29,18 @@ namespace NnAnalyzers.Benchmarks
                 return 0;
             }
 
+            if (args.Length > 0 && args[0] == "types")
+            {
+                Types();
+                return 0;
+            }
+
+            if (args.Length > 0 && args[0] == "gate")
+            {
+                Gate(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000, args.Length > 2 ? Enum.Parse<InputGenerator.Kind>(args[2]) : InputGenerator.Kind.NoNnSigns);
+                return 0;
+            }
+
             if (args.Length == 4 && args[0] == "generate")
             {
                 // generate <Triggering|CorrectNn|NoNnSigns> <count> <folder>: writes the inputs as files (for build-cost.sh).
@@ -87,6 +99,101 @@ namespace NnAnalyzers.Benchmarks
 
             var medians = Enumerable.Range(0, rules.Length).Select(i => all.Select(r => r[i]).OrderBy(v => v).ElementAt(all.Count / 2)).ToArray();
             Console.WriteLine("| median 1.." + rounds + " | " + string.Join(" | ", medians.Select(m => m.ToString("F1", System.Globalization.CultureInfo.InvariantCulture))) + $" | {medians.Skip(1).Sum():F1} | |");
+        }
+
+        /// <summary>
+        /// The has-NN-code gate alone, side by side in one process: the declaration walk over freshly parsed trees (the
+        /// first touch of their nodes, as in a build) against the text pre-filter that skips files without signs before
+        /// walking the rest. Eleven alternating rounds, medians.
+        /// </summary>
+        private static void Gate(int files, InputGenerator.Kind input)
+        {
+            var texts = InputGenerator.Files(input, files).Select(f => f.Text).ToArray();
+            var walk = new List<double>();
+            var filtered = new List<double>();
+            var passed = 0;
+            for (var round = 0; round < 11; round++)
+            {
+                var trees = texts.Select(t => Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(t)).ToArray();
+                GC.Collect();
+                var sw = Stopwatch.StartNew();
+                var any = false;
+                foreach (var tree in trees)
+                {
+                    any |= NnAnalyzers.Semantics.NnContext.DeclarationsShowSigns(tree);
+                }
+
+                walk.Add(sw.Elapsed.TotalMilliseconds);
+                trees = texts.Select(t => Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(t)).ToArray();
+                GC.Collect();
+                sw.Restart();
+                passed = 0;
+                foreach (var tree in trees)
+                {
+                    if (tree.TryGetText(out var text) && !NnAnalyzers.Semantics.SignText.MayShowSigns(text))
+                    {
+                        continue;
+                    }
+
+                    passed++;
+                    any |= NnAnalyzers.Semantics.NnContext.DeclarationsShowSigns(tree);
+                }
+
+                filtered.Add(sw.Elapsed.TotalMilliseconds);
+            }
+
+            static double Median(List<double> v) => v.OrderBy(x => x).ElementAt(v.Count / 2);
+            Console.WriteLine($"files={files} input={input}: declaration walk {Median(walk):F1} ms; text filter + walk {Median(filtered):F1} ms "
+                + $"({passed} of {files} files walked); ratio {Median(filtered) / Median(walk):F2}");
+        }
+
+        /// <summary>
+        /// Resolving the types the rules speak about, as in a fresh compiler process: new metadata references each round
+        /// (nothing read yet), a compilation bound as the compiler binds it before analyzers run, then either the
+        /// compilation-wide lookup of each name or KnownSymbols' lookup in the defining assemblies. Alternating, medians.
+        /// </summary>
+        private static void Types()
+        {
+            var paths = AnalyzerBenchmarks.References.Value.OfType<Microsoft.CodeAnalysis.PortableExecutableReference>().Select(r => r.FilePath!).ToArray();
+            var names = new[]
+            {
+                "System.Random", "System.Math", "System.MathF", "System.Linq.Enumerable", "MathNet.Numerics.LinearAlgebra.Matrix`1",
+                "MathNet.Numerics.LinearAlgebra.Vector`1", "MathNet.Numerics.LinearAlgebra.MatrixBuilder`1", "MathNet.Numerics.LinearAlgebra.VectorBuilder`1",
+                "MathNet.Numerics.Distributions.ContinuousUniform", "MathNet.Numerics.Distributions.DiscreteUniform",
+                "MathNet.Numerics.Distributions.IContinuousDistribution", "MathNet.Numerics.Random.RandomSource",
+                "MathNet.Numerics.SpecialFunctions", "NnAnalyzers.Network.DenseLayer", "NnAnalyzers.Network.Gradients",
+            };
+            Microsoft.CodeAnalysis.CSharp.CSharpCompilation Fresh()
+            {
+                var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(InputGenerator.File(InputGenerator.Kind.CorrectNn, 0));
+                var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Types", new[] { tree },
+                    paths.Select(p => (Microsoft.CodeAnalysis.MetadataReference)Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(p)),
+                    new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary));
+                compilation.GetDiagnostics();
+                return compilation;
+            }
+
+            var wide = new List<double>();
+            var targeted = new List<double>();
+            for (var round = 0; round < 9; round++)
+            {
+                var compilation = Fresh();
+                var sw = Stopwatch.StartNew();
+                foreach (var name in names)
+                {
+                    compilation.GetTypeByMetadataName(name);
+                }
+
+                wide.Add(sw.Elapsed.TotalMilliseconds);
+                compilation = Fresh();
+                sw.Restart();
+                _ = NnAnalyzers.Semantics.KnownSymbols.Create(compilation).Math;
+                targeted.Add(sw.Elapsed.TotalMilliseconds);
+            }
+
+            static double Median(List<double> v) => v.OrderBy(x => x).ElementAt(v.Count / 2);
+            Console.WriteLine($"{paths.Length} references: compilation-wide lookup of {names.Length} types {Median(wide):F2} ms; "
+                + $"KnownSymbols (defining assemblies) {Median(targeted):F2} ms; ratio {Median(targeted) / Median(wide):F3}");
         }
 
         private static void Quick(int files, string? onlyInput)

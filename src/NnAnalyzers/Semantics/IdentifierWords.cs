@@ -130,22 +130,46 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     public sealed class WordSet
     {
-        private readonly Dictionary<int, string[]> _byLength;
+        // Candidates by length. Built with plain loops: these sets are made when the analyzers load, and LINQ over
+        // value-type keys would be JIT-compiled generic code in every fresh compiler process.
+        private readonly string[][] _byLength;
 
         /// <summary>Creates the vocabulary (lower-case words).</summary>
         public WordSet(params string[] words)
         {
-            _byLength = new Dictionary<int, string[]>();
-            foreach (var group in System.Linq.Enumerable.GroupBy(words, w => w.Length))
+            var longest = 0;
+            foreach (var word in words)
             {
-                _byLength[group.Key] = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Distinct(group, StringComparer.OrdinalIgnoreCase));
+                longest = Math.Max(longest, word.Length);
             }
+
+            var lists = new List<string>[longest + 1];
+            foreach (var word in words)
+            {
+                var list = lists[word.Length] ??= new List<string>();
+                if (list.FindIndex(w => string.Equals(w, word, StringComparison.OrdinalIgnoreCase)) < 0)
+                {
+                    list.Add(word);
+                }
+            }
+
+            _byLength = new string[longest + 1][];
+            for (var length = 0; length <= longest; length++)
+            {
+                _byLength[length] = lists[length]?.ToArray() ?? Array.Empty<string>();
+            }
+        }
+
+        private bool TryGetValue(int length, out string[] candidates)
+        {
+            candidates = length < _byLength.Length ? _byLength[length] : Array.Empty<string>();
+            return candidates.Length > 0;
         }
 
         /// <summary>The vocabulary word equal to <paramref name="text"/>[start, start + length), or null.</summary>
         public string? Find(string text, int start, int length)
         {
-            if (_byLength.TryGetValue(length, out var candidates))
+            if (TryGetValue(length, out var candidates))
             {
                 foreach (var word in candidates)
                 {
@@ -162,7 +186,7 @@ namespace NnAnalyzers.Semantics
         /// <summary>True when the two ranges, read one after the other, spell a vocabulary word (BackProp, feed_forward).</summary>
         public bool ContainsPair(string text, int start1, int length1, int start2, int length2)
         {
-            if (_byLength.TryGetValue(length1 + length2, out var candidates))
+            if (TryGetValue(length1 + length2, out var candidates))
             {
                 foreach (var word in candidates)
                 {

@@ -16,21 +16,31 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     public sealed class NnContext
     {
-        /// <summary>Words that alone make an NN context.</summary>
-        public static readonly WordSet StrongSigns = new WordSet(
+        /// <summary>The words of <see cref="StrongSigns"/>.</summary>
+        internal static readonly string[] StrongSignWords =
+        {
             "neuron", "neurons", "neural", "perceptron", "perceptrons", "backprop", "backpropagation", "backpropagate",
             "softmax", "sigmoid", "relu", "activation", "activations", "synapse", "synapses", "mlp",
-            "feedforward", "logits", "logit", "minibatch", "dropout", "convolution", "autoencoder", "perceptron");
+            "feedforward", "logits", "logit", "minibatch", "dropout", "convolution", "autoencoder",
+        };
 
-        /// <summary>Words of which two distinct ones make an NN context.</summary>
-        public static readonly WordSet WeakSigns = new WordSet(
+        /// <summary>Words that alone make an NN context (declared after their list: initialised in order).</summary>
+        public static readonly WordSet StrongSigns = new WordSet(StrongSignWords);
+
+        /// <summary>The words of <see cref="WeakSigns"/>.</summary>
+        internal static readonly string[] WeakSignWords =
+        {
             "layer", "layers", "forward", "backward", "loss", "gradient", "gradients", "grad", "grads", "learning",
             "train", "training", "predict", "prediction", "hidden", "network", "net", "weights", "weight", "bias",
             "biases", "cost", "delta", "deltas", "dense", "optimizer", "momentum", "adam", "sgd", "tanh", "kernel",
             "inputs", "outputs", "batch", "batches", "lr",
 
             // Simulations and schedulers count epochs too: an epoch is NN evidence only beside another sign.
-            "epoch", "epochs");
+            "epoch", "epochs",
+        };
+
+        /// <summary>Words of which two distinct ones make an NN context (declared after their list: initialised in order).</summary>
+        public static readonly WordSet WeakSigns = new WordSet(WeakSignWords);
 
         private readonly KnownSymbols _symbols;
         private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _types =
@@ -65,9 +75,15 @@ namespace NnAnalyzers.Semantics
             // Declarations only, read from syntax: no binding, no method bodies. The same signs as IsNnType/Contains:
             // a type's name with its members' names, or a method's name with its parameters' names. The walk follows
             // member lists only (namespaces, types, members, parameters): a red node is created for nothing else.
+            // A file whose characters hold no strong sign and fewer than two weak ones is not made into nodes at all.
             foreach (var tree in _symbols.Compilation.SyntaxTrees)
             {
-                if (tree.GetRoot() is CompilationUnitSyntax unit && MembersShowSigns(unit.Members, topLevel: true))
+                if (tree.TryGetText(out var text) && !SignText.MayShowSigns(text))
+                {
+                    continue;
+                }
+
+                if (DeclarationsShowSigns(tree))
                 {
                     return true;
                 }
@@ -75,6 +91,14 @@ namespace NnAnalyzers.Semantics
 
             return false;
         }
+
+        /// <summary>
+        /// True when a declaration of the file shows NN signs, read from syntax: no binding, no method bodies. The same
+        /// signs as IsNnType/Contains: a type's name with its members' names, or a method's name with its parameters'
+        /// names. The walk follows member lists only (namespaces, types, members, parameters).
+        /// </summary>
+        internal static bool DeclarationsShowSigns(SyntaxTree tree)
+            => tree.GetRoot() is CompilationUnitSyntax unit && MembersShowSigns(unit.Members, topLevel: true);
 
         private static bool MembersShowSigns(SyntaxList<MemberDeclarationSyntax> members, bool topLevel)
         {
@@ -329,14 +353,16 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
-            private static string Normalize(string word)
-            {
-                // Singular and plural count once: weights + weight is one sign.
-                return word == "biases" ? "bias"
-                    : word == "batches" ? "batch"
-                    : word.EndsWith("s", System.StringComparison.Ordinal) && word.Length > 3 ? word.Substring(0, word.Length - 1)
-                    : word;
-            }
+            private static string Normalize(string word) => NormalizeSign(word);
+        }
+
+        /// <summary>Singular and plural count once: weights + weight is one sign.</summary>
+        internal static string NormalizeSign(string word)
+        {
+            return word == "biases" || word == "bias" ? "bias"
+                : word == "batches" ? "batch"
+                : word.EndsWith("s", System.StringComparison.Ordinal) && word.Length > 3 ? word.Substring(0, word.Length - 1)
+                : word;
         }
     }
 }
