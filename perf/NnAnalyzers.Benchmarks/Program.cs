@@ -29,6 +29,14 @@ namespace NnAnalyzers.Benchmarks
                 return 0;
             }
 
+            if (args.Length > 1 && args[0] == "compare")
+            {
+                Compare(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2000,
+                    args.Length > 3 ? Enum.Parse<InputGenerator.Kind>(args[3]) : InputGenerator.Kind.CorrectNn,
+                    args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 7);
+                return 0;
+            }
+
             if (args.Length > 0 && args[0] == "types")
             {
                 Types();
@@ -194,6 +202,64 @@ namespace NnAnalyzers.Benchmarks
             static double Median(List<double> v) => v.OrderBy(x => x).ElementAt(v.Count / 2);
             Console.WriteLine($"{paths.Length} references: compilation-wide lookup of {names.Length} types {Median(wide):F2} ms; "
                 + $"KnownSymbols (defining assemblies) {Median(targeted):F2} ms; ratio {Median(targeted) / Median(wide):F3}");
+        }
+
+        /// <summary>
+        /// Another build of our analyzers (an older commit's NnAnalyzers.dll, loaded in its own load context) against this
+        /// one, side by side in one process: each round runs both on fresh compilations of the same input, in alternating
+        /// order, after a full GC. Per-rule medians and minimums (noise on a shared machine only ever adds time).
+        /// </summary>
+        private static void Compare(string otherDll, int files, InputGenerator.Kind input, int rounds)
+        {
+            var rules = new[] { "NN0001", "NN0002", "NN0003", "NN0004", "NN0005", "NN0006", "NN0007", "NN0008" };
+            var context = new IsolatedLoadContext();
+            var otherAssembly = context.LoadFromAssemblyPath(System.IO.Path.GetFullPath(otherDll));
+            DiagnosticAnalyzer[] Load(System.Reflection.Assembly assembly) => rules.Select(rule => assembly.GetTypes()
+                .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
+                .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+                .First(a => a.SupportedDiagnostics.Any(d => d.Id == rule))).ToArray();
+            var sets = new[] { ("other", Load(otherAssembly)), ("this", Load(typeof(NnAnalyzers.Semantics.NnContext).Assembly)) };
+            var times = sets.Select(_ => new List<double[]>()).ToArray();
+            for (var round = 0; round <= rounds; round++)
+            {
+                for (var k = 0; k < sets.Length; k++)
+                {
+                    var which = (round % 2 == 0) ? k : sets.Length - 1 - k;
+                    var bench = new AnalyzerBenchmarks { Rule = "Empty", Files = files, Input = input };
+                    bench.Setup();
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    GC.Collect();
+                    var analyzers = sets[which].Item2;
+                    var options = new CompilationWithAnalyzersOptions(
+                        new AnalyzerOptions(System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.AdditionalText>.Empty),
+                        null, concurrentAnalysis: false, logAnalyzerExecutionTime: true);
+                    var withAnalyzers = bench.Compilation.WithAnalyzers(System.Collections.Immutable.ImmutableArray.Create(analyzers), options);
+                    withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+                    var ms = analyzers.Select(a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, default).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds).ToArray();
+                    if (round > 0)
+                    {
+                        times[which].Add(ms);
+                    }
+                }
+            }
+
+            static double Median(IEnumerable<double> v) { var a = v.OrderBy(x => x).ToArray(); return a[a.Length / 2]; }
+            Console.WriteLine($"files={files} input={input}; {rounds} rounds after a warm-up, fresh compilation per run; ms inside each analyzer's callbacks");
+            Console.WriteLine("| rule | other median | this median | other min | this min |");
+            Console.WriteLine("|---|---|---|---|---|");
+            for (var i = 0; i <= rules.Length; i++)
+            {
+                Func<double[], double> pick = i < rules.Length ? (r => r[i]) : (r => r.Sum());
+                var label = i < rules.Length ? rules[i] : "all";
+                Console.WriteLine($"| {label} | {Median(times[0].Select(pick)):F1} | {Median(times[1].Select(pick)):F1} | {times[0].Select(pick).Min():F1} | {times[1].Select(pick).Min():F1} |");
+            }
+        }
+
+        private sealed class IsolatedLoadContext : System.Runtime.Loader.AssemblyLoadContext
+        {
+            // Everything but the loaded file itself (Roslyn, MathNet, the BCL) comes from the default context.
+            protected override System.Reflection.Assembly? Load(System.Reflection.AssemblyName assemblyName) => null;
         }
 
         private static void Quick(int files, string? onlyInput)

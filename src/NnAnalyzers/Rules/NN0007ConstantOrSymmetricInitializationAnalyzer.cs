@@ -184,8 +184,15 @@ namespace NnAnalyzers.Rules
 
         // ------------------------------------------------------------------ constant weights
 
+        // Most references are to scalars (loop counters, sums): the type decides before any name is read or any
+        // symbol is hashed into the shared table.
         private static bool IsCandidate(ConcurrentDictionary<ISymbol, bool> candidates, ISymbol storage, NnSemantics semantics)
-            => candidates.TryGetValue(storage, out var known) ? known : candidates.GetOrAdd(storage, IsCandidate(storage, semantics.Symbols));
+            => HoldsManyValues(NetworkParameters.StorageType(storage), semantics.Symbols)
+                && (candidates.TryGetValue(storage, out var known) ? known : candidates.GetOrAdd(storage, IsCandidate(storage, semantics.Symbols)));
+
+        private static bool HoldsManyValues(ITypeSymbol? type, KnownSymbols symbols)
+            => type is IArrayTypeSymbol || symbols.IsMathNetTensor(type)
+                || (type is INamedTypeSymbol { IsGenericType: true } named && (named.Name == "List" || named.Name == "Dictionary" || named.Name == "IList"));
 
         private static void AnalyzeReference(OperationAnalysisContext context, NnSemantics semantics, ConcurrentDictionary<ISymbol, bool> candidates, ConcurrentQueue<Use> uses)
         {
@@ -295,9 +302,7 @@ namespace NnAnalyzers.Rules
                 return false;
             }
 
-            var type = NetworkParameters.StorageType(storage);
-            return type is IArrayTypeSymbol || symbols.IsMathNetTensor(type)
-                || (type is INamedTypeSymbol { IsGenericType: true } named && (named.Name == "List" || named.Name == "Dictionary" || named.Name == "IList"));
+            return HoldsManyValues(NetworkParameters.StorageType(storage), symbols);
         }
 
         private static void ReportConstantWeights(SymbolAnalysisContext context, NnSemantics semantics, INamedTypeSymbol type, ConcurrentQueue<Use> uses)

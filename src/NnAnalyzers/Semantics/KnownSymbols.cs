@@ -172,10 +172,10 @@ namespace NnAnalyzers.Semantics
         public static KnownSymbols Create(Compilation compilation) => new KnownSymbols(compilation);
 
         /// <summary>True when <paramref name="type"/> is MathNet's Matrix&lt;T&gt; or derives from it.</summary>
-        public bool IsMatrix(ITypeSymbol? type) => MatrixOfT is not null && DerivesFromOriginal(type, MatrixOfT);
+        public bool IsMatrix(ITypeSymbol? type) => type is { TypeKind: TypeKind.Class, SpecialType: SpecialType.None } && MatrixOfT is not null && DerivesFromOriginal(type, MatrixOfT);
 
         /// <summary>True when <paramref name="type"/> is MathNet's Vector&lt;T&gt; or derives from it.</summary>
-        public bool IsVector(ITypeSymbol? type) => VectorOfT is not null && DerivesFromOriginal(type, VectorOfT);
+        public bool IsVector(ITypeSymbol? type) => type is { TypeKind: TypeKind.Class, SpecialType: SpecialType.None } && VectorOfT is not null && DerivesFromOriginal(type, VectorOfT);
 
         /// <summary>True when <paramref name="type"/> is MathNet's Matrix or Vector (any element type).</summary>
         public bool IsMathNetTensor(ITypeSymbol? type) => IsMatrix(type) || IsVector(type);
