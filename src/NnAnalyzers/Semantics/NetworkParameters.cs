@@ -213,6 +213,34 @@ namespace NnAnalyzers.Semantics
                 return ParameterKind.None;
             }
 
+            if (namePattern is not null)
+            {
+                return ClassifyNameCore(name, namePattern);
+            }
+
+            // Names repeat across a compilation (every reference to _weights asks again): remembered, in a table that is
+            // emptied when it grows past a bound so that an IDE session does not accumulate every name it ever saw.
+            if (s_names.TryGetValue(name, out var known))
+            {
+                return known;
+            }
+
+            var kind = ClassifyNameCore(name, null);
+            if (s_names.Count > 20000)
+            {
+                s_names.Clear();
+            }
+
+            s_names[name] = kind;
+            return kind;
+        }
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ParameterKind> s_names =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, ParameterKind>(System.StringComparer.Ordinal);
+
+        private static ParameterKind ClassifyNameCore(string name, Regex? namePattern)
+        {
+
             var words = IdentifierWords.Split(name);
             var hasBiasWord = false;
             foreach (var w in words)
