@@ -49,11 +49,8 @@ namespace NnAnalyzers.Rules
                     return;
                 }
 
-                if (semantics.Symbols.Random is null)
-                {
-                    return;
-                }
-
+                // Types are asked about in the callbacks, not here: the first type lookup of a compilation binds its
+                // references, and at compilation start that work (the compiler's anyway) would be charged to this rule.
                 var options = new TreeOptionsCache();
                 start.RegisterOperationAction(c => AnalyzeAssignment(c, semantics, options), OperationKind.SimpleAssignment);
                 start.RegisterOperationAction(c => AnalyzeDeclarator(c, semantics, options), OperationKind.VariableDeclarator);
@@ -144,7 +141,7 @@ namespace NnAnalyzers.Rules
         /// <summary>The rule: a parameter ← a non-negative random value that nothing centres.</summary>
         private static void Check(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options, ISymbol? storage, IOperation? target, IOperation value)
         {
-            if (storage is null || value.ConstantValue.HasValue || !CanHoldParameterValues(value.Type, semantics.Symbols))
+            if (storage is null || value.ConstantValue.HasValue || semantics.Symbols.Random is null || !CanHoldParameterValues(value.Type, semantics.Symbols))
             {
                 return;
             }

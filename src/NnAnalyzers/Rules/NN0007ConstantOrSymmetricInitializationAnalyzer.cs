@@ -55,16 +55,30 @@ namespace NnAnalyzers.Rules
             context.RegisterCompilationStartAction(start =>
             {
                 var semantics = NnSemantics.Create(start.Compilation);
-                if (!semantics.Context.CompilationHasNnCode || semantics.Symbols.Random is null)
+                // System.Random is asked about in the callbacks, not here (the first type lookup binds the references).
+                if (!semantics.Context.CompilationHasNnCode)
                 {
                     return;
                 }
 
                 var candidates = new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
-                start.RegisterOperationAction(c => AnalyzeRandomCreation(c, semantics), OperationKind.ObjectCreation);
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        if (semantics.Symbols.Random is not null)
+                        {
+                            AnalyzeRandomCreation(c, semantics);
+                        }
+                    },
+                    OperationKind.ObjectCreation);
                 start.RegisterSymbolStartAction(
                     s =>
                     {
+                        if (semantics.Symbols.Random is null)
+                        {
+                            return;
+                        }
+
                         var type = (INamedTypeSymbol)s.Symbol;
                         var uses = new ConcurrentQueue<Use>();
                         s.RegisterOperationAction(
