@@ -229,6 +229,29 @@ namespace NnAnalyzers.Semantics
             public List<IOperation> All { get; } = new List<IOperation>();
 
             public List<IOperation> Invocations { get; } = new List<IOperation>();
+
+            private List<Exponentiation>? _exponentiations;
+
+            /// <summary>The exponentials of the body, matched once for all the flows that start in it.</summary>
+            public List<Exponentiation> ExponentiationsOf(Exponentials exponentials)
+            {
+                var known = _exponentiations;
+                if (known is null)
+                {
+                    known = new List<Exponentiation>();
+                    foreach (var op in Invocations)
+                    {
+                        if (exponentials.Match(op) is { } match)
+                        {
+                            known.Add(match);
+                        }
+                    }
+
+                    _exponentiations = known; // a race computes the same list twice; either may be kept
+                }
+
+                return known;
+            }
         }
 
         private sealed class SiteBox
@@ -294,15 +317,11 @@ namespace NnAnalyzers.Semantics
                 if (root is not null)
                 {
                     // Other exponentials of the same logits: Σ exp(x[i]) in one loop, exp(x[i]) / Σ in another.
-                    foreach (var op in _body.Invocations)
+                    foreach (var other in _body.ExponentiationsOf(_owner.Exponentials))
                     {
-                        if (op.Syntax != _exp.Operation.Syntax)
+                        if (other.Operation.Syntax != _exp.Operation.Syntax && SymbolEqualityComparer.Default.Equals(other.LogitsSymbol, root))
                         {
-                            var other = _owner.Exponentials.Match(op);
-                            if (other is not null && SymbolEqualityComparer.Default.Equals(other.LogitsSymbol, root))
-                            {
-                                _carriers.Add(other.Carrier.Syntax);
-                            }
+                            _carriers.Add(other.Carrier.Syntax);
                         }
                     }
                 }
