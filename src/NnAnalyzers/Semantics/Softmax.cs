@@ -104,8 +104,7 @@ namespace NnAnalyzers.Semantics
     {
         private const int Passes = 3;
 
-        // Keyed by operation instances: they live as long as the operation tree they belong to.
-        private readonly ConditionalWeakTable<IOperation, SiteBox> _sites = new ConditionalWeakTable<IOperation, SiteBox>();
+        // Keyed by body operations: an entry lives as long as the operation tree it belongs to.
         private readonly ConditionalWeakTable<IOperation, BodyIndex> _bodies = new ConditionalWeakTable<IOperation, BodyIndex>();
 
         /// <summary>Creates the oracle of one compilation.</summary>
@@ -127,37 +126,15 @@ namespace NnAnalyzers.Semantics
         /// </summary>
         public SoftmaxSite? Analyze(IOperation invocation, System.Threading.CancellationToken cancellationToken = default)
         {
-            // Several rules ask about the same exponential (NN0002 at the call, NN0005 and others through the
-            // normalisers of a body): each is analysed once per operation tree.
-            if (!(invocation is IInvocationOperation))
-            {
-                return null;
-            }
-
-            // Only exponentials are remembered: a table entry per invocation of every body would cost more than it saves.
             var exponentiation = Exponentials.Match(invocation);
             if (exponentiation is null)
             {
                 return null;
             }
 
-            if (_sites.TryGetValue(invocation, out var known))
-            {
-                return known.Site;
-            }
-
-            var site = Compute(exponentiation, BodyIndexOf(Collections.BodyOf(invocation)), cancellationToken);
-            lock (_sites)
-            {
-                if (_sites.TryGetValue(invocation, out known))
-                {
-                    return known.Site;
-                }
-
-                _sites.Add(invocation, new SiteBox(site));
-            }
-
-            return site;
+            // Not remembered: NN0002 asks once per exponential, and a table entry per call (a dependent handle) costs
+            // more than the flow of a typical body. Questions about a whole body (FindAll) are remembered per body.
+            return Compute(exponentiation, new BodyIndex(Collections.BodyOf(invocation)), cancellationToken);
         }
 
         private SoftmaxSite Compute(Exponentiation exponentiation, BodyIndex body, System.Threading.CancellationToken cancellationToken)
@@ -176,18 +153,27 @@ namespace NnAnalyzers.Semantics
                 flow.SumSymbols, flow.Normalisers.ToImmutableArray(), flow.Axis);
         }
 
-        /// <summary>Every softmax or log-sum-exp in a member's body.</summary>
+        /// <summary>Every softmax or log-sum-exp in a member's body (computed once per body: other rules ask per division).</summary>
         public IEnumerable<SoftmaxSite> FindAll(IOperation body, System.Threading.CancellationToken cancellationToken = default)
         {
             var index = BodyIndexOf(body);
-            foreach (var op in index.Invocations)
+            var sites = index.Sites;
+            if (sites is null)
             {
-                var site = Analyze(op, cancellationToken);
-                if (site is not null && site.Kind != SoftmaxKind.None)
+                sites = new List<SoftmaxSite>();
+                foreach (var exponentiation in index.ExponentiationsOf(Exponentials))
                 {
-                    yield return site;
+                    var site = Compute(exponentiation, index, cancellationToken);
+                    if (site.Kind != SoftmaxKind.None)
+                    {
+                        sites.Add(site);
+                    }
                 }
+
+                index.Sites = sites; // a race computes the same list twice; either may be kept
             }
+
+            return sites;
         }
 
         private BodyIndex BodyIndexOf(IOperation body)
@@ -219,18 +205,15 @@ namespace NnAnalyzers.Semantics
                 foreach (var op in body.DescendantsAndSelf())
                 {
                     All.Add(op);
-                    if (op is IInvocationOperation)
-                    {
-                        Invocations.Add(op);
-                    }
                 }
             }
 
             public List<IOperation> All { get; } = new List<IOperation>();
 
-            public List<IOperation> Invocations { get; } = new List<IOperation>();
-
             private List<Exponentiation>? _exponentiations;
+
+            /// <summary>The softmax sites of the body, once <see cref="FindAll"/> computed them.</summary>
+            public List<SoftmaxSite>? Sites { get; set; }
 
             /// <summary>The exponentials of the body, matched once for all the flows that start in it.</summary>
             public List<Exponentiation> ExponentiationsOf(Exponentials exponentials)
@@ -239,9 +222,9 @@ namespace NnAnalyzers.Semantics
                 if (known is null)
                 {
                     known = new List<Exponentiation>();
-                    foreach (var op in Invocations)
+                    foreach (var op in All)
                     {
-                        if (exponentials.Match(op) is { } match)
+                        if (op is IInvocationOperation && exponentials.Match(op) is { } match)
                         {
                             known.Add(match);
                         }
@@ -252,13 +235,6 @@ namespace NnAnalyzers.Semantics
 
                 return known;
             }
-        }
-
-        private sealed class SiteBox
-        {
-            public SiteBox(SoftmaxSite? site) => Site = site;
-
-            public SoftmaxSite? Site { get; }
         }
 
         /// <summary>
