@@ -435,8 +435,10 @@ namespace NnAnalyzers.Semantics
 
             if (_symbols.IsMathNetTensor(target.ContainingType) && !target.IsStatic)
             {
-                // A MathNet method that returns a new object mutates nothing; the others write their receiver or 'result'.
-                return _mathNet.ReturnsNewObject(target) == MathNetResultKind.None && (receiverExternal || anyArgumentExternal);
+                // MathNet's in-place operations return nothing (Subtract(other, result), MapInplace, CopyTo, SetRow, Clear);
+                // a method that returns a value (a new object, or a view or value of the receiver: AsArray, Row, Enumerate,
+                // At, Sum) writes nothing.
+                return target.ReturnsVoid && _mathNet.ReturnsNewObject(target) == MathNetResultKind.None && (receiverExternal || anyArgumentExternal);
             }
 
             if (receiverExternal && target.ReturnsVoid)

@@ -271,6 +271,37 @@ public class Layer
         }
 
         [Fact]
+        public async Task Backprop_that_reads_the_weights_through_mathnet_views_still_returns_unapplied_gradients()
+        {
+            // Row, AsArray, At and Enumerate return values of the receiver; they write nothing, so Backward computes
+            // gradients and applies none, and its discarded result is reported.
+            await Verify.VerifyAnalyzerAsync(@"
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+public class Layer
+{
+    private Matrix<double> _weights = Matrix<double>.Build.Dense(2, 2);
+
+    public Matrix<double> Backward(Matrix<double> input, Matrix<double> error)
+    {
+        var firstRow = _weights.Row(0);
+        var raw = _weights.AsArray();
+        var scale = _weights.At(0, 0) + raw.Length + firstRow.Sum() + _weights.Enumerate().Count();
+        return error * input.Transpose() * scale;
+    }
+
+    public void Train(Matrix<double> x, Matrix<double> e, int epochs)
+    {
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            {|#0:Backward(x, e)|};
+        }
+    }
+}", Verify.Diagnostic().WithLocation(0).WithArguments("the gradients returned by Backward(...) are never applied to the weights"));
+        }
+
+        [Fact]
         public async Task Gradients_cached_in_a_field_passed_on_or_returned_are_not_reported()
         {
             await Verify.VerifyAnalyzerAsync(Seed(@"                _last = BackProp(yk, pred, layer, w, b);
