@@ -938,35 +938,13 @@ namespace NnAnalyzers.Semantics
                     IPropertyReferenceOperation p => p.Property,
                     _ => null,
                 };
-                if (symbol is not null && SymbolEqualityComparer.Default.Equals(symbol, storage) && !IsShapeRead(op))
+                if (symbol is not null && SymbolEqualityComparer.Default.Equals(symbol, storage) && !Operations.IsShapeRead(op))
                 {
                     return true;
                 }
             }
 
             return false;
-        }
-
-        /// <summary><c>w.RowCount</c>, <c>w.Length</c>, <c>w.GetLength(0)</c>: reads the shape, not the values.</summary>
-        private static bool IsShapeRead(IOperation reference)
-        {
-            var parent = reference.Parent;
-            while (parent is IConversionOperation)
-            {
-                parent = parent.Parent;
-            }
-
-            switch (parent)
-            {
-                case IPropertyReferenceOperation property when property.Arguments.Length == 0:
-                    var name = property.Property.Name;
-                    return name == "RowCount" || name == "ColumnCount" || name == "Count" || name == "Length" || name == "LongLength" || name == "Rank";
-                case IInvocationOperation call when call.Instance is not null:
-                    var method = call.TargetMethod.Name;
-                    return method == "GetLength" || method == "GetLongLength" || method == "GetUpperBound" || method == "GetLowerBound";
-                default:
-                    return false;
-            }
         }
 
         private static bool IsNumeric(ITypeSymbol? type)

@@ -725,30 +725,13 @@ namespace NnAnalyzers.Semantics
                     ILocalReferenceOperation l => l.Local,
                     _ => null,
                 };
-                if (symbol is not null && symbols.Contains(symbol) && !IsShapeRead(op))
+                if (symbol is not null && symbols.Contains(symbol) && !Operations.IsShapeRead(op))
                 {
                     return true;
                 }
             }
 
             return false;
-        }
-
-        // g.Length, g.Count, m.RowCount, g.GetLength(0): the shape of the gradients, not their values.
-        private static bool IsShapeRead(IOperation reference)
-        {
-            var parent = reference.Parent;
-            while (parent is IConversionOperation)
-            {
-                parent = parent.Parent;
-            }
-
-            return parent switch
-            {
-                IPropertyReferenceOperation property => property.Property.Name is "Length" or "LongLength" or "Count" or "Rank" or "RowCount" or "ColumnCount",
-                IInvocationOperation call => call.Instance is not null && call.TargetMethod.Name is "GetLength" or "GetLongLength" or "GetUpperBound" or "GetLowerBound",
-                _ => false,
-            };
         }
 
         private static ImmutableArray<int>? MapGradients(IMethodSymbol candidate, IReadOnlyList<ITypeSymbol> gradientTypes, IReadOnlyList<string?> gradientNames)
