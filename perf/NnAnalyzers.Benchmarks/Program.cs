@@ -37,6 +37,13 @@ namespace NnAnalyzers.Benchmarks
                 return 0;
             }
 
+            if (args.Length > 0 && args[0] == "alloc")
+            {
+                Alloc(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000,
+                    args.Length > 2 ? Enum.Parse<InputGenerator.Kind>(args[2]) : InputGenerator.Kind.CorrectNn, args.Skip(3).ToArray());
+                return 0;
+            }
+
             if (args.Length > 0 && args[0] == "types")
             {
                 Types();
@@ -107,6 +114,50 @@ namespace NnAnalyzers.Benchmarks
 
             var medians = Enumerable.Range(0, rules.Length).Select(i => all.Select(r => r[i]).OrderBy(v => v).ElementAt(all.Count / 2)).ToArray();
             Console.WriteLine("| median 1.." + rounds + " | " + string.Join(" | ", medians.Select(m => m.ToString("F1", System.Globalization.CultureInfo.InvariantCulture))) + $" | {medians.Skip(1).Sum():F1} | |");
+        }
+
+        /// <summary>
+        /// Bytes each rule allocates in one analysis (its own and the driver's on its behalf), as the difference between
+        /// an analysis with the empty baseline alone and one with the baseline and the rule, on the same bound
+        /// compilation (each analysis binds afresh); the least of three runs each. Allocation volume decides how many collections a build pauses for,
+        /// and a pause inside a callback is charged to the analyzer that runs it. Sequential, one warm-up.
+        /// </summary>
+        private static void Alloc(int files, InputGenerator.Kind input, string[] only)
+        {
+            var rules = only.Length > 0 ? only : new[] { "NN0001", "NN0002", "NN0003", "NN0004", "NN0005", "NN0006", "NN0007", "NN0008" };
+            var bench = new AnalyzerBenchmarks { Rule = "Empty", Files = files, Input = input };
+            bench.Setup();
+            var empty = AnalyzerBenchmarks.CreateAnalyzer("Empty");
+            var second = AnalyzerBenchmarks.CreateAnalyzer("Empty"); // the driver keeps state per analyzer: the baseline has two
+            long Run(params DiagnosticAnalyzer[] analyzers)
+            {
+                GC.Collect();
+                var before = GC.GetTotalAllocatedBytes(precise: true);
+                var options = new CompilationWithAnalyzersOptions(
+                    new AnalyzerOptions(System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.AdditionalText>.Empty),
+                    null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+                bench.Compilation.WithAnalyzers(System.Collections.Immutable.ImmutableArray.Create(analyzers), options)
+                    .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+                return GC.GetTotalAllocatedBytes(precise: true) - before;
+            }
+
+            var all = rules.Select(AnalyzerBenchmarks.CreateAnalyzer).ToArray();
+            Run(all.Prepend(empty).ToArray()); // warm-up: JIT and first-touch caches
+            long Min(Func<long> run) => Enumerable.Range(0, 3).Select(_ => run()).Min(); // background work only ever adds
+            var baseline = Min(() => Run(empty, second));
+            Console.WriteLine($"files={files} input={input}; baseline (two empty analyzers: binding, operation trees, the driver's state) {baseline / 1e6:F1} MB");
+            Console.WriteLine("| rule | MB allocated beyond the baseline |");
+            Console.WriteLine("|---|---|");
+            foreach (var rule in rules)
+            {
+                var bytes = Min(() => Run(empty, AnalyzerBenchmarks.CreateAnalyzer(rule))) - baseline;
+                Console.WriteLine($"| {rule} | {bytes / 1e6:F2} |");
+            }
+
+            if (only.Length == 0)
+            {
+                Console.WriteLine($"| all | {(Min(() => Run(all.Prepend(empty).ToArray())) - baseline) / 1e6:F2} |");
+            }
         }
 
         /// <summary>

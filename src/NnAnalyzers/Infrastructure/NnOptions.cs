@@ -18,7 +18,12 @@ namespace NnAnalyzers
         private static readonly ConcurrentDictionary<string, Regex?> s_regexCache = new ConcurrentDictionary<string, Regex?>(StringComparer.Ordinal);
 
         /// <summary>The full key of an option of a rule.</summary>
-        public static string Key(string ruleId, string name) => Prefix + ruleId + "." + name;
+        public static string Key(string ruleId, string name)
+            => s_keys.TryGetValue((ruleId, name), out var key) ? key : s_keys.GetOrAdd((ruleId, name), Prefix + ruleId + "." + name);
+
+        // Options are read per tree or per body: the few keys are made once, not concatenated on every read.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string RuleId, string Name), string> s_keys =
+            new System.Collections.Concurrent.ConcurrentDictionary<(string RuleId, string Name), string>();
 
         /// <summary>The raw value of an option for a tree, or null when unset.</summary>
         public static string? GetString(AnalyzerOptions options, SyntaxTree tree, string ruleId, string name)

@@ -80,19 +80,17 @@ namespace NnAnalyzers.Rules
 
             public (System.Text.RegularExpressions.Regex? Pattern, bool RequireContext) Get(AnalyzerOptions options, SyntaxTree tree)
             {
-                if (_byTree.TryGetValue(tree, out var cached))
-                {
-                    return cached;
-                }
+                // The slow path is its own method: a lambda capturing the options here would be allocated on every call.
+                return _byTree.TryGetValue(tree, out var cached) ? cached : Read(options, tree);
+            }
 
-                return _byTree.GetOrAdd(tree, t =>
-                {
-                    var userPattern = NnOptions.GetString(options, t, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption) is null
-                        ? null
-                        : NnOptions.GetRegex(options, t, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption, NeverMatches);
-                    var pattern = userPattern is null || userPattern.ToString() == NeverMatches ? null : userPattern; // invalid → default vocabulary
-                    return (pattern, NnOptions.GetBool(options, t, RuleIds.AllPositiveWeightInitialization, RequireNnContextOption, true));
-                });
+            private (System.Text.RegularExpressions.Regex? Pattern, bool RequireContext) Read(AnalyzerOptions options, SyntaxTree tree)
+            {
+                var userPattern = NnOptions.GetString(options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption) is null
+                    ? null
+                    : NnOptions.GetRegex(options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption, NeverMatches);
+                var pattern = userPattern is null || userPattern.ToString() == NeverMatches ? null : userPattern; // invalid → default vocabulary
+                return _byTree.GetOrAdd(tree, (pattern, NnOptions.GetBool(options, tree, RuleIds.AllPositiveWeightInitialization, RequireNnContextOption, true)));
             }
         }
 

@@ -92,7 +92,7 @@ namespace NnAnalyzers.Rules
                     }
 
                     var checkGradients = NnOptions.GetBool(block.Options, block.OperationBlocks[0].Syntax.SyntaxTree, RuleIds.BatchUnawareSummation, GradientOption, true);
-                    var candidates = Collect(block.OperationBlocks, checkGradients && semantics.Symbols.HasMathNet);
+                    var candidates = Collect(block.OperationBlocks, checkGradients && semantics.Symbols.HasMathNet, semantics.Bodies);
                     if (!candidates.IsEmpty)
                     {
                         rule.Analyze(block, candidates, checkGradients);
@@ -101,7 +101,7 @@ namespace NnAnalyzers.Rules
             });
         }
 
-        private static Candidates Collect(ImmutableArray<IOperation> blocks, bool reductions)
+        private static Candidates Collect(ImmutableArray<IOperation> blocks, bool reductions, BodyOperations bodies)
         {
             var candidates = new Candidates();
             foreach (var root in blocks)
@@ -111,7 +111,7 @@ namespace NnAnalyzers.Rules
                     continue;
                 }
 
-                foreach (var operation in root.DescendantsAndSelf())
+                foreach (var operation in bodies.Of(root))
                 {
                     switch (operation.Kind)
                     {
@@ -135,24 +135,32 @@ namespace NnAnalyzers.Rules
             return candidates;
         }
 
-        /// <summary>Operations worth a second look, collected by one walk of an operation block.</summary>
+        /// <summary>Operations worth a second look, collected by one walk of an operation block (a list is made at its first entry).</summary>
         private sealed class Candidates
         {
-            public List<IInvocationOperation> Sums { get; } = new List<IInvocationOperation>();
+            private static readonly List<IInvocationOperation> s_noInvocations = new List<IInvocationOperation>();
+            private static readonly List<ICompoundAssignmentOperation> s_noAssignments = new List<ICompoundAssignmentOperation>();
+            private static readonly List<IOperation> s_noOperations = new List<IOperation>();
+            private List<IInvocationOperation>? _sums;
+            private List<ICompoundAssignmentOperation>? _accumulations;
+            private List<IOperation>? _creations;
+            private List<IOperation>? _reductions;
 
-            public List<ICompoundAssignmentOperation> Accumulations { get; } = new List<ICompoundAssignmentOperation>();
+            public List<IInvocationOperation> Sums => _sums ?? s_noInvocations;
 
-            public List<IOperation> Creations { get; } = new List<IOperation>();
+            public List<ICompoundAssignmentOperation> Accumulations => _accumulations ?? s_noAssignments;
 
-            public List<IOperation> Reductions { get; } = new List<IOperation>();
+            public List<IOperation> Creations => _creations ?? s_noOperations;
 
-            public bool IsEmpty => Sums.Count == 0 && Accumulations.Count == 0 && Creations.Count == 0 && Reductions.Count == 0;
+            public List<IOperation> Reductions => _reductions ?? s_noOperations;
+
+            public bool IsEmpty => _sums is null && _accumulations is null && _creations is null && _reductions is null;
 
             public void AddReduction(IOperation operation)
             {
                 if (BatchGradients.MayBeBatchReduction(operation))
                 {
-                    Reductions.Add(operation);
+                    (_reductions ??= new List<IOperation>()).Add(operation);
                 }
             }
 
@@ -160,15 +168,15 @@ namespace NnAnalyzers.Rules
             {
                 if (Normalization.MayBeMatrixSum(invocation))
                 {
-                    Sums.Add(invocation);
+                    (_sums ??= new List<IInvocationOperation>()).Add(invocation);
                 }
                 else if (BatchGradients.MayBeBatchReduction(invocation))
                 {
-                    Reductions.Add(invocation);
+                    (_reductions ??= new List<IOperation>()).Add(invocation);
                 }
                 else if (invocation.Arguments.Length >= 2)
                 {
-                    Creations.Add(invocation);
+                    (_creations ??= new List<IOperation>()).Add(invocation);
                 }
             }
 
@@ -176,11 +184,11 @@ namespace NnAnalyzers.Rules
             {
                 if (assignment.OperatorKind == BinaryOperatorKind.Add)
                 {
-                    Accumulations.Add(assignment);
+                    (_accumulations ??= new List<ICompoundAssignmentOperation>()).Add(assignment);
                 }
             }
 
-            public void AddCreation(IOperation creation) => Creations.Add(creation);
+            public void AddCreation(IOperation creation) => (_creations ??= new List<IOperation>()).Add(creation);
         }
 
         /// <summary>The rule, written in the words of the semantics layer.</summary>
@@ -211,15 +219,15 @@ namespace NnAnalyzers.Rules
                     }
                 }
 
-                var seenSums = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-                var seenApplications = new HashSet<IOperation>();
+                HashSet<ISymbol>? seenSums = null; // made at the first one: most bodies have none
+                HashSet<IOperation>? seenApplications = null;
                 foreach (var accumulation in candidates.Accumulations)
                 {
                     var body = Root(accumulation);
                     if (Normalization.MayBeAccumulation(accumulation))
                     {
                         var sumLocal = ((ILocalReferenceOperation)accumulation.Target).Local;
-                        if (seenSums.Contains(sumLocal))
+                        if (seenSums is not null && seenSums.Contains(sumLocal))
                         {
                             continue;
                         }
@@ -227,7 +235,7 @@ namespace NnAnalyzers.Rules
                         var normaliser = _normalization.FromAccumulation(accumulation, body);
                         if (normaliser is not null)
                         {
-                            seenSums.Add(sumLocal);
+                            (seenSums ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(sumLocal);
                             ReportArrayNormaliser(context, normaliser);
                             continue;
                         }
@@ -236,7 +244,7 @@ namespace NnAnalyzers.Rules
                     if (checkGradients)
                     {
                         var gradient = _gradients.FromAccumulation(accumulation, body);
-                        if (gradient is not null && seenApplications.Add(gradient.Application))
+                        if (gradient is not null && (seenApplications ??= new HashSet<IOperation>()).Add(gradient.Application))
                         {
                             ReportGradient(context, gradient);
                         }
@@ -248,7 +256,7 @@ namespace NnAnalyzers.Rules
                     foreach (var reduction in candidates.Reductions)
                     {
                         var gradient = _gradients.FromBatchReduction(reduction, Root(reduction));
-                        if (gradient is not null && seenApplications.Add(gradient.Application))
+                        if (gradient is not null && (seenApplications ??= new HashSet<IOperation>()).Add(gradient.Application))
                         {
                             ReportGradient(context, gradient);
                         }

@@ -46,11 +46,12 @@ namespace NnAnalyzers.Rules
         {
             context.RegisterCompilationStartAction(start =>
             {
-                var flow = NnSemantics.Create(start.Compilation).GradientFlow;
+                var semantics = NnSemantics.Create(start.Compilation);
+                var flow = semantics.GradientFlow;
                 start.RegisterOperationAction(c => AnalyzeDiscardedCall(c, flow), OperationKind.Invocation);
                 if (flow.Context.CompilationHasNnCode)
                 {
-                    start.RegisterOperationBlockAction(c => AnalyzeBody(c, flow));
+                    start.RegisterOperationBlockAction(c => AnalyzeBody(c, flow, semantics.Bodies));
                 }
             });
         }
@@ -82,7 +83,7 @@ namespace NnAnalyzers.Rules
         }
 
         // (b, stored) and (c): locals that receive gradients and are never read.
-        private static void AnalyzeBody(OperationBlockAnalysisContext context, GradientFlow flow)
+        private static void AnalyzeBody(OperationBlockAnalysisContext context, GradientFlow flow, BodyOperations bodies)
         {
             var ct = context.CancellationToken;
             if (!flow.Context.CompilationHasNnCode)
@@ -98,7 +99,7 @@ namespace NnAnalyzers.Rules
                 }
 
                 var inNnCode = context.OwningSymbol is { } owner && flow.Context.Contains(owner);
-                if (!MayHoldGradients(block, flow, inNnCode, ct))
+                if (!MayHoldGradients(bodies.Of(block), flow, inNnCode, ct))
                 {
                     continue;
                 }
@@ -169,9 +170,9 @@ namespace NnAnalyzers.Rules
 
         // Most bodies hold no gradients: one walk that allocates nothing decides before their locals are indexed. A local
         // holds gradients when a gradient-returning call is stored in it, or (in NN code) when its name says so.
-        private static bool MayHoldGradients(IOperation block, GradientFlow flow, bool inNnCode, System.Threading.CancellationToken ct)
+        private static bool MayHoldGradients(OperationRange operations, GradientFlow flow, bool inNnCode, System.Threading.CancellationToken ct)
         {
-            foreach (var operation in block.Descendants())
+            foreach (var operation in operations)
             {
                 switch (operation)
                 {

@@ -105,9 +105,22 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
-            foreach (var inner in ChildLoops(loop.Body))
+            CheckChildLoops(context, loops, loop.Body, trainingMethod);
+        }
+
+        /// <summary>Checks the loops directly inside <paramref name="operation"/> (not inside other loops or lambdas).</summary>
+        private static void CheckChildLoops(OperationAnalysisContext context, TrainingLoops loops, IOperation operation, bool trainingMethod)
+        {
+            foreach (var child in operation.ChildOperations)
             {
-                Check(context, loops, inner, trainingMethod);
+                if (child is ILoopOperation inner)
+                {
+                    Check(context, loops, inner, trainingMethod);
+                }
+                else if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                {
+                    CheckChildLoops(context, loops, child, trainingMethod);
+                }
             }
         }
 
@@ -122,24 +135,6 @@ namespace NnAnalyzers.Rules
             }
 
             return false;
-        }
-
-        private static IEnumerable<ILoopOperation> ChildLoops(IOperation operation)
-        {
-            foreach (var child in operation.ChildOperations)
-            {
-                if (child is ILoopOperation inner)
-                {
-                    yield return inner;
-                }
-                else if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-                {
-                    foreach (var nested in ChildLoops(child))
-                    {
-                        yield return nested;
-                    }
-                }
-            }
         }
 
         private static void Report(OperationAnalysisContext context, ILoopOperation loop, TrainingLoopShape shape, UpdateEvidence evidence,

@@ -61,7 +61,6 @@ namespace NnAnalyzers.Rules
                     return;
                 }
 
-                var candidates = new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
                 start.RegisterOperationAction(
                     c =>
                     {
@@ -79,19 +78,54 @@ namespace NnAnalyzers.Rules
                             return;
                         }
 
+                        // One action for every kind (each registration costs the driver per type), one list made at the first use.
                         var type = (INamedTypeSymbol)s.Symbol;
-                        var uses = new ConcurrentQueue<Use>();
-                        s.RegisterOperationAction(
-                            c => AnalyzeReference(c, semantics, candidates, uses),
-                            OperationKind.LocalReference, OperationKind.ParameterReference, OperationKind.FieldReference, OperationKind.PropertyReference);
-                        s.RegisterOperationAction(
-                            c => AnalyzeDeclaration(c, semantics, candidates, uses),
-                            OperationKind.VariableDeclarator, OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
-                        s.RegisterOperationAction(c => AnalyzeRecordCreation(c, semantics, candidates, uses), OperationKind.ObjectCreation);
-                        s.RegisterSymbolEndAction(c => ReportConstantWeights(c, semantics, type, uses));
+                        var uses = new TypeUses();
+                        s.RegisterOperationAction(c => AnalyzeInType(c, semantics, uses), s_inTypeKinds);
+                        s.RegisterSymbolEndAction(c => ReportConstantWeights(c, semantics, type, uses.All));
                     },
                     SymbolKind.NamedType);
             });
+        }
+
+        private static readonly ImmutableArray<OperationKind> s_inTypeKinds = ImmutableArray.Create(
+            OperationKind.LocalReference, OperationKind.ParameterReference, OperationKind.FieldReference, OperationKind.PropertyReference,
+            OperationKind.VariableDeclarator, OperationKind.FieldInitializer, OperationKind.PropertyInitializer, OperationKind.ObjectCreation);
+
+        private static void AnalyzeInType(OperationAnalysisContext context, NnSemantics semantics, TypeUses uses)
+        {
+            switch (context.Operation.Kind)
+            {
+                case OperationKind.VariableDeclarator:
+                case OperationKind.FieldInitializer:
+                case OperationKind.PropertyInitializer:
+                    AnalyzeDeclaration(context, semantics, uses);
+                    break;
+                case OperationKind.ObjectCreation:
+                    AnalyzeRecordCreation(context, semantics, uses);
+                    break;
+                default:
+                    AnalyzeReference(context, semantics, uses);
+                    break;
+            }
+        }
+
+        /// <summary>The uses of candidate storages in one type's members: added concurrently, read at the type's end.</summary>
+        private sealed class TypeUses
+        {
+            private static readonly List<Use> s_none = new List<Use>();
+            private List<Use>? _uses;
+
+            /// <summary>Every use, once the type's members are analysed (the symbol-end action runs after all of them).</summary>
+            public List<Use> All => _uses ?? s_none;
+
+            public void Enqueue(Use use)
+            {
+                lock (this)
+                {
+                    (_uses ??= new List<Use>()).Add(use);
+                }
+            }
         }
 
         private sealed class Use
@@ -198,17 +232,12 @@ namespace NnAnalyzers.Rules
 
         // ------------------------------------------------------------------ constant weights
 
-        // Most references are to scalars (loop counters, sums): the type decides before any name is read or any
-        // symbol is hashed into the shared table.
-        private static bool IsCandidate(ConcurrentDictionary<ISymbol, bool> candidates, ISymbol storage, NnSemantics semantics)
-            => HoldsManyValues(NetworkParameters.StorageType(storage), semantics.Symbols)
-                && (candidates.TryGetValue(storage, out var known) ? known : candidates.GetOrAdd(storage, IsCandidate(storage, semantics.Symbols)));
 
         private static bool HoldsManyValues(ITypeSymbol? type, KnownSymbols symbols)
             => type is IArrayTypeSymbol || symbols.IsMathNetTensor(type)
                 || (type is INamedTypeSymbol { IsGenericType: true } named && (named.Name == "List" || named.Name == "Dictionary" || named.Name == "IList"));
 
-        private static void AnalyzeReference(OperationAnalysisContext context, NnSemantics semantics, ConcurrentDictionary<ISymbol, bool> candidates, ConcurrentQueue<Use> uses)
+        private static void AnalyzeReference(OperationAnalysisContext context, NnSemantics semantics, TypeUses uses)
         {
             var storage = context.Operation switch
             {
@@ -218,7 +247,7 @@ namespace NnAnalyzers.Rules
                 IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
                 _ => null,
             };
-            if (storage is null || !IsCandidate(candidates, storage, semantics))
+            if (storage is null || !IsCandidate(storage, semantics.Symbols))
             {
                 return;
             }
@@ -227,7 +256,7 @@ namespace NnAnalyzers.Rules
             uses.Enqueue(new Use(storage, kind, site, RandomSign.Root(context.Operation)));
         }
 
-        private static void AnalyzeDeclaration(OperationAnalysisContext context, NnSemantics semantics, ConcurrentDictionary<ISymbol, bool> candidates, ConcurrentQueue<Use> uses)
+        private static void AnalyzeDeclaration(OperationAnalysisContext context, NnSemantics semantics, TypeUses uses)
         {
             ISymbol? storage = null;
             IOperation? value = null;
@@ -247,7 +276,7 @@ namespace NnAnalyzers.Rules
                     break;
             }
 
-            if (storage is null || value is null || !IsCandidate(candidates, storage, semantics))
+            if (storage is null || value is null || !IsCandidate(storage, semantics.Symbols))
             {
                 return;
             }
@@ -260,7 +289,7 @@ namespace NnAnalyzers.Rules
         /// <c>new DenseLayer(Build.Dense(r, c, 0.5), …)</c> of a positional record: the argument is the initial value of
         /// the record's property of the same name (the compiler writes it; no operation of ours shows the write).
         /// </summary>
-        private static void AnalyzeRecordCreation(OperationAnalysisContext context, NnSemantics semantics, ConcurrentDictionary<ISymbol, bool> candidates, ConcurrentQueue<Use> uses)
+        private static void AnalyzeRecordCreation(OperationAnalysisContext context, NnSemantics semantics, TypeUses uses)
         {
             var creation = (IObjectCreationOperation)context.Operation;
             if (!(creation.Constructor is { } constructor) || !(constructor.ContainingType is { IsRecord: true } record) || creation.Arguments.Length == 0
@@ -282,7 +311,7 @@ namespace NnAnalyzers.Rules
                     property = member as IPropertySymbol ?? property;
                 }
 
-                if (property is null || !IsCandidate(candidates, property, semantics))
+                if (property is null || !IsCandidate(property, semantics.Symbols))
                 {
                     continue;
                 }
@@ -308,18 +337,17 @@ namespace NnAnalyzers.Rules
             return false;
         }
 
-        /// <summary>Cheap filter: a weight-like name and a type that holds many values (array, MathNet tensor, collection).</summary>
+        /// <summary>
+        /// Cheap filter: a type that holds many values (array, MathNet tensor, collection) and a weight-like name. Most
+        /// references are to scalars (loop counters, sums): the type decides before any name is read; names are
+        /// classified through ClassifyName's own cache, so no table per symbol is kept here.
+        /// </summary>
         private static bool IsCandidate(ISymbol storage, KnownSymbols symbols)
-        {
-            if (NetworkParameters.ClassifyName(storage.Name) != ParameterKind.Weight || IdentifierWords.ContainsAny(storage.Name, s_notLayerWords))
-            {
-                return false;
-            }
+            => HoldsManyValues(NetworkParameters.StorageType(storage), symbols)
+                && NetworkParameters.ClassifyName(storage.Name) == ParameterKind.Weight
+                && !IdentifierWords.ContainsAny(storage.Name, s_notLayerWords);
 
-            return HoldsManyValues(NetworkParameters.StorageType(storage), symbols);
-        }
-
-        private static void ReportConstantWeights(SymbolAnalysisContext context, NnSemantics semantics, INamedTypeSymbol type, ConcurrentQueue<Use> uses)
+        private static void ReportConstantWeights(SymbolAnalysisContext context, NnSemantics semantics, INamedTypeSymbol type, List<Use> uses)
         {
             var byStorage = new Dictionary<ISymbol, List<Use>>(SymbolEqualityComparer.Default);
             foreach (var use in uses)

@@ -230,7 +230,7 @@ namespace NnAnalyzers.Semantics
         {
             var method = invocation.TargetMethod;
             var name = method.Name;
-            if (method.ContainingNamespace?.ToDisplayString() == "NnAnalyzers.Network" && _symbols.IsMatrix(method.ReturnType))
+            if (Namespaces.Is(method.ContainingNamespace, "NnAnalyzers.Network") && _symbols.IsMatrix(method.ReturnType))
             {
                 return SampleAxis.Columns;
             }
@@ -264,7 +264,7 @@ namespace NnAnalyzers.Semantics
             // A helper of the user's that takes one matrix and returns one (Sigmoid(z), Relu(z)): an activation keeps
             // the shape of its argument.
             if (receiver is null && method.MethodKind == MethodKind.Ordinary && _symbols.IsMatrix(method.ReturnType)
-                && method.ContainingNamespace?.ToDisplayString().StartsWith("MathNet", System.StringComparison.Ordinal) != true)
+                && !Namespaces.IsWithin(method.ContainingNamespace, "MathNet"))
             {
                 IOperation? only = null;
                 var count = 0;
@@ -363,13 +363,14 @@ namespace NnAnalyzers.Semantics
         public static IOperation? BatchDimension(IOperation creation, KnownSymbols symbols, out bool isFirstDimension)
         {
             isFirstDimension = false;
-            var sizes = new List<IOperation>(3);
+            List<IOperation> sizes; // made only for a matrix creation: this is asked of every creation in NN code
             switch (creation)
             {
                 case IArrayCreationOperation array when array.Type is IArrayTypeSymbol { Rank: 2 }:
-                    sizes.AddRange(array.DimensionSizes);
+                    sizes = new List<IOperation>(array.DimensionSizes);
                     break;
                 case IObjectCreationOperation objectCreation when symbols.IsMatrix(objectCreation.Type):
+                    sizes = new List<IOperation>(3);
                     AddIntArguments(objectCreation.Arguments, sizes);
                     break;
                 case IInvocationOperation invocation when symbols.IsMatrix(invocation.TargetMethod.ReturnType)
@@ -379,6 +380,7 @@ namespace NnAnalyzers.Semantics
                         return null;
                     }
 
+                    sizes = new List<IOperation>(3);
                     AddIntArguments(invocation.Arguments, sizes);
                     break;
                 default:

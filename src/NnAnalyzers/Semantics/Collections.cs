@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -100,12 +101,43 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>The arguments of a call that follow the receiver of an extension method.</summary>
-        public static IEnumerable<IArgumentOperation> ArgumentsAfterReceiver(IInvocationOperation invocation)
+        public static ArgumentsAfter ArgumentsAfterReceiver(IInvocationOperation invocation)
+            => new ArgumentsAfter(invocation.Arguments, invocation.Instance is null && invocation.TargetMethod.IsExtensionMethod ? 1 : 0);
+
+        /// <summary>A call's arguments from one index on, enumerated without allocating (asked for every call a rule reads).</summary>
+        public readonly struct ArgumentsAfter
         {
-            var skip = invocation.Instance is null && invocation.TargetMethod.IsExtensionMethod ? 1 : 0;
-            for (var i = skip; i < invocation.Arguments.Length; i++)
+            private readonly ImmutableArray<IArgumentOperation> _arguments;
+            private readonly int _skip;
+
+            /// <summary>The arguments from index <paramref name="skip"/> on.</summary>
+            public ArgumentsAfter(ImmutableArray<IArgumentOperation> arguments, int skip)
             {
-                yield return invocation.Arguments[i];
+                _arguments = arguments;
+                _skip = skip;
+            }
+
+            /// <summary>The enumerator <c>foreach</c> uses.</summary>
+            public Enumerator GetEnumerator() => new Enumerator(_arguments, _skip);
+
+            /// <summary>Enumerates the arguments from the skipped index on.</summary>
+            public struct Enumerator
+            {
+                private readonly ImmutableArray<IArgumentOperation> _arguments;
+                private int _index;
+
+                /// <summary>Starts before the argument at <paramref name="skip"/>.</summary>
+                public Enumerator(ImmutableArray<IArgumentOperation> arguments, int skip)
+                {
+                    _arguments = arguments;
+                    _index = skip - 1;
+                }
+
+                /// <summary>The current argument.</summary>
+                public IArgumentOperation Current => _arguments[_index];
+
+                /// <summary>Moves to the next argument.</summary>
+                public bool MoveNext() => ++_index < _arguments.Length;
             }
         }
 

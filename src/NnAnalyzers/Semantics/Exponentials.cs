@@ -89,7 +89,9 @@ namespace NnAnalyzers.Semantics
         /// <summary>True for <c>Math.Exp</c>, <c>MathF.Exp</c> and a one-parameter helper whose body returns one of them of its parameter.</summary>
         public bool IsExp(IMethodSymbol? method)
         {
-            if (method is null || method.Parameters.Length != 1)
+            // Cheap questions first: Parameters makes a new array on every read, and this is asked for every call a
+            // softmax flow looks at (Select, Sum, Max…). Math.Exp and MathF.Exp take one argument.
+            if (method is null)
             {
                 return false;
             }
@@ -101,8 +103,14 @@ namespace NnAnalyzers.Semantics
                 return true;
             }
 
-            if (method.DeclaringSyntaxReferences.Length != 1 || !Collections.IsNumber(method.ReturnType)
-                || !Collections.IsNumber(method.Parameters[0].Type))
+            // A wrapper of ours (metadata methods have no syntax: an empty array, nothing made).
+            if (!Collections.IsNumber(method.ReturnType) || method.DeclaringSyntaxReferences.Length != 1)
+            {
+                return false;
+            }
+
+            var parameters = method.Parameters;
+            if (parameters.Length != 1 || !Collections.IsNumber(parameters[0].Type))
             {
                 return false;
             }

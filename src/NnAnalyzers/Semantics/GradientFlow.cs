@@ -77,18 +77,27 @@ namespace NnAnalyzers.Semantics
                 return true;
             }
 
-            var trimmed = name!.TrimStart('_');
-            if (trimmed.Length >= 2 && (trimmed[0] == 'd' || trimmed[0] == 'D' || trimmed[0] == 'g' || trimmed[0] == 'G'))
+            // The name without leading underscores (counted, not trimmed: TrimStart allocates on every call here).
+            var offset = 0;
+            while (offset < name!.Length && name[offset] == '_')
+            {
+                offset++;
+            }
+
+            var length = name.Length - offset;
+            var first = length > 0 ? name[offset] : '\0';
+            if (length >= 2 && (first == 'd' || first == 'D' || first == 'g' || first == 'G'))
             {
                 // d or g + a parameter name: dW, dB, d_w, dWeights, dBias1, DW/DB (tuple elements), dw, db, dw1, gW1, g_b.
+                var second = name[offset + 1];
                 string rest;
-                if (trimmed[1] == '_' || char.IsUpper(trimmed[1]))
+                if (second == '_' || char.IsUpper(second))
                 {
-                    rest = trimmed.Substring(trimmed[1] == '_' ? 2 : 1);
+                    rest = name.Substring(offset + (second == '_' ? 2 : 1));
                 }
-                else if (trimmed.Length == 2 || (trimmed.Length == 3 && char.IsDigit(trimmed[2])))
+                else if (length == 2 || (length == 3 && char.IsDigit(name[offset + 2])))
                 {
-                    rest = trimmed.Substring(1);
+                    rest = name.Substring(offset + 1);
                 }
                 else
                 {
@@ -301,7 +310,7 @@ namespace NnAnalyzers.Semantics
                     return named.TupleElements.Any(e => CarriesNumbers(e.Type, depth + 1));
                 }
 
-                if (named.IsGenericType && named.ContainingNamespace?.ToDisplayString().StartsWith("System.Collections", StringComparison.Ordinal) == true)
+                if (named.IsGenericType && Namespaces.IsWithin(named.ContainingNamespace, "System.Collections"))
                 {
                     return named.TypeArguments.Any(t => CarriesNumbers(t, depth + 1));
                 }

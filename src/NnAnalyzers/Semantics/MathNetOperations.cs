@@ -245,8 +245,8 @@ namespace NnAnalyzers.Semantics
                 case SpecialType.System_Int64:
                     return true;
                 default:
-                    return type.Name == "Complex" && type.ContainingNamespace?.ToDisplayString() == "System.Numerics"
-                        || type.Name == "Complex32" && type.ContainingNamespace?.ToDisplayString() == "MathNet.Numerics";
+                    return type.Name == "Complex" && Namespaces.Is(type.ContainingNamespace, "System.Numerics")
+                        || type.Name == "Complex32" && Namespaces.Is(type.ContainingNamespace, "MathNet.Numerics");
             }
         }
     }

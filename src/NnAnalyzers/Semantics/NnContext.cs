@@ -42,12 +42,32 @@ namespace NnAnalyzers.Semantics
         /// <summary>Words of which two distinct ones make an NN context (declared after their list: initialised in order).</summary>
         public static readonly WordSet WeakSigns = new WordSet(WeakSignWords);
 
+        // One bit per distinct weak sign, singular and plural sharing it (weights + weight is one sign): counting signs
+        // is a mask, not a set of strings made for every name read.
+        private static readonly Dictionary<string, ulong> s_weakSignBits = CreateWeakSignBits();
+
+        private static Dictionary<string, ulong> CreateWeakSignBits()
+        {
+            var bits = new Dictionary<string, ulong>(System.StringComparer.Ordinal);
+            var byNormal = new Dictionary<string, ulong>(System.StringComparer.Ordinal);
+            foreach (var word in WeakSignWords)
+            {
+                var normal = NormalizeSign(word);
+                if (!byNormal.TryGetValue(normal, out var bit))
+                {
+                    bit = 1UL << byNormal.Count; // fewer than 64 distinct signs (SignTextTests keeps the list in check)
+                    byNormal.Add(normal, bit);
+                }
+
+                bits[word] = bit;
+            }
+
+            return bits;
+        }
+
         private readonly KnownSymbols _symbols;
         private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _types =
             new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
-
-        private readonly ConcurrentDictionary<ISymbol, bool> _members =
-            new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
 
         private readonly System.Lazy<bool> _compilationHasNnCode;
 
@@ -197,22 +217,29 @@ namespace NnAnalyzers.Semantics
                 return IsNnType(named) || (named.ContainingType is { } outer && Contains(outer));
             }
 
-            return _members.TryGetValue(symbol, out var known) ? known : _members.GetOrAdd(symbol, ComputeContains(symbol));
+            // The containing types decide first (each answer is kept per type): most members asked about belong to NN
+            // types. Only a member of other types reads its own names, and that is cheaper than a table entry per member
+            // (an entry per member was most of this oracle's allocations, and its adds contended between threads).
+            for (var type = symbol.ContainingType; type is not null; type = type.ContainingType)
+            {
+                if (IsNnType(type))
+                {
+                    return true;
+                }
+            }
+
+            return MemberShowsSigns(symbol);
         }
 
-        private bool ComputeContains(ISymbol symbol)
+        // The signs of a member and the members around it (a local function's method), counted together.
+        private bool MemberShowsSigns(ISymbol symbol)
         {
             var signs = new SignCounter();
             for (var s = symbol; s is not null && s is not INamespaceSymbol; s = s.ContainingSymbol)
             {
-                if (s is INamedTypeSymbol type)
+                if (s is INamedTypeSymbol)
                 {
-                    if (IsNnType(type))
-                    {
-                        return true;
-                    }
-
-                    continue;
+                    continue; // asked above
                 }
 
                 signs.AddName(s.Name);
@@ -304,10 +331,10 @@ namespace NnAnalyzers.Semantics
 
         private struct SignCounter
         {
-            private HashSet<string>? _weak;
+            private ulong _weak;
             private bool _strong;
 
-            public bool IsNn => _strong || (_weak is not null && _weak.Count >= 2);
+            public bool IsNn => _strong || (_weak & (_weak - 1)) != 0; // two distinct weak signs: more than one bit set
 
             public void AddName(string name)
             {
@@ -332,7 +359,7 @@ namespace NnAnalyzers.Semantics
 
                     if (WeakSigns.Find(name, start, length) is { } weak)
                     {
-                        (_weak ??= new HashSet<string>(System.StringComparer.OrdinalIgnoreCase)).Add(Normalize(weak));
+                        _weak |= s_weakSignBits[weak];
                     }
 
                     previousStart = start;
@@ -347,13 +374,11 @@ namespace NnAnalyzers.Semantics
                     return;
                 }
 
-                if (type.ContainingNamespace?.ToDisplayString() == "NnAnalyzers.Network")
+                if (Namespaces.Is(type.ContainingNamespace, "NnAnalyzers.Network"))
                 {
                     _strong = true;
                 }
             }
-
-            private static string Normalize(string word) => NormalizeSign(word);
         }
 
         /// <summary>Singular and plural count once: weights + weight is one sign.</summary>

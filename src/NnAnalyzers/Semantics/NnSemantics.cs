@@ -11,10 +11,11 @@ namespace NnAnalyzers.Semantics
         private NnSemantics(Compilation compilation)
         {
             Symbols = KnownSymbols.Create(compilation);
+            Bodies = new BodyOperations();
             Context = new NnContext(Symbols);
             Parameters = new NetworkParameters(Context);
             RandomSign = new RandomSign(Symbols);
-            Softmax = new Softmax(Symbols);
+            Softmax = new Softmax(Symbols, Bodies);
             GradientFlow = new GradientFlow(Symbols, Context, new MathNetOperations(Symbols));
             ConstantInitialization = new ConstantInitialization(Symbols);
             TrainingLoops = new TrainingLoops(this);
@@ -23,6 +24,9 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>Types resolved once.</summary>
         public KnownSymbols Symbols { get; }
+
+        /// <summary>The operations of each body, listed once for every rule that reads a whole body.</summary>
+        public BodyOperations Bodies { get; }
 
         /// <summary>"Is this code part of a neural network?"</summary>
         public NnContext Context { get; }

@@ -1377,7 +1377,7 @@ namespace NnAnalyzers.Semantics
         private static bool IsLibraryActivations(INamedTypeSymbol? type)
         {
             return type is not null && type.Name == "Activations"
-                && type.ContainingNamespace?.ToDisplayString() == "NnAnalyzers.Network";
+                && Namespaces.Is(type.ContainingNamespace, "NnAnalyzers.Network");
         }
     }
 }

@@ -594,7 +594,7 @@ namespace NnAnalyzers.Semantics
                 return RandomValue.Unknown;
             }
 
-            if (type.ContainingNamespace?.ToDisplayString() != "MathNet.Numerics.Distributions")
+            if (!Namespaces.Is(type.ContainingNamespace, "MathNet.Numerics.Distributions"))
             {
                 // An empty list filled later by Add: its elements' sign is the sign of what is added.
                 return type.Name == "List" && creation.Initializer is null && creation.Arguments.Length <= 1
@@ -665,7 +665,7 @@ namespace NnAnalyzers.Semantics
                 return AnalyzeMath(invocation, state, depth);
             }
 
-            if (containing.ContainingNamespace?.ToDisplayString() == "MathNet.Numerics.Distributions")
+            if (Namespaces.Is(containing.ContainingNamespace, "MathNet.Numerics.Distributions"))
             {
                 return AnalyzeDistributionCall(invocation, state, depth);
             }
@@ -880,7 +880,8 @@ namespace NnAnalyzers.Semantics
 
         private bool IsDistributionType(ITypeSymbol? type)
         {
-            if (type is null || _symbols.ContinuousDistribution is null)
+            // Numbers and arrays are never distributions (AllInterfaces makes an array each read: Int32 alone has dozens).
+            if (type is null || _symbols.ContinuousDistribution is null || type.SpecialType != SpecialType.None || type.TypeKind == TypeKind.Array)
             {
                 return false;
             }

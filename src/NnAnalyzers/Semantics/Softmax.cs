@@ -104,13 +104,19 @@ namespace NnAnalyzers.Semantics
     {
         private const int Passes = 3;
 
-        // Keyed by body operations: an entry lives as long as the operation tree it belongs to.
-        private readonly ConditionalWeakTable<IOperation, BodyIndex> _bodies = new ConditionalWeakTable<IOperation, BodyIndex>();
+        private readonly BodyOperations _bodies;
 
-        /// <summary>Creates the oracle of one compilation.</summary>
+        /// <summary>Creates the oracle of one compilation, with its own list of bodies (a code fix, a test).</summary>
         public Softmax(KnownSymbols symbols)
+            : this(symbols, new BodyOperations())
+        {
+        }
+
+        /// <summary>Creates the oracle of one compilation, sharing the bodies' operation lists with the other rules.</summary>
+        public Softmax(KnownSymbols symbols, BodyOperations bodies)
         {
             Symbols = symbols;
+            _bodies = bodies;
             Exponentials = new Exponentials(symbols);
         }
 
@@ -132,20 +138,27 @@ namespace NnAnalyzers.Semantics
                 return null;
             }
 
-            // Not remembered: NN0002 asks once per exponential, and a table entry per call (a dependent handle) costs
-            // more than the flow of a typical body. Questions about a whole body (FindAll) are remembered per body.
-            return Compute(exponentiation, new BodyIndex(Collections.BodyOf(invocation)), cancellationToken);
+            // The body's sites are computed once, for the first exponential asked about (every flow of a body reads the
+            // same operations), and shared with the other rules that ask about the body.
+            foreach (var site in FindAll(Collections.BodyOf(invocation), cancellationToken))
+            {
+                if (site.Exponentiation.Operation.Syntax == exponentiation.Operation.Syntax)
+                {
+                    return site;
+                }
+            }
+
+            return new SoftmaxSite(exponentiation, SoftmaxKind.None, Certainty.Unknown, ImmutableArray<IOperation>.Empty,
+                ImmutableArray<ISymbol>.Empty, ImmutableArray<IOperation>.Empty, NormaliserAxis.Unknown);
         }
 
-        private SoftmaxSite Compute(Exponentiation exponentiation, BodyIndex body, System.Threading.CancellationToken cancellationToken)
+        private SoftmaxSite? Compute(Exponentiation exponentiation, BodyIndex body, System.Threading.CancellationToken cancellationToken)
         {
             var flow = new Flow(this, exponentiation, body, cancellationToken);
             flow.Run();
             if (flow.Kind == SoftmaxKind.None)
             {
-                // Not a softmax: nothing reads its sums, so none are copied.
-                return new SoftmaxSite(exponentiation, SoftmaxKind.None, Certainty.Unknown, ImmutableArray<IOperation>.Empty,
-                    ImmutableArray<ISymbol>.Empty, ImmutableArray<IOperation>.Empty, NormaliserAxis.Unknown);
+                return null; // not a softmax: nothing reads its sums, so none are copied
             }
 
             var shifted = exponentiation.Shift is null ? Certainty.No : Shifts.IsMaximumOf(exponentiation.Shift, exponentiation.Logits);
@@ -156,15 +169,14 @@ namespace NnAnalyzers.Semantics
         /// <summary>Every softmax or log-sum-exp in a member's body (computed once per body: other rules ask per division).</summary>
         public IEnumerable<SoftmaxSite> FindAll(IOperation body, System.Threading.CancellationToken cancellationToken = default)
         {
-            var index = BodyIndexOf(body);
+            var index = _bodies.Derived(body, static operations => new BodyIndex(operations));
             var sites = index.Sites;
             if (sites is null)
             {
                 sites = new List<SoftmaxSite>();
                 foreach (var exponentiation in index.ExponentiationsOf(Exponentials))
                 {
-                    var site = Compute(exponentiation, index, cancellationToken);
-                    if (site.Kind != SoftmaxKind.None)
+                    if (Compute(exponentiation, index, cancellationToken) is { } site)
                     {
                         sites.Add(site);
                     }
@@ -176,39 +188,15 @@ namespace NnAnalyzers.Semantics
             return sites;
         }
 
-        private BodyIndex BodyIndexOf(IOperation body)
-        {
-            if (_bodies.TryGetValue(body, out var index))
-            {
-                return index;
-            }
-
-            index = new BodyIndex(body);
-            lock (_bodies)
-            {
-                if (_bodies.TryGetValue(body, out var known))
-                {
-                    return known;
-                }
-
-                _bodies.Add(body, index);
-            }
-
-            return index;
-        }
-
         /// <summary>The operations of one body, listed once for every exponential in it.</summary>
         private sealed class BodyIndex
         {
-            public BodyIndex(IOperation body)
+            public BodyIndex(IOperation[] operations)
             {
-                foreach (var op in body.DescendantsAndSelf())
-                {
-                    All.Add(op);
-                }
+                All = operations;
             }
 
-            public List<IOperation> All { get; } = new List<IOperation>();
+            public IOperation[] All { get; }
 
             private List<Exponentiation>? _exponentiations;
 

@@ -443,11 +443,10 @@ namespace NnAnalyzers.Semantics
         // MathNet's virtual methods are not looked into: user code rarely overrides them to train).
         private static bool IsDispatched(IMethodSymbol method)
             => (method.IsAbstract || method.IsVirtual || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface)
-                && !IsFrameworkNamespace(method.ContainingNamespace?.ToDisplayString() ?? string.Empty);
+                && !IsFrameworkNamespace(method.ContainingNamespace);
 
-        private static bool IsFrameworkNamespace(string ns)
-            => ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns.StartsWith("MathNet", StringComparison.Ordinal)
-                || ns.StartsWith("Microsoft.", StringComparison.Ordinal);
+        private static bool IsFrameworkNamespace(INamespaceSymbol? ns)
+            => Namespaces.IsWithin(ns, "System") || Namespaces.IsWithin(ns, "MathNet") || Namespaces.IsWithin(ns, "Microsoft");
 
         // AnyImplementationUpdates from a loop (cached per method: every type of the compilation is visited).
         private bool ImplementationsUpdate(IMethodSymbol method, CancellationToken cancellationToken)
@@ -772,9 +771,9 @@ namespace NnAnalyzers.Semantics
         // A call we cannot see into, outside the BCL, MathNet and our library, handed mutable objects.
         private bool IsOpaqueCallThatMayWrite(IInvocationOperation call)
         {
-            var ns = call.TargetMethod.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-            if (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns.StartsWith("MathNet", StringComparison.Ordinal)
-                || _semantics.Symbols.NetworkGradients is { } gradients && ns == gradients.ContainingNamespace.ToDisplayString())
+            var ns = call.TargetMethod.ContainingNamespace;
+            if (Namespaces.IsWithin(ns, "System") || Namespaces.IsWithin(ns, "MathNet")
+                || _semantics.Symbols.NetworkGradients is { } gradients && SymbolEqualityComparer.Default.Equals(ns, gradients.ContainingNamespace))
             {
                 return false;
             }
