@@ -4,6 +4,7 @@
 # share of the total analyzer time and of the build time.
 #   bash perf/build-cost.sh [files]      (default 2000)
 #   BUILD_COST_DIR=/tmp/bc bash perf/build-cost.sh   keeps the generated projects and build logs there
+#   BUILD_COST_PROJECTS="NnCode" bash perf/build-cost.sh   measures only those (NoNnSigns NnCode NnBugs sln)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 files="${1:-2000}"
@@ -53,9 +54,11 @@ print(f"| {label} | {build_s:.1f} | {total:.3f} | {sdk:.3f} | {ours:.3f} | {100*
 PY
 }
 
-make_project NnCode CorrectNn
-make_project NnBugs Triggering
-make_project NoNnSigns NoNnSigns
+projects="${BUILD_COST_PROJECTS:-NoNnSigns NnCode NnBugs sln}"
+wants() { case " $projects " in *" $1 "*) return 0;; *) return 1;; esac; }
+wants NnCode && make_project NnCode CorrectNn
+wants NnBugs && make_project NnBugs Triggering
+wants NoNnSigns && make_project NoNnSigns NoNnSigns
 
 # Two ways a build meets our analyzers: a fresh compiler process per build (UseSharedCompilation=false: CI's first
 # project, every analyzer assembly loaded and JIT-compiled inside the measured callbacks), and the compiler server that
@@ -69,6 +72,7 @@ echo "files per generated project: $files"
 echo "| build | compiler | build s | analyzer s (all) | SDK analyzers s | NnAnalyzers s | ours / build | ours / SDK analyzers |"
 echo "|---|---|---|---|---|---|---|---|"
 for p in NoNnSigns NnCode NnBugs; do
+  wants "$p" || continue
   (cd "$work/$p" && dotnet restore -v:q -nologo >/dev/null)
   build "$work/$p" "$work/$p.log" false
   report "$p ($files files) | fresh process" "$work/$p.log"
@@ -76,10 +80,12 @@ for p in NoNnSigns NnCode NnBugs; do
   build "$work/$p" "$work/$p.server.log" true
   report "$p ($files files) | server, warm" "$work/$p.server.log"
 done
+if wants sln; then
 (cd "$root" && dotnet restore -v:q -nologo >/dev/null)
 build "$root" "$work/sln.log" false
 report "NnAnalyzers.sln (all projects) | fresh process" "$work/sln.log"
 build "$root" "$work/sln.warmup.log" true
 build "$root" "$work/sln.server.log" true
 report "NnAnalyzers.sln (all projects) | server, warm" "$work/sln.server.log"
+fi
 dotnet build-server shutdown >/dev/null 2>&1 || true

@@ -126,9 +126,10 @@ namespace NnAnalyzers.Rules
 
         private static bool HasHeaderInside(ILoopOperation loop, bool repeat)
         {
-            foreach (var op in loop.Body.Descendants())
+            foreach (var op in BodyOperations.Shared(loop.Body))
             {
-                if (op is ILoopOperation inner && (repeat ? TrainingLoops.HasRepeatHeader(inner) : TrainingLoops.HasEpochHeader(inner)))
+                if (op.Kind == OperationKind.Loop && op != loop.Body && op is ILoopOperation inner
+                    && (repeat ? TrainingLoops.HasRepeatHeader(inner) : TrainingLoops.HasEpochHeader(inner)))
                 {
                     return true;
                 }

@@ -12,7 +12,7 @@ namespace NnAnalyzers.Semantics
     /// walking the tree again with an allocating iterator. One instance per compilation (in <see cref="NnSemantics"/>).
     /// </summary>
     /// <remarks>
-    /// A small direct-mapped table keyed by the root's identity, not a ConditionalWeakTable: an entry per body there is
+    /// A small direct-mapped table (slots chosen by tree and position, entries matched by the root's identity), not a ConditionalWeakTable: an entry per body there is
     /// a GC handle the collector scans on every collection. Entries are replaced, never removed; at most
     /// <see cref="Slots"/> trees are held, and only as long as the compilation's semantics live. A miss only recomputes
     /// (the list of a tree is always the same), so races between threads are harmless.
@@ -82,7 +82,9 @@ namespace NnAnalyzers.Semantics
 
         private Entry EntryOf(IOperation root)
         {
-            var slot = (RuntimeHelpers.GetHashCode(root) & int.MaxValue) % Slots;
+            // The slot from where the body stands (a tree's identity hash is set already, an operation's would be made now).
+            var syntax = root.Syntax;
+            var slot = ((RuntimeHelpers.GetHashCode(syntax.SyntaxTree) * 31 + syntax.SpanStart) & int.MaxValue) % Slots;
             var entry = Volatile.Read(ref _slots[slot]);
             if (entry is null || !ReferenceEquals(entry.Root, root))
             {
@@ -91,6 +93,21 @@ namespace NnAnalyzers.Semantics
             }
 
             return entry;
+        }
+
+        /// <summary>
+        /// The subtree of <paramref name="operation"/> from the lists of the compilation its semantic model belongs to
+        /// (for semantics that are static, like the shift questions); an operation without a model is listed alone.
+        /// </summary>
+        public static OperationRange Shared(IOperation operation)
+        {
+            if (operation.SemanticModel?.Compilation is { } compilation)
+            {
+                return NnSemantics.Create(compilation).Bodies.Of(operation);
+            }
+
+            var own = List(operation);
+            return new OperationRange(own, 0, own.Length);
         }
 
         /// <summary>Per-body facts a rule derives from the list once and shares the same way (the softmax sites of a body…).</summary>

@@ -444,8 +444,21 @@ namespace NnAnalyzers.Semantics
         /// <summary>Every write of <paramref name="local"/> in <paramref name="body"/> (of its elements when <paramref name="elements"/>).</summary>
         public static IEnumerable<Write> Writes(IOperation body, ILocalSymbol local, bool elements)
         {
-            foreach (var op in body.DescendantsAndSelf())
+            foreach (var op in BodyOperations.Shared(body))
             {
+                switch (op.Kind)
+                {
+                    case OperationKind.VariableDeclarator:
+                    case OperationKind.SimpleAssignment:
+                    case OperationKind.CompoundAssignment:
+                    case OperationKind.Increment:
+                    case OperationKind.Decrement:
+                    case OperationKind.Argument:
+                        break;
+                    default:
+                        continue; // one read of the kind instead of five interface tests for most operations
+                }
+
                 switch (op)
                 {
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):

@@ -313,6 +313,14 @@ namespace NnAnalyzers.Semantics
 
             private bool Propagate(IOperation op)
             {
+                // The kind first: one read, where a type switch tests every interface of most operations (references,
+                // literals, calls) on each of the passes.
+                var kind = op.Kind;
+                if (kind != OperationKind.VariableDeclarator && kind != OperationKind.SimpleAssignment && kind != OperationKind.CompoundAssignment)
+                {
+                    return false;
+                }
+
                 switch (op)
                 {
                     case IVariableDeclaratorOperation declarator:
@@ -529,6 +537,12 @@ namespace NnAnalyzers.Semantics
 
             private void FindNormaliser(IOperation op)
             {
+                var kind = op.Kind;
+                if (kind != OperationKind.Binary && kind != OperationKind.CompoundAssignment && kind != OperationKind.Invocation)
+                {
+                    return;
+                }
+
                 switch (op)
                 {
                     case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } divide when ContainsSum(divide.RightOperand):
