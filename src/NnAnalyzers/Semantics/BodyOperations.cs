@@ -27,6 +27,7 @@ namespace NnAnalyzers.Semantics
         /// The operations of <paramref name="operation"/>'s subtree, itself first, in pre-order: a range of its body's list
         /// (an operation block the compiler hands a rule sits under the body's root, e.g. a method's block).
         /// </summary>
+        [MethodImpl(SignText.Hot)]
         public OperationRange Of(IOperation operation)
         {
             var root = operation;
@@ -123,6 +124,7 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>The operations of a tree in pre-order, counted first so that one array of the exact size is made.</summary>
+        [MethodImpl(SignText.Hot)]
         public static IOperation[] List(IOperation root)
         {
             // An explicit stack, not recursion: a generated expression thousands of operators deep must not overflow.
