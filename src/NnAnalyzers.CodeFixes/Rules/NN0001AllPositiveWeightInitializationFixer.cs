@@ -66,15 +66,23 @@ namespace NnAnalyzers.CodeFixes.Rules
                 return;
             }
 
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (model is null)
+            {
+                return;
+            }
+
             foreach (var diagnostic in context.Diagnostics)
             {
+                var rewrites = Rewrites(model, diagnostic, context.CancellationToken);
+
                 // The recommended fix (Glorot for weights, zero for biases, else centring) always carries the same key,
                 // so that a Fix All started from any diagnostic (dotnet format takes the first action of the first
                 // diagnostic it meets) gives every parameter its own recommended fix.
                 string? recommended = null;
                 foreach (var variant in Variants(diagnostic))
                 {
-                    if (Replacement(root, diagnostic, variant) is null)
+                    if (Replacement(root, rewrites, variant) is null)
                     {
                         continue;
                     }
@@ -101,11 +109,17 @@ namespace NnAnalyzers.CodeFixes.Rules
                 diagnostic);
         }
 
+        /// <summary>The rewrites of a diagnostic's value, computed from the document as it is now (the analyzer does not carry them).</summary>
+        private static ImmutableDictionary<string, string?> Rewrites(SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => NN0001AllPositiveWeightInitializationAnalyzer.Rewrites(model, diagnostic.Location.SourceSpan, IsBias(diagnostic), cancellationToken);
+
+        private static bool IsBias(Diagnostic diagnostic)
+            => diagnostic.Properties.TryGetValue(NN0001AllPositiveWeightInitializationAnalyzer.Keys.Kind, out var kind) && kind == "Bias";
+
         /// <summary>The variants a diagnostic offers, recommended first.</summary>
         private static IEnumerable<string> Variants(Diagnostic diagnostic)
         {
-            var isBias = diagnostic.Properties.TryGetValue(NN0001AllPositiveWeightInitializationAnalyzer.Keys.Kind, out var kind) && kind == "Bias";
-            if (isBias)
+            if (IsBias(diagnostic))
             {
                 yield return ZeroVariant;
             }
@@ -125,9 +139,9 @@ namespace NnAnalyzers.CodeFixes.Rules
         };
 
         /// <summary>The node to replace and its replacement, when the variant applies and its result parses.</summary>
-        private static (SyntaxNode Node, ExpressionSyntax Replacement)? Replacement(SyntaxNode root, Diagnostic diagnostic, string variant)
+        private static (SyntaxNode Node, ExpressionSyntax Replacement)? Replacement(SyntaxNode root, ImmutableDictionary<string, string?> rewrites, string variant)
         {
-            if (!diagnostic.Properties.TryGetValue(PropertyOf(variant), out var encoded) || encoded is null)
+            if (!rewrites.TryGetValue(PropertyOf(variant), out var encoded) || encoded is null)
             {
                 return null;
             }
@@ -214,11 +228,17 @@ namespace NnAnalyzers.CodeFixes.Rules
                 return document;
             }
 
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (model is null)
+            {
+                return document;
+            }
+
             var replacements = new Dictionary<SyntaxNode, ExpressionSyntax>();
             var spans = new List<TextSpan>();
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
-                var chosen = Choose(root, diagnostic, variant);
+                var chosen = Choose(root, diagnostic, Rewrites(model, diagnostic, cancellationToken), variant);
                 if (chosen is null)
                 {
                     continue;
@@ -249,21 +269,21 @@ namespace NnAnalyzers.CodeFixes.Rules
         /// The replacement for one diagnostic: the centring fix for "Centre" (and the Glorot/zero fix when applied
         /// singly); for "Recommended" or no key, the diagnostic's own recommended fix.
         /// </summary>
-        private static (SyntaxNode Node, ExpressionSyntax Replacement)? Choose(SyntaxNode root, Diagnostic diagnostic, string? variant)
+        private static (SyntaxNode Node, ExpressionSyntax Replacement)? Choose(SyntaxNode root, Diagnostic diagnostic, ImmutableDictionary<string, string?> rewrites, string? variant)
         {
             if (variant == CentreVariant)
             {
-                return Replacement(root, diagnostic, CentreVariant);
+                return Replacement(root, rewrites, CentreVariant);
             }
 
             if (variant == GlorotVariant || variant == ZeroVariant)
             {
-                return Replacement(root, diagnostic, variant);
+                return Replacement(root, rewrites, variant);
             }
 
             foreach (var candidate in Variants(diagnostic))
             {
-                if (Replacement(root, diagnostic, candidate) is { } found)
+                if (Replacement(root, rewrites, candidate) is { } found)
                 {
                     return found;
                 }

@@ -228,28 +228,67 @@ namespace NnAnalyzers.Rules
 
         private static void Report(OperationAnalysisContext context, NnSemantics semantics, ISymbol storage, IOperation? target, IOperation value, RandomValue random, ParameterKind kind)
         {
+            // The fixes' texts are not computed here: the code fix asks for them (Rewrites) when a light bulb opens or a
+            // Fix All runs, instead of every build paying for them on every report.
             var draw = random.Draw!;
-            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-            properties[Keys.Kind] = kind.ToString();
-            if (kind == ParameterKind.Weight
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(Keys.Kind, kind.ToString());
+            var what = kind == ParameterKind.Bias ? "biases" : "weights";
+            context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties, storage.Name, draw.Source, draw.Range, what));
+        }
+
+        /// <summary>
+        /// The rewrites the fixes offer for the value reported at <paramref name="span"/> — Glorot range (weights with known
+        /// fans), centred range, zero (biases) — under <see cref="Keys"/>, each encoded "start:length:text" (the node it
+        /// replaces and its new text). Empty when the value is no longer a non-negative random draw.
+        /// </summary>
+        internal static ImmutableDictionary<string, string?> Rewrites(SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, bool isBias, System.Threading.CancellationToken cancellationToken)
+        {
+            var result = ImmutableDictionary.CreateBuilder<string, string?>();
+            var root = model.SyntaxTree.GetRoot(cancellationToken);
+            if (span.End > root.FullSpan.End)
+            {
+                return result.ToImmutable();
+            }
+
+            var node = root.FindNode(span, getInnermostNodeForTie: true);
+            var value = model.GetOperation(node, cancellationToken);
+            if (value is null || node.Span != span)
+            {
+                return result.ToImmutable();
+            }
+
+            // The operation the analyzer held: the outermost one of this syntax (an implicit conversion around the value).
+            while (value.Parent is { } parent && parent.Syntax == value.Syntax)
+            {
+                value = parent;
+            }
+
+            var semantics = NnSemantics.Create(model.Compilation);
+            var random = semantics.RandomSign.Analyze(value);
+            if (!random.IsNonNegativeRandom || random.Draw is null)
+            {
+                return result.ToImmutable();
+            }
+
+            var target = value.Parent is ISimpleAssignmentOperation assignment && assignment.Value == value ? assignment.Target : null;
+            if (!isBias
                 && InitializationRewrite.TryGetFans(target, value, random, semantics.Symbols, out var fanIn, out var fanOut)
                 && InitializationRewrite.Glorot(value, random, fanIn, fanOut, semantics.Symbols) is Rewrite glorot)
             {
-                Add(properties, Keys.Glorot, glorot, value);
+                Add(result, Keys.Glorot, glorot, value);
             }
 
             if (InitializationRewrite.Centre(value, random, semantics.Symbols) is Rewrite centre)
             {
-                Add(properties, Keys.Centre, centre, value);
+                Add(result, Keys.Centre, centre, value);
             }
 
-            if (kind == ParameterKind.Bias && InitializationRewrite.Zero(value, random, semantics.Symbols) is Rewrite zero)
+            if (isBias && InitializationRewrite.Zero(value, random, semantics.Symbols) is Rewrite zero)
             {
-                Add(properties, Keys.Zero, zero, value);
+                Add(result, Keys.Zero, zero, value);
             }
 
-            var what = kind == ParameterKind.Bias ? "biases" : "weights";
-            context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties.ToImmutable(), storage.Name, draw.Source, draw.Range, what));
+            return result.ToImmutable();
         }
 
         private static void Add(ImmutableDictionary<string, string?>.Builder properties, string key, Rewrite rewrite, IOperation value)
