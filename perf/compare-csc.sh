@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Another build of our analyzers against this one inside the compiler itself: each run is a fresh csc process with the
+# build's own arguments (what the first project of a CI build pays: our code JIT-compiled and run at tier 0 inside the
+# measured callbacks), alternating the other build (A) and this one (B), so that a noisy machine slows both alike.
+# Prints our time, the SDK analyzers' time and the ratio per run, then the medians.
+#   BUILD_COST_DIR=/tmp/bc BUILD_COST_PROJECTS="NnCode NnBugs" bash perf/build-cost.sh   (once: projects and build logs)
+#   bash perf/compare-csc.sh <other>/NnAnalyzers.dll [rounds=3] [NnCode|NnBugs|NoNnSigns] [/tmp/bc]
+# An older build: git worktree add /tmp/base <commit> && dotnet build /tmp/base/src/NnAnalyzers -c Release
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+other="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+rounds="${2:-3}"
+project="${3:-NnCode}"
+dir="${4:-/tmp/bc}"
+log="$dir/$project.log"
+[ -f "$log" ] || { echo "no build log $log: run BUILD_COST_DIR=$dir bash perf/build-cost.sh first" >&2; exit 1; }
+dotnet build "$root/src/NnAnalyzers" -c Release -v:q -nologo >/dev/null
+this="$root/src/NnAnalyzers/bin/Release/netstandard2.0/NnAnalyzers.dll"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/A" "$work/B"
+cp "$other" "$work/A/NnAnalyzers.dll"   # the loader wants the file named after the assembly
+cp "$this" "$work/B/NnAnalyzers.dll"
+
+# The compiler's command line as the build logged it, one argument per line, our analyzer replaced by each copy.
+csc="$(python3 - "$log" "$work" <<'PY'
+import shlex, sys
+log, work = sys.argv[1], sys.argv[2]
+line = next(l for l in open(log, errors="replace") if "/Roslyn/bincore/csc " in l and "/noconfig" in l)
+args = shlex.split(line.strip())
+tool, rest = args[0], args[1:]
+for v in ("A", "B"):
+    with open(f"{work}/{v}.rsp", "w") as rsp:
+        for a in rest:
+            if a.startswith("/analyzer:") and a.endswith("/NnAnalyzers.dll"):
+                a = f"/analyzer:{work}/{v}/NnAnalyzers.dll"
+            rsp.write(('"' + a + '"' if " " in a else a) + "\n")
+print(tool)
+PY
+)"
+
+echo "| run | build | NnAnalyzers s | SDK analyzers s | ours / SDK analyzers |"
+echo "|---|---|---|---|---|"
+for i in $(seq 1 "$rounds"); do
+  for v in A B; do
+    (cd "$dir/$project" && "$csc" "@$work/$v.rsp" /reportanalyzer > "$work/$v.$i.out" 2>&1) || true
+    python3 - "$work/$v.$i.out" "$i" "$v" >> "$work/rows" <<'PY'
+import re, sys
+text, i, v = open(sys.argv[1], errors="replace").read(), sys.argv[2], sys.argv[3]
+per = {}
+for secs, asm in re.findall(r"^\s*(<?[\d.]+)\s+<?\d+\s+([A-Za-z][\w.]*), Version=", text, re.M):
+    per[asm] = per.get(asm, 0.0) + (0.0 if secs.startswith("<") else float(secs))
+ours = per.get("NnAnalyzers", float("nan"))
+sdk = sum(t for a, t in per.items() if "NetAnalyzers" in a)
+print(f"{v} {ours} {sdk}")
+label = "other (A)" if v == "A" else "this (B)"
+print(f"| {i} | {label} | {ours:.3f} | {sdk:.3f} | {100 * ours / sdk:.1f} % |", file=sys.stderr)
+PY
+  done
+done 2>&1
+python3 - "$work/rows" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+for v, label in (("A", "other (A)"), ("B", "this (B)")):
+    ours = [float(r[1]) for r in rows if r[0] == v]
+    ratios = [float(r[1]) / float(r[2]) for r in rows if r[0] == v]
+    print(f"| median | {label} | {statistics.median(ours):.3f} | | {100 * statistics.median(ratios):.1f} % |")
+PY
