@@ -45,8 +45,7 @@ namespace NnAnalyzers.Semantics
             var start = Array.IndexOf(all, operation);
             if (start < 0)
             {
-                var own = List(operation); // not in its root's tree (cannot happen with the compiler's operations)
-                return new OperationRange(own, 0, own.Length);
+                return Alone(operation); // not in its root's tree (cannot happen with the compiler's operations)
             }
 
             // Pre-order keeps a subtree together: it ends where the next sibling of the operation or of an ancestor begins.
@@ -60,7 +59,18 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
+            if (end <= start)
+            {
+                return Alone(operation); // the sibling is always listed after it; never a wrong or negative range
+            }
+
             return new OperationRange(all, start, end - start);
+        }
+
+        private static OperationRange Alone(IOperation operation)
+        {
+            var own = List(operation);
+            return new OperationRange(own, 0, own.Length);
         }
 
         private static IOperation? NextSibling(IOperation parent, IOperation child)
@@ -107,8 +117,7 @@ namespace NnAnalyzers.Semantics
                 return NnSemantics.Create(compilation).Bodies.Of(operation);
             }
 
-            var own = List(operation);
-            return new OperationRange(own, 0, own.Length);
+            return Alone(operation);
         }
 
         /// <summary>Per-body facts a rule derives from the list once and shares the same way (the softmax sites of a body…).</summary>
