@@ -114,7 +114,7 @@ namespace NnAnalyzers.Rules
                 {
                     foreach (var value in pair.Value)
                     {
-                        if (GradientFlow.Unwrap(value) is IInvocationOperation call && flow.ReturnsUnappliedGradients(call.TargetMethod, ct))
+                        if (GradientFlow.UnwrapAwait(value) is IInvocationOperation call && flow.ReturnsUnappliedGradients(call.TargetMethod, ct))
                         {
                             fromGradientCall.Add(pair.Key);
                             if (!byCall.TryGetValue(call, out var list))
@@ -194,7 +194,7 @@ namespace NnAnalyzers.Rules
         private static bool IsStoredInLocal(IOperation value)
         {
             var current = value;
-            while (current.Parent is IConversionOperation or IParenthesizedOperation)
+            while (current.Parent is IConversionOperation or IParenthesizedOperation or IAwaitOperation)
             {
                 current = current.Parent;
             }
@@ -214,6 +214,12 @@ namespace NnAnalyzers.Rules
             if (parent is IConditionalAccessOperation conditional && conditional.WhenNotNull == invocation)
             {
                 parent = conditional.Parent;
+            }
+
+            // await BackpropAsync(x); throws the awaited gradients away as surely as a synchronous call.
+            if (parent is IAwaitOperation awaited)
+            {
+                parent = awaited.Parent;
             }
 
             return parent is IExpressionStatementOperation;

@@ -159,7 +159,7 @@ namespace NnAnalyzers.Semantics
             if (!HasSourceBody(method))
             {
                 // Without a body we trust only our library's contract: a Gradients value is computed, not applied.
-                return ContainsGradientsType(method.ReturnType);
+                return ContainsGradientsType(ResultType(method));
             }
 
             return !WritesState(method, cancellationToken);
@@ -185,25 +185,27 @@ namespace NnAnalyzers.Semantics
 
         private bool ComputeReturnsGradients(IMethodSymbol method, CancellationToken cancellationToken)
         {
-            if (method.ReturnsVoid)
+            // An async backprop returns its gradients through Task<T>: the awaited value is what the caller gets.
+            var result = ResultType(method);
+            if (result is null)
             {
                 return false;
             }
 
-            if (ContainsGradientsType(method.ReturnType))
+            if (ContainsGradientsType(result))
             {
                 // CreateGradients(), NewGradients(): an empty buffer, not computed gradients.
                 return !HasNonComputingName(method.Name);
             }
 
             // "BackProp"/"back_prop" is NN evidence by itself (NnContext splits it into two plain words).
-            if (!CarriesNumbers(method.ReturnType, 0)
+            if (!CarriesNumbers(result, 0)
                 || !(_context.Contains(method) || method.Name.Replace("_", string.Empty).IndexOf("backprop", StringComparison.OrdinalIgnoreCase) >= 0))
             {
                 return false;
             }
 
-            if (method.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple)
+            if (result is INamedTypeSymbol { IsTupleType: true } tuple)
             {
                 foreach (var element in tuple.TupleElements)
                 {
@@ -869,6 +871,32 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>The operation without implicit or explicit conversions and parentheses.</summary>
         public static IOperation Unwrap(IOperation operation) => Operations.WithoutConversions(operation)!;
+
+        /// <summary>The value without conversions and without an <c>await</c> (the call of an async backprop).</summary>
+        public static IOperation UnwrapAwait(IOperation operation)
+        {
+            var op = Unwrap(operation);
+            return op is IAwaitOperation awaited ? Unwrap(awaited.Operation) : op;
+        }
+
+        /// <summary>
+        /// The type of the value a caller gets from <paramref name="method"/>: T of <c>Task&lt;T&gt;</c> or
+        /// <c>ValueTask&lt;T&gt;</c> (an async method's awaited result), null for void, <c>Task</c> and <c>ValueTask</c>.
+        /// </summary>
+        public static ITypeSymbol? ResultType(IMethodSymbol method)
+        {
+            if (method.ReturnsVoid)
+            {
+                return null;
+            }
+
+            if (method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask" } task && Namespaces.Is(task.ContainingNamespace, "System.Threading.Tasks"))
+            {
+                return task.TypeArguments.Length == 1 ? task.TypeArguments[0] : null;
+            }
+
+            return method.ReturnType;
+        }
 
         /// <summary>Where a piece of storage comes from: outside the method (parameters, fields, this) or its own locals.</summary>
         private sealed class RootAnalysis
