@@ -139,6 +139,11 @@ namespace NnAnalyzers.Rules
         /// <summary>The rule: a parameter ← a non-negative random value that nothing centres.</summary>
         private static void Check(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options, ISymbol? storage, IOperation? target, IOperation value)
         {
+            if (context.IsGeneratedCode)
+            {
+                return;
+            }
+
             if (storage is null || value.ConstantValue.HasValue || semantics.Symbols.Random is null || !CanHoldParameterValues(value.Type, semantics.Symbols))
             {
                 return;
@@ -233,7 +238,7 @@ namespace NnAnalyzers.Rules
             var draw = random.Draw!;
             var properties = ImmutableDictionary<string, string?>.Empty.Add(Keys.Kind, kind.ToString());
             var what = kind == ParameterKind.Bias ? "biases" : "weights";
-            context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties, storage.Name, draw.Source, draw.Range, what));
+            context.Report(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties, storage.Name, draw.Source, draw.Range, what));
         }
 
         /// <summary>

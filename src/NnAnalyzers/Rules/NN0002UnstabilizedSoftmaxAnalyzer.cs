@@ -38,13 +38,18 @@ namespace NnAnalyzers.Rules
 
         private static void Analyze(OperationAnalysisContext context, Softmax softmax)
         {
+            if (context.IsGeneratedCode)
+            {
+                return;
+            }
+
             var site = softmax.Analyze(context.Operation, context.CancellationToken);
             if (site is null || !site.IsUnstabilized)
             {
                 return;
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(
+            context.Report(Diagnostic.Create(
                 Descriptors.NN0002UnstabilizedSoftmax,
                 site.Exponentiation.Operation.Syntax.GetLocation(),
                 site.Kind == SoftmaxKind.LogSumExp ? "log-sum-exp" : "softmax",

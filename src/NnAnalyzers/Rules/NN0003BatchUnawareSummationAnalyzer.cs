@@ -87,7 +87,7 @@ namespace NnAnalyzers.Rules
                 // One walk per operation block collects the candidates (cheaper than five per-block operation actions).
                 start.RegisterOperationBlockAction(block =>
                 {
-                    if (block.OperationBlocks.IsEmpty || !semantics.Context.Contains(block.OwningSymbol))
+                    if (block.IsGeneratedCode || block.OperationBlocks.IsEmpty || !semantics.Context.Contains(block.OwningSymbol))
                     {
                         return;
                     }
@@ -298,7 +298,7 @@ namespace NnAnalyzers.Rules
 
                 var message = "'" + normaliser.Values.Syntax + "' is normalised by a sum over the whole batch matrix; normalise each sample ("
                     + AxisWords(axis) + ") by its own sum";
-                context.ReportDiagnostic(Diagnostic.Create(
+                context.Report(Diagnostic.Create(
                     Descriptors.NN0003BatchUnawareSummation, normaliser.Sum.Syntax.GetLocation(), locations, properties.ToImmutable(), message));
             }
 
@@ -336,7 +336,7 @@ namespace NnAnalyzers.Rules
                 var name = normaliser.SumDeclarator?.Symbol.Name ?? "sum";
                 var message = "'" + normaliser.ArrayText + "' is normalised by '" + name + "', one sum over all its rows and columns; normalise each sample ("
                     + AxisWords(axis) + ") by its own sum";
-                context.ReportDiagnostic(Diagnostic.Create(
+                context.Report(Diagnostic.Create(
                     Descriptors.NN0003BatchUnawareSummation, normaliser.Accumulations[0].Syntax.GetLocation(), locations, properties.ToImmutable(), message));
             }
 
@@ -350,7 +350,7 @@ namespace NnAnalyzers.Rules
                     + "' are applied without dividing by the batch size ('" + gradient.BatchSizeText + "')";
                 // A heuristic sub-case: reported at Info (DESIGN: heuristics start at Info); .editorconfig severities
                 // for NN0003 still apply to it.
-                context.ReportDiagnostic(Diagnostic.Create(
+                context.Report(Diagnostic.Create(
                     Descriptors.NN0003BatchUnawareSummation, gradient.GradientRead.Syntax.GetLocation(), DiagnosticSeverity.Info,
                     new[] { gradient.Application.Syntax.GetLocation() }, properties.ToImmutable(), message));
             }
@@ -378,7 +378,7 @@ namespace NnAnalyzers.Rules
                 properties[FixableKey] = "true";
                 var message = "bias '" + storage.Name + "' is allocated with a batch-size dimension ('" + batchDimension.Syntax
                     + "'); a bias has one " + shape;
-                context.ReportDiagnostic(Diagnostic.Create(
+                context.Report(Diagnostic.Create(
                     Descriptors.NN0003BatchUnawareSummation, batchDimension.Syntax.GetLocation(), properties.ToImmutable(), message));
             }
 

@@ -60,6 +60,11 @@ namespace NnAnalyzers.Rules
         // (a) and (b, as a statement): a call whose value is thrown away.
         private static void AnalyzeDiscardedCall(OperationAnalysisContext context, GradientFlow flow)
         {
+            if (context.IsGeneratedCode)
+            {
+                return;
+            }
+
             var invocation = (IInvocationOperation)context.Operation;
             if (!IsDiscarded(invocation) || invocation.TargetMethod.ReturnsVoid)
             {
@@ -72,14 +77,14 @@ namespace NnAnalyzers.Rules
             {
                 var what = kind == MathNetResultKind.Matrix ? "a new matrix" : kind == MathNetResultKind.Vector ? "a new vector" : "a value";
                 var message = $"the result of '{Shorten(invocation.Syntax.ToString())}' is discarded: MathNet returns {what} and leaves '{Shorten(receiver.Syntax.ToString())}' unchanged";
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, invocation.Syntax.GetLocation(), s_mathNet, message));
+                context.Report(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, invocation.Syntax.GetLocation(), s_mathNet, message));
                 return;
             }
 
             if (flow.Context.CompilationHasNnCode && flow.ReturnsUnappliedGradients(method, context.CancellationToken))
             {
                 var message = $"the gradients returned by {method.Name}(...) are never applied to the weights";
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, invocation.Syntax.GetLocation(), s_discarded, message));
+                context.Report(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, invocation.Syntax.GetLocation(), s_discarded, message));
             }
         }
 
@@ -87,7 +92,7 @@ namespace NnAnalyzers.Rules
         private static void AnalyzeBody(OperationBlockAnalysisContext context, GradientFlow flow, BodyOperations bodies)
         {
             var ct = context.CancellationToken;
-            if (!flow.Context.CompilationHasNnCode)
+            if (context.IsGeneratedCode || !flow.Context.CompilationHasNnCode)
             {
                 return;
             }
@@ -144,7 +149,7 @@ namespace NnAnalyzers.Rules
 
                     var names = string.Join(", ", pair.Value.Select(l => "'" + l.Name + "'"));
                     var message = $"the gradients returned by {pair.Key.TargetMethod.Name}(...) are stored in {names} and never read: they are never applied to the weights";
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, pair.Key.Syntax.GetLocation(), s_notRead, message));
+                    context.Report(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, pair.Key.Syntax.GetLocation(), s_notRead, message));
                     reported.UnionWith(pair.Value);
                 }
 
@@ -164,7 +169,7 @@ namespace NnAnalyzers.Rules
                     }
 
                     var message = $"the gradient '{local.Name}' is computed and never read: it never reaches the weights";
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, local.Locations[0], s_local, message));
+                    context.Report(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, local.Locations[0], s_local, message));
                 }
             }
         }

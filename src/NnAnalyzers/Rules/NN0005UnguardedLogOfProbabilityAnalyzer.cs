@@ -52,6 +52,11 @@ namespace NnAnalyzers.Rules
 
         private static void Analyze(OperationAnalysisContext context, Probabilities probabilities)
         {
+            if (context.IsGeneratedCode)
+            {
+                return;
+            }
+
             var invocation = (IInvocationOperation)context.Operation;
             var name = invocation.TargetMethod.Name;
             if (name != "Log" && name != "PointwiseLog" && name != "Map" && name != "Select" && name != "Log2" && name != "Log10")
@@ -81,7 +86,7 @@ namespace NnAnalyzers.Rules
 
             var message = "the log of '" + Probabilities.NameOf(site.Value) + "' (" + what + ") has no clamp or epsilon: "
                 + "a probability of exactly 0 gives -infinity and NaN gradients; clamp it to [eps, 1 - eps] or compute the loss in log space";
-            context.ReportDiagnostic(Diagnostic.Create(
+            context.Report(Diagnostic.Create(
                 Descriptors.NN0005UnguardedLogOfProbability,
                 invocation.Syntax.GetLocation(),
                 source == ProbabilitySource.Softmax ? SoftmaxProperties : source == ProbabilitySource.Sigmoid ? SigmoidProperties : LossProperties,

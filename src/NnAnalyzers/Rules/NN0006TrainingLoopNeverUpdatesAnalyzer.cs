@@ -50,6 +50,11 @@ namespace NnAnalyzers.Rules
 
         private static void AnalyzeLoop(OperationAnalysisContext context, TrainingLoops loops)
         {
+            if (context.IsGeneratedCode)
+            {
+                return;
+            }
+
             var loop = (ILoopOperation)context.Operation;
 
             // Each nest of loops once, from its outermost loop.
@@ -156,7 +161,7 @@ namespace NnAnalyzers.Rules
             var message = "this loop runs a forward pass (" + Describe(shape.Forward) + ") and a loss (" + Describe(shape.Loss)
                 + ") but never updates a weight or bias: " + clause;
             var severity = evidence == UpdateEvidence.Unknown ? DiagnosticSeverity.Info : Descriptors.NN0006TrainingLoopNeverUpdates.DefaultSeverity;
-            context.ReportDiagnostic(Diagnostic.Create(
+            context.Report(Diagnostic.Create(
                 Descriptors.NN0006TrainingLoopNeverUpdates, KeywordLocation(loop), severity, additional, properties, message));
         }
 

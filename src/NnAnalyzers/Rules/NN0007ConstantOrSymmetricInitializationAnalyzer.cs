@@ -73,7 +73,7 @@ namespace NnAnalyzers.Rules
                 start.RegisterSymbolStartAction(
                     s =>
                     {
-                        if (semantics.Symbols.Random is null)
+                        if (s.IsGeneratedCode || semantics.Symbols.Random is null)
                         {
                             return;
                         }
@@ -94,6 +94,11 @@ namespace NnAnalyzers.Rules
 
         private static void AnalyzeInType(OperationAnalysisContext context, NnSemantics semantics, TypeUses uses)
         {
+            if (context.IsGeneratedCode)
+            {
+                return;
+            }
+
             switch (context.Operation.Kind)
             {
                 case OperationKind.VariableDeclarator:
@@ -155,6 +160,11 @@ namespace NnAnalyzers.Rules
 
         private static void AnalyzeRandomCreation(OperationAnalysisContext context, NnSemantics semantics)
         {
+            if (context.IsGeneratedCode)
+            {
+                return;
+            }
+
             var creation = (IObjectCreationOperation)context.Operation;
             if (!semantics.Symbols.IsRandom(creation.Type))
             {
@@ -184,7 +194,7 @@ namespace NnAnalyzers.Rules
             var message = "a new " + creation.Type!.Name + " is created on every iteration of this loop with " + seed
                 + ": each neuron or layer draws the same sequence, so their weights start equal; create one Random outside the loop and share it";
             var properties = ImmutableDictionary<string, string?>.Empty.Add(Keys.Kind, Kinds.Random);
-            context.ReportDiagnostic(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, message));
+            context.Report(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, message));
         }
 
         /// <summary>
@@ -227,7 +237,7 @@ namespace NnAnalyzers.Rules
             var message = "each " + type.Name + " creates its own " + creation.Type!.Name + " with " + seed
                 + ": neurons created together draw the same sequence (always with a constant seed; on .NET Framework with the default one), so their weights start equal; pass one shared Random to the constructor";
             var properties = ImmutableDictionary<string, string?>.Empty.Add(Keys.Kind, Kinds.RandomPerInstance);
-            context.ReportDiagnostic(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, message));
+            context.Report(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, message));
         }
 
         // ------------------------------------------------------------------ constant weights
@@ -608,7 +618,7 @@ namespace NnAnalyzers.Rules
                 message = "every weight of '" + storage.Name + "' gets the same value" + value + ": every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random";
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(Rule, site.Syntax.GetLocation(), properties.ToImmutable(), message));
+            context.Report(Diagnostic.Create(Rule, site.Syntax.GetLocation(), properties.ToImmutable(), message), site.SemanticModel);
         }
     }
 }

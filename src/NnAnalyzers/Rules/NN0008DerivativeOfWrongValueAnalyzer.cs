@@ -72,8 +72,14 @@ namespace NnAnalyzers.Rules
 
         private static void AnalyzeTree(SemanticModelAnalysisContext context, DerivativeSites sites, ActivationValues activations, NnContext nn, ConcurrentDictionary<INamedTypeSymbol, PreActivations> types)
         {
+            if (context.IsGeneratedCode)
+            {
+                return;
+            }
+
             var ct = context.CancellationToken;
             var model = context.SemanticModel;
+            Action<Diagnostic>? report = null;
             foreach (var owner in sites.CandidateBodies(model.SyntaxTree, ct))
             {
                 if (model.GetOperation(owner, ct) is not { } block || block is not (IMethodBodyBaseOperation or IBlockOperation) || OwningSymbol(model, owner, ct) is not { } symbol)
@@ -81,7 +87,8 @@ namespace NnAnalyzers.Rules
                     continue;
                 }
 
-                AnalyzeBody(context.ReportDiagnostic, symbol, block, activations, nn, types, ct);
+                report ??= d => context.Report(d);
+                AnalyzeBody(report, symbol, block, activations, nn, types, ct);
             }
         }
 

@@ -76,10 +76,13 @@ namespace NnAnalyzers.Tests.Robustness
         }
 
         public static AnalysisRun Run(Compilation compilation, CancellationToken cancellationToken = default)
+            => Run(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), cancellationToken);
+
+        public static AnalysisRun Run(Compilation compilation, AnalyzerOptions analyzerOptions, CancellationToken cancellationToken = default)
         {
             var exceptions = new ConcurrentBag<string>();
             var options = new CompilationWithAnalyzersOptions(
-                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                analyzerOptions,
                 onAnalyzerException: (ex, analyzer, diagnostic) => exceptions.Add(analyzer.GetType().Name + ": " + ex),
                 concurrentAnalysis: false,
                 logAnalyzerExecutionTime: false,
