@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -84,7 +84,7 @@ namespace NnAnalyzers.Rules
                         var type = (INamedTypeSymbol)s.Symbol;
                         var uses = new TypeUses();
                         s.RegisterOperationBlockAction(c => AnalyzeInType(c, semantics, uses));
-                        s.RegisterSymbolEndAction(c => ReportConstantWeights(c, semantics, type, uses.All));
+                        s.RegisterSymbolEndAction(c => ReportConstantWeights(c, semantics, type, uses));
                     },
                     SymbolKind.NamedType);
             });
@@ -123,20 +123,39 @@ namespace NnAnalyzers.Rules
         }
 
         /// <summary>The uses of candidate storages in one type's members: added concurrently, read at the type's end.</summary>
+        /// <remarks>
+        /// A lock-free stack (one compare-and-swap per use, no list until the end): the compiler analyses a type's members
+        /// on several threads, and a lock per type showed up as Monitor waits in profiles of dense NN code.
+        /// </remarks>
         private sealed class TypeUses
         {
-            private static readonly List<Use> s_none = new List<Use>();
-            private List<Use>? _uses;
+            private Use? _top;
 
-            /// <summary>Every use, once the type's members are analysed (the symbol-end action runs after all of them).</summary>
-            public List<Use> All => _uses ?? s_none;
+            /// <summary>Every use in the order added, once the type's members are analysed (the symbol-end action runs after all of them).</summary>
+            public List<Use> All
+            {
+                get
+                {
+                    var list = new List<Use>();
+                    for (var use = Volatile.Read(ref _top); use is not null; use = use.Below)
+                    {
+                        list.Add(use);
+                    }
+
+                    list.Reverse();
+                    return list;
+                }
+            }
 
             public void Enqueue(Use use)
             {
-                lock (this)
+                Use? top;
+                do
                 {
-                    (_uses ??= new List<Use>()).Add(use);
+                    top = Volatile.Read(ref _top);
+                    use.Below = top;
                 }
+                while (Interlocked.CompareExchange(ref _top, use, top) != top);
             }
         }
 
@@ -161,6 +180,9 @@ namespace NnAnalyzers.Rules
             public IOperation? Site { get; }
 
             public IOperation Root { get; }
+
+            /// <summary>The use added before this one to the same <see cref="TypeUses"/>.</summary>
+            public Use? Below { get; set; }
         }
 
         // ------------------------------------------------------------------ new Random(seed) in a loop
@@ -364,8 +386,9 @@ namespace NnAnalyzers.Rules
                 && NetworkParameters.ClassifyName(storage.Name) == ParameterKind.Weight
                 && !IdentifierWords.ContainsAny(storage.Name, s_notLayerWords);
 
-        private static void ReportConstantWeights(SymbolAnalysisContext context, NnSemantics semantics, INamedTypeSymbol type, List<Use> uses)
+        private static void ReportConstantWeights(SymbolAnalysisContext context, NnSemantics semantics, INamedTypeSymbol type, TypeUses typeUses)
         {
+            var uses = typeUses.All;
             var byStorage = new Dictionary<ISymbol, List<Use>>(SymbolEqualityComparer.Default);
             foreach (var use in uses)
             {
