@@ -14,13 +14,15 @@ namespace NnAnalyzers
     /// declaration carrying <c>[GeneratedCode]</c>. Our analyzers neither look into such code nor report in it.
     /// </summary>
     /// <remarks>
-    /// Why not leave it to the driver (<see cref="GeneratedCodeAnalysisFlags.None"/>)? The driver then checks each
-    /// reported diagnostic's location, and the first time a diagnostic lands in a file it walks every token of that file
-    /// for a <c>GeneratedCode</c> identifier, charged to the rule that reported. On 2 000 files of buggy NN code that walk
-    /// was about a quarter of our analyzers' time in a fresh compiler (2.2 s → 1.6 s without it, perf/compare-csc.sh).
-    /// So <see cref="NnAnalyzer"/> asks the driver to run and report everywhere, every callback returns at once when its
-    /// context says <c>IsGeneratedCode</c> (the driver computes that per declaration anyway), and every diagnostic goes
-    /// through <c>Report</c> here, which looks at the diagnostic's own location only: its file, and the declarations
+    /// The driver skips generated code for our analyzers (they do not ask for <see cref="GeneratedCodeAnalysisFlags.Analyze"/>:
+    /// no callback runs there), but a diagnostic found while analysing hand-written code may still land in generated
+    /// code: NN0008 reads a whole file, NN0007 a whole type (partial, one part generated), and a <c>#line hidden</c> span
+    /// sits inside a hand-written method. With <see cref="GeneratedCodeAnalysisFlags.None"/> the driver would check each
+    /// reported diagnostic, and the first time a diagnostic lands in a file it walks every token of that file for a
+    /// <c>GeneratedCode</c> identifier, charged to the rule that reported: on 2 000 files of buggy NN code about a quarter
+    /// of our analyzers' time in a fresh compiler (perf/compare-csc.sh). So our analyzers ask only for
+    /// <see cref="GeneratedCodeAnalysisFlags.ReportDiagnostics"/> (the driver keeps what they report) and every diagnostic
+    /// goes through <c>Report</c> here, which looks at the diagnostic's own location only: its file, and the declarations
     /// around it. One difference from the driver: an attribute applied through an alias (<c>using GC = ...</c>) is not
     /// recognised, as it is found by its name before it is bound.
     /// </remarks>

@@ -6,16 +6,17 @@ namespace NnAnalyzers
     /// Base of every NnAnalyzers analyzer: the one place that enables concurrent execution and configures generated code.
     /// </summary>
     /// <remarks>
-    /// The driver runs our callbacks in generated code and lets us report there; we skip it ourselves (every callback
-    /// returns when its context says <c>IsGeneratedCode</c>, every diagnostic goes through <see cref="GeneratedCode"/>),
-    /// which spares the driver's per-file search for <c>[GeneratedCode]</c> at the first diagnostic in each file.
+    /// The driver does not run our callbacks in generated code (no <see cref="GeneratedCodeAnalysisFlags.Analyze"/>) but
+    /// keeps every diagnostic we report (<see cref="GeneratedCodeAnalysisFlags.ReportDiagnostics"/>): our rules drop the
+    /// few that would land in generated code themselves (<see cref="GeneratedCode"/>), which spares the driver's per-file
+    /// search for <c>[GeneratedCode]</c> at the first diagnostic in each file.
     /// </remarks>
     public abstract class NnAnalyzer : DiagnosticAnalyzer
     {
         /// <inheritdoc />
         public sealed override void Initialize(AnalysisContext context)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
             context.EnableConcurrentExecution();
             InitializeCore(context);
         }

@@ -139,11 +139,6 @@ namespace NnAnalyzers.Rules
         /// <summary>The rule: a parameter ← a non-negative random value that nothing centres.</summary>
         private static void Check(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options, ISymbol? storage, IOperation? target, IOperation value)
         {
-            if (context.IsGeneratedCode)
-            {
-                return;
-            }
-
             if (storage is null || value.ConstantValue.HasValue || semantics.Symbols.Random is null || !CanHoldParameterValues(value.Type, semantics.Symbols))
             {
                 return;

@@ -38,11 +38,6 @@ namespace NnAnalyzers.Rules
 
         private static void Analyze(OperationAnalysisContext context, Softmax softmax)
         {
-            if (context.IsGeneratedCode)
-            {
-                return;
-            }
-
             var site = softmax.Analyze(context.Operation, context.CancellationToken);
             if (site is null || !site.IsUnstabilized)
             {

@@ -87,7 +87,7 @@ namespace NnAnalyzers.Rules
                 // One walk per operation block collects the candidates (cheaper than five per-block operation actions).
                 start.RegisterOperationBlockAction(block =>
                 {
-                    if (block.IsGeneratedCode || block.OperationBlocks.IsEmpty || !semantics.Context.Contains(block.OwningSymbol))
+                    if (block.OperationBlocks.IsEmpty || !semantics.Context.Contains(block.OwningSymbol))
                     {
                         return;
                     }

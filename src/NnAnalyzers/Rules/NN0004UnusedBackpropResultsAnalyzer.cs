@@ -60,11 +60,6 @@ namespace NnAnalyzers.Rules
         // (a) and (b, as a statement): a call whose value is thrown away.
         private static void AnalyzeDiscardedCall(OperationAnalysisContext context, GradientFlow flow)
         {
-            if (context.IsGeneratedCode)
-            {
-                return;
-            }
-
             var invocation = (IInvocationOperation)context.Operation;
             if (!IsDiscarded(invocation) || invocation.TargetMethod.ReturnsVoid)
             {
@@ -92,7 +87,7 @@ namespace NnAnalyzers.Rules
         private static void AnalyzeBody(OperationBlockAnalysisContext context, GradientFlow flow, BodyOperations bodies)
         {
             var ct = context.CancellationToken;
-            if (context.IsGeneratedCode || !flow.Context.CompilationHasNnCode)
+            if (!flow.Context.CompilationHasNnCode)
             {
                 return;
             }

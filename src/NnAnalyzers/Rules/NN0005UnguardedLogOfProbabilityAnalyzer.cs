@@ -52,11 +52,6 @@ namespace NnAnalyzers.Rules
 
         private static void Analyze(OperationAnalysisContext context, Probabilities probabilities)
         {
-            if (context.IsGeneratedCode)
-            {
-                return;
-            }
-
             var invocation = (IInvocationOperation)context.Operation;
             var name = invocation.TargetMethod.Name;
             if (name != "Log" && name != "PointwiseLog" && name != "Map" && name != "Select" && name != "Log2" && name != "Log10")

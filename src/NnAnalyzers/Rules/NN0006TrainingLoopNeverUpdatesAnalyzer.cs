@@ -50,11 +50,6 @@ namespace NnAnalyzers.Rules
 
         private static void AnalyzeLoop(OperationAnalysisContext context, TrainingLoops loops)
         {
-            if (context.IsGeneratedCode)
-            {
-                return;
-            }
-
             var loop = (ILoopOperation)context.Operation;
 
             // Each nest of loops once, from its outermost loop.

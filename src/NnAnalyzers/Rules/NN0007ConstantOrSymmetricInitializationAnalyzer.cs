@@ -73,7 +73,7 @@ namespace NnAnalyzers.Rules
                 start.RegisterSymbolStartAction(
                     s =>
                     {
-                        if (s.IsGeneratedCode || semantics.Symbols.Random is null)
+                        if (semantics.Symbols.Random is null)
                         {
                             return;
                         }
@@ -92,11 +92,6 @@ namespace NnAnalyzers.Rules
 
         private static void AnalyzeInType(OperationBlockAnalysisContext context, NnSemantics semantics, TypeUses uses)
         {
-            if (context.IsGeneratedCode)
-            {
-                return;
-            }
-
             foreach (var block in context.OperationBlocks)
             {
                 foreach (var operation in semantics.Bodies.Of(block))
@@ -189,11 +184,6 @@ namespace NnAnalyzers.Rules
 
         private static void AnalyzeRandomCreation(OperationAnalysisContext context, NnSemantics semantics)
         {
-            if (context.IsGeneratedCode)
-            {
-                return;
-            }
-
             var creation = (IObjectCreationOperation)context.Operation;
             if (!semantics.Symbols.IsRandom(creation.Type))
             {

@@ -72,11 +72,6 @@ namespace NnAnalyzers.Rules
 
         private static void AnalyzeTree(SemanticModelAnalysisContext context, DerivativeSites sites, ActivationValues activations, NnContext nn, ConcurrentDictionary<INamedTypeSymbol, PreActivations> types)
         {
-            if (context.IsGeneratedCode)
-            {
-                return;
-            }
-
             var ct = context.CancellationToken;
             var model = context.SemanticModel;
             Action<Diagnostic>? report = null;
