@@ -8,10 +8,10 @@ namespace NnAnalyzers.Benchmarks
     {
         public enum Kind
         {
-            /// <summary>NN code with the four bugs.</summary>
+            /// <summary>NN code with a bug for every rule (NN0001–NN0004 in a MathNet layer, NN0005–NN0008 in an array trainer).</summary>
             Triggering,
 
-            /// <summary>NN code written correctly (centred init, stable per-sample softmax, gradients applied).</summary>
+            /// <summary>The same NN code written correctly (centred init, stable per-sample softmax, gradients applied, clamped log, derivative of the activation output, filled weights).</summary>
             CorrectNn,
 
             /// <summary>Ordinary business code with arithmetic, random numbers and LINQ but no NN signs.</summary>
@@ -74,6 +74,64 @@ namespace Gen" + n + @"
             _weights.Subtract(gradW.Multiply(learningRate));
         }
     }
+
+    public sealed class Trainer" + n + @"
+    {
+        private readonly double[,] _hiddenWeights = new double[4, 8];
+        private readonly double[] _outputWeights = new double[4];
+
+        public Trainer" + n + @"(Random rng)
+        {
+            for (var j = 0; j < _outputWeights.Length; j++)
+            {
+                _outputWeights[j] = rng.NextDouble() - 0.5;
+            }
+        }
+
+        public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+
+        public static double SigmoidDerivative(double a) => a * (1.0 - a);
+
+        public double Train(double[][] xs, double[] ys, int epochs)
+        {
+            var loss = 0.0;
+            for (var epoch = 0; epoch < epochs; epoch++)
+            {
+                loss = 0.0;
+                for (var i = 0; i < xs.Length; i++)
+                {
+                    var h = new double[4];
+                    for (var j = 0; j < 4; j++)
+                    {
+                        var s = 0.0;
+                        for (var k = 0; k < 8; k++)
+                        {
+                            s += _hiddenWeights[j, k] * xs[i][k];
+                        }
+
+                        h[j] = Sigmoid(s);
+                    }
+
+                    var z = 0.0;
+                    for (var j = 0; j < 4; j++)
+                    {
+                        z += _outputWeights[j] * h[j];
+                    }
+
+                    var a = Sigmoid(z);
+                    loss -= ys[i] * Math.Log(a) + (1 - ys[i]) * Math.Log(1 - a);
+                    var delta = (a - ys[i]) * SigmoidDerivative(z);
+                    var gradOut = new double[4];
+                    for (var j = 0; j < 4; j++)
+                    {
+                        gradOut[j] = delta * h[j];
+                    }
+                }
+            }
+
+            return loss;
+        }
+    }
 }
 ";
                 case Kind.CorrectNn:
@@ -132,6 +190,74 @@ namespace Gen" + n + @"
         public void Step(Matrix<double> gradW, double learningRate)
         {
             _weights = _weights.Subtract(gradW.Multiply(learningRate));
+        }
+    }
+
+    public sealed class Trainer" + n + @"
+    {
+        private readonly double[,] _hiddenWeights = new double[4, 8];
+        private readonly double[] _outputWeights = new double[4];
+
+        public Trainer" + n + @"(Random rng)
+        {
+            var hiddenLimit = Math.Sqrt(6.0 / (8 + 4));
+            for (var j = 0; j < 4; j++)
+            {
+                for (var k = 0; k < 8; k++)
+                {
+                    _hiddenWeights[j, k] = (2 * rng.NextDouble() - 1) * hiddenLimit;
+                }
+            }
+
+            var outputLimit = Math.Sqrt(6.0 / (4 + 1));
+            for (var j = 0; j < _outputWeights.Length; j++)
+            {
+                _outputWeights[j] = (2 * rng.NextDouble() - 1) * outputLimit;
+            }
+        }
+
+        public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+
+        public static double SigmoidDerivative(double a) => a * (1.0 - a);
+
+        public double Train(double[][] xs, double[] ys, int epochs, double learningRate)
+        {
+            var loss = 0.0;
+            for (var epoch = 0; epoch < epochs; epoch++)
+            {
+                loss = 0.0;
+                for (var i = 0; i < xs.Length; i++)
+                {
+                    var h = new double[4];
+                    for (var j = 0; j < 4; j++)
+                    {
+                        var s = 0.0;
+                        for (var k = 0; k < 8; k++)
+                        {
+                            s += _hiddenWeights[j, k] * xs[i][k];
+                        }
+
+                        h[j] = Sigmoid(s);
+                    }
+
+                    var z = 0.0;
+                    for (var j = 0; j < 4; j++)
+                    {
+                        z += _outputWeights[j] * h[j];
+                    }
+
+                    var a = Sigmoid(z);
+                    var p = Math.Clamp(a, 1e-12, 1 - 1e-12);
+                    loss -= ys[i] * Math.Log(p) + (1 - ys[i]) * Math.Log(1 - p);
+                    var delta = (a - ys[i]) * SigmoidDerivative(a);
+                    for (var j = 0; j < 4; j++)
+                    {
+                        _outputWeights[j] -= learningRate * delta * h[j];
+                    }
+                }
+            }
+
+            return loss;
         }
     }
 }
