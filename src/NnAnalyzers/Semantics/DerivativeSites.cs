@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace NnAnalyzers.Semantics
 {
@@ -46,7 +47,7 @@ namespace NnAnalyzers.Semantics
             var withFormulas = new HashSet<SyntaxTree>();
             foreach (var tree in compilation.SyntaxTrees)
             {
-                if (!MayHoldOneMinus(tree.GetText(cancellationToken).ToString()))
+                if (!MayHoldOneMinus(tree.GetText(cancellationToken)))
                 {
                     continue;
                 }
@@ -102,11 +103,33 @@ namespace NnAnalyzers.Semantics
         /// <c>(1) - v</c>, <c>(double)1 - v</c>): a minus whose left neighbour ends a number token containing the digit 1,
         /// or a parenthesis closing on one, or a comment. A superset, read on the characters: cheaper than the nodes.
         /// </summary>
-        public static bool MayHoldOneMinus(string text)
+        public static bool MayHoldOneMinus(string text) => MayHoldOneMinus(text.ToCharArray(), text.Length);
+
+        /// <summary>
+        /// <see cref="MayHoldOneMinus(string)"/> on a file's text, read into a buffer kept per thread: no string of the
+        /// whole file is made (the compilation-start scan reads every file of the project).
+        /// </summary>
+        public static bool MayHoldOneMinus(SourceText text)
         {
-            for (var i = text.IndexOf('-'); i >= 0; i = i + 1 < text.Length ? text.IndexOf('-', i + 1) : -1)
+            var length = text.Length;
+            var buffer = t_buffer;
+            if (buffer is null || buffer.Length < length)
             {
-                if (i + 1 < text.Length && (text[i + 1] == '-' || text[i + 1] == '=' || text[i + 1] == '>'))
+                t_buffer = buffer = new char[Math.Max(length, 16 * 1024)];
+            }
+
+            text.CopyTo(0, buffer, 0, length);
+            return MayHoldOneMinus(buffer, length);
+        }
+
+        [ThreadStatic]
+        private static char[]? t_buffer;
+
+        private static bool MayHoldOneMinus(char[] text, int length)
+        {
+            for (var i = Array.IndexOf(text, '-', 0, length); i >= 0; i = i + 1 < length ? Array.IndexOf(text, '-', i + 1, length - i - 1) : -1)
+            {
+                if (i + 1 < length && (text[i + 1] == '-' || text[i + 1] == '=' || text[i + 1] == '>'))
                 {
                     i++;
                     continue;
@@ -164,7 +187,7 @@ namespace NnAnalyzers.Semantics
             return false;
         }
 
-        private static int PreviousNonWhite(string text, int j)
+        private static int PreviousNonWhite(char[] text, int j)
         {
             while (j >= 0 && char.IsWhiteSpace(text[j]))
             {
@@ -176,7 +199,7 @@ namespace NnAnalyzers.Semantics
 
         // The token ending at j is a number (starts with a digit) and contains the digit 1: every literal equal to 1 does
         // (1, 1.0, 1d, 1e0, 0x1, 0b1, 10e-1).
-        private static bool EndsNumberWithOne(string text, int j)
+        private static bool EndsNumberWithOne(char[] text, int j)
         {
             var hasOne = false;
             var start = j;
