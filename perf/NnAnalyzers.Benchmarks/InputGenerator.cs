@@ -6,6 +6,32 @@ namespace NnAnalyzers.Benchmarks
     /// <summary>Generates C# files: NN code that triggers every rule, correct NN code, and code with no NN signs.</summary>
     public static class InputGenerator
     {
+        // The trainer's forward pass (hidden sigmoid layer, output unit, activation a), the same in the buggy and the
+        // correct file: they differ only where the bugs are.
+        private const string TrainerForward = @"                loss = 0.0;
+                for (var i = 0; i < xs.Length; i++)
+                {
+                    var h = new double[4];
+                    for (var j = 0; j < 4; j++)
+                    {
+                        var s = 0.0;
+                        for (var k = 0; k < 8; k++)
+                        {
+                            s += _hiddenWeights[j, k] * xs[i][k];
+                        }
+
+                        h[j] = Sigmoid(s);
+                    }
+
+                    var z = 0.0;
+                    for (var j = 0; j < 4; j++)
+                    {
+                        z += _outputWeights[j] * h[j];
+                    }
+
+                    var a = Sigmoid(z);
+";
+
         public enum Kind
         {
             /// <summary>NN code with a bug for every rule (NN0001–NN0004 in a MathNet layer, NN0005–NN0008 in an array trainer).</summary>
@@ -97,29 +123,7 @@ namespace Gen" + n + @"
             var loss = 0.0;
             for (var epoch = 0; epoch < epochs; epoch++)
             {
-                loss = 0.0;
-                for (var i = 0; i < xs.Length; i++)
-                {
-                    var h = new double[4];
-                    for (var j = 0; j < 4; j++)
-                    {
-                        var s = 0.0;
-                        for (var k = 0; k < 8; k++)
-                        {
-                            s += _hiddenWeights[j, k] * xs[i][k];
-                        }
-
-                        h[j] = Sigmoid(s);
-                    }
-
-                    var z = 0.0;
-                    for (var j = 0; j < 4; j++)
-                    {
-                        z += _outputWeights[j] * h[j];
-                    }
-
-                    var a = Sigmoid(z);
-                    loss -= ys[i] * Math.Log(a) + (1 - ys[i]) * Math.Log(1 - a);
+" + TrainerForward + @"                    loss -= ys[i] * Math.Log(a) + (1 - ys[i]) * Math.Log(1 - a);
                     var delta = (a - ys[i]) * SigmoidDerivative(z);
                     var gradOut = new double[4];
                     for (var j = 0; j < 4; j++)
@@ -225,29 +229,7 @@ namespace Gen" + n + @"
             var loss = 0.0;
             for (var epoch = 0; epoch < epochs; epoch++)
             {
-                loss = 0.0;
-                for (var i = 0; i < xs.Length; i++)
-                {
-                    var h = new double[4];
-                    for (var j = 0; j < 4; j++)
-                    {
-                        var s = 0.0;
-                        for (var k = 0; k < 8; k++)
-                        {
-                            s += _hiddenWeights[j, k] * xs[i][k];
-                        }
-
-                        h[j] = Sigmoid(s);
-                    }
-
-                    var z = 0.0;
-                    for (var j = 0; j < 4; j++)
-                    {
-                        z += _outputWeights[j] * h[j];
-                    }
-
-                    var a = Sigmoid(z);
-                    var p = Math.Clamp(a, 1e-12, 1 - 1e-12);
+" + TrainerForward + @"                    var p = Math.Clamp(a, 1e-12, 1 - 1e-12);
                     loss -= ys[i] * Math.Log(p) + (1 - ys[i]) * Math.Log(1 - p);
                     var delta = (a - ys[i]) * SigmoidDerivative(a);
                     for (var j = 0; j < 4; j++)
