@@ -99,7 +99,7 @@ namespace NnAnalyzers.Rules
             var lazy = new Lazy<PreActivations>(() => PreActivations.Analyze(block, activations, ct)
                 .WithFieldsFrom(() => FieldFacts(owner, block, activations, types, ct)));
             var inNnCode = new Lazy<bool>(() => nn.Contains(owner));
-            foreach (var operation in block.Descendants())
+            foreach (var operation in BodyOperations.Shared(block).WithoutFirst())
             {
                 switch (operation)
                 {

@@ -307,7 +307,7 @@ namespace NnAnalyzers.Semantics
                 return SampleAxis.Unknown;
             }
 
-            foreach (var op in body.Descendants())
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst())
             {
                 IOperation? written = null;
                 IOperation? target = null;

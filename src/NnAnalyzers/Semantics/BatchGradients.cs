@@ -334,7 +334,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            foreach (var op in body.Descendants())
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst())
             {
                 var written = op switch
                 {
@@ -362,7 +362,7 @@ namespace NnAnalyzers.Semantics
             read = null!;
             IOperation? foundApplication = null;
             IOperation? foundRead = null;
-            foreach (var op in body.Descendants())
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst())
             {
                 if (ScalesAccumulator(op, gradient))
                 {

@@ -222,6 +222,9 @@ namespace NnAnalyzers.Semantics
         /// <summary>The operation at <paramref name="index"/> of the range.</summary>
         public IOperation this[int index] => _operations[_start + index];
 
+        /// <summary>The range without its first operation: the descendants of a subtree's root (<c>Descendants()</c>).</summary>
+        public OperationRange WithoutFirst() => Count == 0 ? this : new OperationRange(_operations, _start + 1, Count - 1);
+
         /// <summary>The enumerator <c>foreach</c> uses.</summary>
         public Enumerator GetEnumerator() => new Enumerator(_operations, _start, _start + Count);
 

@@ -243,7 +243,7 @@ namespace NnAnalyzers.Semantics
             }
 
             var result = StorageWrite.Read;
-            foreach (var op in RandomSign.Root(reference).Descendants())
+            foreach (var op in BodyOperations.Shared(RandomSign.Root(reference)).WithoutFirst())
             {
                 if (op is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, alias))
                 {
@@ -266,7 +266,7 @@ namespace NnAnalyzers.Semantics
 
             var row = loop.Locals[0];
             var result = StorageWrite.Read;
-            foreach (var op in loop.Body.Descendants())
+            foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst())
             {
                 if (op is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, row))
                 {
@@ -499,7 +499,7 @@ namespace NnAnalyzers.Semantics
             switch (op)
             {
                 case IArrayCreationOperation { Initializer: { } initializer }:
-                    foreach (var element in initializer.Descendants())
+                    foreach (var element in BodyOperations.Shared(initializer).WithoutFirst())
                     {
                         if (!(element is IArrayInitializerOperation) && element.Parent is IArrayInitializerOperation)
                         {
@@ -873,7 +873,7 @@ namespace NnAnalyzers.Semantics
 
         private static bool IsWrittenIn(ISymbol symbol, IOperation loop)
         {
-            foreach (var op in loop.Descendants())
+            foreach (var op in BodyOperations.Shared(loop).WithoutFirst())
             {
                 var target = op switch
                 {
@@ -904,7 +904,7 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
-            foreach (var op in loop.Descendants())
+            foreach (var op in BodyOperations.Shared(loop).WithoutFirst())
             {
                 if (op is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
                 {

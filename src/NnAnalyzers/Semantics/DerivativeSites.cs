@@ -45,9 +45,20 @@ namespace NnAnalyzers.Semantics
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             var withFormulas = new HashSet<SyntaxTree>();
+            var minusSigns = new List<int>();
             foreach (var tree in compilation.SyntaxTrees)
             {
-                if (!MayHoldOneMinus(tree.GetText(cancellationToken)))
+                var source = tree.GetText(cancellationToken);
+                var length = source.Length;
+                var text = Buffer(length);
+                source.CopyTo(0, text, 0, length);
+                minusSigns.Clear();
+                for (var i = NextOneMinus(text, length, 0); i >= 0; i = NextOneMinus(text, length, i + 1))
+                {
+                    minusSigns.Add(i);
+                }
+
+                if (minusSigns.Count == 0)
                 {
                     continue;
                 }
@@ -55,12 +66,14 @@ namespace NnAnalyzers.Semantics
                 withFormulas.Add(tree);
 
                 // Helpers that are local functions are found with the method that declares and calls them (their body is
-                // an inline formula of that method), so the bodies are not entered here.
+                // an inline formula of that method), so the bodies are not entered here. A helper's formula holds one of
+                // the file's one-minus signs: a method without one is not read (reading a body makes its nodes).
                 var root = tree.GetRoot(cancellationToken);
                 foreach (var node in root.DescendantNodes(n => n is CompilationUnitSyntax || n is BaseNamespaceDeclarationSyntax || n is TypeDeclarationSyntax))
                 {
                     if (node is MethodDeclarationSyntax { ParameterList.Parameters.Count: 1 } method
                         && (method.ExpressionBody is not null || method.Body is not null)
+                        && HoldsAny(minusSigns, method.Span)
                         && IsDerivative(ActivationValues.ClassifyHelper(method, method.ParameterList.Parameters[0].Identifier.ValueText)))
                     {
                         names.Add(method.Identifier.ValueText);
@@ -127,6 +140,13 @@ namespace NnAnalyzers.Semantics
             return owners;
         }
 
+        // Whether one of the ascending positions lies in the span.
+        private static bool HoldsAny(List<int> positions, TextSpan span)
+        {
+            var i = positions.BinarySearch(span.Start);
+            return i >= 0 || (~i < positions.Count && positions[~i] < span.End);
+        }
+
         private static void AddOwner(SyntaxNode node, List<SyntaxNode> owners)
         {
             if (Owner(node) is { } owner && !owners.Contains(owner))
@@ -177,18 +197,6 @@ namespace NnAnalyzers.Semantics
         /// or a parenthesis closing on one, or a comment. A superset, read on the characters: cheaper than the nodes.
         /// </summary>
         public static bool MayHoldOneMinus(string text) => MayHoldOneMinus(text.ToCharArray(), text.Length);
-
-        /// <summary>
-        /// <see cref="MayHoldOneMinus(string)"/> on a file's text, read into a buffer kept per thread: no string of the
-        /// whole file is made (the compilation-start scan reads every file of the project).
-        /// </summary>
-        public static bool MayHoldOneMinus(SourceText text)
-        {
-            var length = text.Length;
-            var buffer = Buffer(length);
-            text.CopyTo(0, buffer, 0, length);
-            return MayHoldOneMinus(buffer, length);
-        }
 
         [ThreadStatic]
         private static char[]? t_buffer;

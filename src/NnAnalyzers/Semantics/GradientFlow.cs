@@ -241,7 +241,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            foreach (var operation in body.Descendants())
+            foreach (var operation in BodyOperations.Shared(body).WithoutFirst())
             {
                 if (operation is IReturnOperation { ReturnedValue: { } value } && IsInThisBody(operation, body))
                 {
@@ -385,7 +385,7 @@ namespace NnAnalyzers.Semantics
         private bool ComputeWrites(IOperation body, Visit visiting, CancellationToken cancellationToken)
         {
             var roots = new RootAnalysis(body, _mathNet);
-            foreach (var operation in body.Descendants())
+            foreach (var operation in BodyOperations.Shared(body).WithoutFirst())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 switch (operation)
@@ -475,7 +475,7 @@ namespace NnAnalyzers.Semantics
         public static HashSet<ILocalSymbol> ReadLocals(IOperation body)
         {
             var read = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            foreach (var operation in body.Descendants())
+            foreach (var operation in BodyOperations.Shared(body).WithoutFirst())
             {
                 if (operation is ILocalReferenceOperation reference && !reference.IsDeclaration && !IsWrittenOnly(reference))
                 {
@@ -503,7 +503,7 @@ namespace NnAnalyzers.Semantics
                 list.Add(value);
             }
 
-            foreach (var operation in body.Descendants())
+            foreach (var operation in BodyOperations.Shared(body).WithoutFirst())
             {
                 switch (operation)
                 {
@@ -705,7 +705,7 @@ namespace NnAnalyzers.Semantics
             }
 
             var roots = new RootAnalysis(body, _mathNet);
-            foreach (var op in body.Descendants())
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst())
             {
                 switch (op)
                 {

@@ -146,7 +146,7 @@ namespace NnAnalyzers.Semantics
         /// </summary>
         public static bool IsUsedAsWeightMatrix(ISymbol storage, IOperation root, KnownSymbols symbols)
         {
-            foreach (var op in root.Descendants())
+            foreach (var op in BodyOperations.Shared(root).WithoutFirst())
             {
                 if (op is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product)
                 {

@@ -128,7 +128,7 @@ namespace NnAnalyzers.Semantics
             {
                 declarator = d;
                 isPrivate = true;
-                foreach (var op in body.Descendants())
+                foreach (var op in BodyOperations.Shared(body).WithoutFirst())
                 {
                     if (op is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, d.Symbol))
                     {
@@ -218,7 +218,7 @@ namespace NnAnalyzers.Semantics
             var accumulations = ImmutableArray.CreateBuilder<IOperation>();
             IVariableDeclaratorOperation? declarator = null;
             var isPrivate = true;
-            foreach (var op in body.Descendants())
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst())
             {
                 if (op is IVariableDeclaratorOperation decl && SymbolEqualityComparer.Default.Equals(decl.Symbol, sumLocal))
                 {
@@ -352,7 +352,7 @@ namespace NnAnalyzers.Semantics
             second = null;
             layout = ElementLayout.Array2D;
             collection = null;
-            foreach (var op in new[] { value }.Concat(value.Descendants()))
+            foreach (var op in BodyOperations.Shared(value))
             {
                 if (op is IPropertyReferenceOperation indexer && indexer.Property.IsIndexer && indexer.Arguments.Length == 2
                     && indexer.Instance is not null && _symbols.IsMatrix(indexer.Instance.Type))
@@ -506,7 +506,7 @@ namespace NnAnalyzers.Semantics
                 case ILocalReferenceOperation local:
                     {
                         var found = false;
-                        foreach (var op in body.Descendants())
+                        foreach (var op in BodyOperations.Shared(body).WithoutFirst())
                         {
                             IOperation? written = op switch
                             {
@@ -538,7 +538,7 @@ namespace NnAnalyzers.Semantics
         /// <summary>True when <paramref name="value"/> calls (or passes as a delegate) Math.Exp, MathF.Exp or another static Exp.</summary>
         public static bool ContainsExp(IOperation value)
         {
-            foreach (var op in new[] { value }.Concat(value.Descendants()))
+            foreach (var op in BodyOperations.Shared(value))
             {
                 var method = op is IInvocationOperation invocation ? invocation.TargetMethod
                     : op is IMethodReferenceOperation reference ? reference.Method
@@ -559,7 +559,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            foreach (var op in body.Descendants())
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst())
             {
                 if (op is ISimpleAssignmentOperation assignment
                     && (assignment.Target is IArrayElementReferenceOperation || assignment.Target is IPropertyReferenceOperation { Property.IsIndexer: true })

@@ -99,7 +99,7 @@ namespace NnAnalyzers.Semantics
         {
             var result = this;
             var appends = new List<(ISymbol List, IOperation Value, int End)>();
-            foreach (var operation in body.Descendants())
+            foreach (var operation in BodyOperations.Shared(body).WithoutFirst())
             {
                 switch (operation)
                 {

@@ -189,7 +189,7 @@ namespace NnAnalyzers.Semantics
         /// </summary>
         public static bool IsAdjustedInPlace(ISymbol storage, IOperation root)
         {
-            foreach (var op in root.Descendants())
+            foreach (var op in BodyOperations.Shared(root).WithoutFirst())
             {
                 switch (op)
                 {
@@ -233,7 +233,7 @@ namespace NnAnalyzers.Semantics
                 return true;
             }
 
-            foreach (var op in value.Descendants())
+            foreach (var op in BodyOperations.Shared(value).WithoutFirst())
             {
                 if (RefersTo(op, storage))
                 {
@@ -478,7 +478,7 @@ namespace NnAnalyzers.Semantics
             state.SetLocal(local, RandomValue.Unknown);
             RandomValue? result = null;
             var fail = false;
-            foreach (var op in state.Root.Descendants())
+            foreach (var op in BodyOperations.Shared(state.Root).WithoutFirst())
             {
                 RandomValue? written = null;
                 switch (op)

@@ -172,7 +172,7 @@ namespace NnAnalyzers.Semantics
         {
             IOperation? forward = null;
             IOperation? loss = null;
-            foreach (var op in loop.Body.Descendants())
+            foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 switch (op)
@@ -210,7 +210,7 @@ namespace NnAnalyzers.Semantics
             if (loss is not null && forward is null)
             {
                 // The costly question last: a call to a method of this compilation that multiplies by a weight.
-                foreach (var op in loop.Body.Descendants())
+                foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst())
                 {
                     if (op is IInvocationOperation invocation && IsForwardMethod(invocation.TargetMethod, cancellationToken))
                     {
@@ -283,7 +283,7 @@ namespace NnAnalyzers.Semantics
             var body = Flow.GetBody(method, cancellationToken);
             if (body is not null)
             {
-                foreach (var op in body.Descendants())
+                foreach (var op in BodyOperations.Shared(body).WithoutFirst())
                 {
                     if (op is IBinaryOperation binary && IsWeightProduct(binary))
                     {
@@ -302,8 +302,19 @@ namespace NnAnalyzers.Semantics
         /// <summary>Whether anything in <paramref name="loop"/> writes a weight or bias.</summary>
         public UpdateEvidence Updates(ILoopOperation loop, CancellationToken cancellationToken)
         {
+            // The direct evidence first (a write of a parameter, an update call by name): it is read off the operation,
+            // while a call of a method of ours asks for that method's body, which may have to be bound.
+            var operations = BodyOperations.Shared(loop.Body);
+            foreach (var op in operations)
+            {
+                if (WritesParameterDirectly(op) || op is IInvocationOperation call && IsUpdateCallByName(call))
+                {
+                    return UpdateEvidence.Updates;
+                }
+            }
+
             var evidence = UpdateEvidence.None;
-            foreach (var op in loop.Body.Descendants())
+            foreach (var op in operations)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var here = Evidence(op, cancellationToken);
@@ -344,7 +355,7 @@ namespace NnAnalyzers.Semantics
             var body = Flow.GetBody(method, cancellationToken);
             if (body is not null)
             {
-                foreach (var op in body.Descendants())
+                foreach (var op in BodyOperations.Shared(body).WithoutFirst())
                 {
                     if (WritesParameterDirectly(op)
                         || op is IInvocationOperation call && (IsUpdateCallByName(call)
@@ -646,7 +657,7 @@ namespace NnAnalyzers.Semantics
                 root = root.Parent;
             }
 
-            foreach (var op in root.Descendants())
+            foreach (var op in BodyOperations.Shared(root).WithoutFirst())
             {
                 if (op is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local)
                     && declarator.GetVariableInitializer() is { } initializer)
@@ -751,7 +762,7 @@ namespace NnAnalyzers.Semantics
             switch (value)
             {
                 case IAnonymousFunctionOperation lambda:
-                    foreach (var op in lambda.Body.Descendants())
+                    foreach (var op in BodyOperations.Shared(lambda.Body).WithoutFirst())
                     {
                         if (op is not IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } && Evidence(op, cancellationToken) == UpdateEvidence.Updates)
                         {
@@ -999,7 +1010,7 @@ namespace NnAnalyzers.Semantics
         public List<IInvocationOperation> GradientCalls(ILoopOperation loop, CancellationToken cancellationToken)
         {
             var calls = new List<IInvocationOperation>();
-            foreach (var op in loop.Body.Descendants())
+            foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst())
             {
                 if (op is IInvocationOperation call && Flow.ReturnsUnappliedGradients(call.TargetMethod, cancellationToken))
                 {
@@ -1024,7 +1035,7 @@ namespace NnAnalyzers.Semantics
             }
 
             string? local = null;
-            foreach (var op in loop.Body.Descendants())
+            foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst())
             {
                 switch (op)
                 {
