@@ -22,17 +22,22 @@ namespace NnAnalyzers.Semantics
 
         private readonly ConcurrentDictionary<IMethodSymbol, ActivationRole> _roles = new ConcurrentDictionary<IMethodSymbol, ActivationRole>(SymbolEqualityComparer.Default);
 
-        /// <summary>The role of a method (cached per compilation).</summary>
+        /// <summary>The role of a method (a helper's, read from its body, cached per compilation).</summary>
         public ActivationRole RoleOf(IMethodSymbol method, CancellationToken cancellationToken)
         {
             method = method.ReducedFrom ?? method;
             method = method.OriginalDefinition;
+            if (FromSymbol(method) is { } known)
+            {
+                return known;
+            }
+
             if (_roles.TryGetValue(method, out var role))
             {
                 return role;
             }
 
-            role = Compute(method, cancellationToken);
+            role = ClassifyHelper(method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken), method.Parameters[0].Name);
             _roles.TryAdd(method, role);
             return role;
         }
@@ -147,15 +152,19 @@ namespace NnAnalyzers.Semantics
             }
         }
 
-        private static ActivationRole Compute(IMethodSymbol method, CancellationToken cancellationToken)
+        // The role read off the symbol: Math.Tanh, our library's activations and derivatives, MathNet's PointwiseTanh,
+        // and None for every method that is not a helper of one parameter declared in source; null for such a helper,
+        // whose body decides (nothing is cached for the others: most calls are of framework methods).
+        private static ActivationRole? FromSymbol(IMethodSymbol method)
         {
+            var parameters = method.Parameters;
             var typeName = method.ContainingType?.Name;
             if ((typeName == "Math" || typeName == "MathF") && method.ContainingType!.ContainingNamespace?.Name == "System")
             {
                 return method.Name == "Tanh" ? ActivationRole.Tanh : ActivationRole.None;
             }
 
-            if (IsLibraryMethod(method))
+            if (typeName == "Activations" && IsLibraryMethod(method))
             {
                 switch (method.Name)
                 {
@@ -169,18 +178,12 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
-            if (method.Name == "PointwiseTanh" && method.Parameters.Length == 0)
+            if (parameters.Length == 0 && method.Name == "PointwiseTanh")
             {
                 return ActivationRole.Tanh;
             }
 
-            var parameters = method.Parameters;
-            if (parameters.Length != 1 || method.DeclaringSyntaxReferences.Length != 1)
-            {
-                return ActivationRole.None;
-            }
-
-            return ClassifyHelper(method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken), parameters[0].Name);
+            return parameters.Length != 1 || method.DeclaringSyntaxReferences.Length != 1 ? ActivationRole.None : null;
         }
 
         /// <summary>
