@@ -127,13 +127,25 @@ namespace NnAnalyzers.Rules
                     }
                 }
 
-                // Which locals are read is asked only when some local holds gradients (most bodies have none).
-                if (byCall.Count == 0 && !(inNnCode && assigned.Keys.Any(l => GradientFlow.IsGradientName(l.Name))))
+                // Which locals are read is asked only of the locals that hold gradients (most bodies have none).
+                var candidates = new HashSet<ILocalSymbol>(fromGradientCall, SymbolEqualityComparer.Default);
+                if (inNnCode)
+                {
+                    foreach (var local in assigned.Keys)
+                    {
+                        if (GradientFlow.IsGradientName(local.Name))
+                        {
+                            candidates.Add(local);
+                        }
+                    }
+                }
+
+                if (candidates.Count == 0)
                 {
                     continue;
                 }
 
-                var reads = GradientFlow.ReadLocals(block);
+                var reads = GradientFlow.ReadLocals(block, candidates);
                 var reported = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
                 foreach (var pair in byCall)
                 {

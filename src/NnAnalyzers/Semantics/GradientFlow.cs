@@ -472,12 +472,14 @@ namespace NnAnalyzers.Semantics
         /// an assignment, an increment, a compound assignment, a deconstruction or an out argument, nor the storage an
         /// element/field/property write goes into.
         /// </summary>
-        public static HashSet<ILocalSymbol> ReadLocals(IOperation body)
+        /// <remarks>Asked only of the locals <paramref name="among"/> (of all when null).</remarks>
+        public static HashSet<ILocalSymbol> ReadLocals(IOperation body, HashSet<ILocalSymbol>? among)
         {
             var read = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
             foreach (var operation in BodyOperations.Shared(body).WithoutFirst())
             {
-                if (operation is ILocalReferenceOperation reference && !reference.IsDeclaration && !IsWrittenOnly(reference))
+                if (operation is ILocalReferenceOperation reference && (among is null || among.Contains(reference.Local))
+                    && !reference.IsDeclaration && !IsWrittenOnly(reference))
                 {
                     read.Add(reference.Local);
                 }
