@@ -63,36 +63,29 @@ namespace NnAnalyzers.Rules
 
 
                 // No has-NN-code gate here: activations are recognised by their formulas, also in code whose names
-                // say nothing (Sig, SigDeriv, z, a). The gate is on syntax instead: a tree is read, and only the bodies
-                // that hold a derivative formula or call a derivative are bound to operations.
+                // say nothing (Sig, SigDeriv, z, a). The gate is on the text instead: only the bodies that hold a
+                // derivative formula or call a derivative are read. A block action, not a semantic-model action: the
+                // compiler hands over the body's operations (bound for every rule once) and its symbol.
                 var types = new ConcurrentDictionary<INamedTypeSymbol, PreActivations>(SymbolEqualityComparer.Default);
-                start.RegisterSemanticModelAction(c => AnalyzeTree(c, sites, activations, nn, types));
+                start.RegisterOperationBlockAction(c => AnalyzeBlocks(c, sites, activations, nn, types));
             });
         }
 
-        private static void AnalyzeTree(SemanticModelAnalysisContext context, DerivativeSites sites, ActivationValues activations, NnContext nn, ConcurrentDictionary<INamedTypeSymbol, PreActivations> types)
+        private static void AnalyzeBlocks(OperationBlockAnalysisContext context, DerivativeSites sites, ActivationValues activations, NnContext nn, ConcurrentDictionary<INamedTypeSymbol, PreActivations> types)
         {
             var ct = context.CancellationToken;
-            var model = context.SemanticModel;
             Action<Diagnostic>? report = null;
-            foreach (var owner in sites.CandidateBodies(model.SyntaxTree, ct))
+            foreach (var block in context.OperationBlocks)
             {
-                if (model.GetOperation(owner, ct) is not { } block || block is not (IMethodBodyBaseOperation or IBlockOperation) || OwningSymbol(model, owner, ct) is not { } symbol)
+                if (block is not (IMethodBodyBaseOperation or IBlockOperation) || !sites.MayHoldDerivative(block.Syntax, ct))
                 {
                     continue;
                 }
 
                 report ??= d => context.Report(d);
-                AnalyzeBody(report, symbol, block, activations, nn, types, ct);
+                AnalyzeBody(report, context.OwningSymbol, block, activations, nn, types, ct);
             }
         }
-
-        private static ISymbol? OwningSymbol(SemanticModel model, SyntaxNode owner, CancellationToken ct) => owner switch
-        {
-            CompilationUnitSyntax unit => unit.Members.OfType<GlobalStatementSyntax>().FirstOrDefault() is { } first ? model.GetEnclosingSymbol(first.SpanStart, ct) : null,
-            ArrowExpressionClauseSyntax arrow => arrow.Parent is { } property ? (model.GetDeclaredSymbol(property, ct) as IPropertySymbol)?.GetMethod : null,
-            _ => model.GetDeclaredSymbol(owner, ct),
-        };
 
         private static void AnalyzeBody(Action<Diagnostic> report, ISymbol owner, IOperation block, ActivationValues activations, NnContext nn, ConcurrentDictionary<INamedTypeSymbol, PreActivations> types, CancellationToken ct)
         {

@@ -85,28 +85,26 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>
-        /// The declarations of <paramref name="tree"/> whose body may hold a derivative: methods, constructors, operators,
-        /// accessors, expression-bodied properties and indexers (the <see cref="ArrowExpressionClauseSyntax"/>), and the
-        /// compilation unit for top-level statements. Lambdas and local functions belong to the declaration around them.
+        /// Whether the body (of a method, constructor, operator, accessor, expression-bodied property or indexer, or the
+        /// top-level statements) may hold a derivative: an inline formula or a call of a derivative helper by name.
+        /// Lambdas and local functions belong to the body around them.
         /// </summary>
-        public List<SyntaxNode> CandidateBodies(SyntaxTree tree, CancellationToken cancellationToken)
+        public bool MayHoldDerivative(SyntaxNode body, CancellationToken cancellationToken)
         {
             // Read from the text, not by walking every node (a walk of a dense file cost more than the rest of the rule):
             // every inline formula subtracts from the literal 1, so the search starts at those minus signs and climbs to
             // the expression around them; every call of a derivative helper is an identifier spelled like it.
-            var owners = new List<SyntaxNode>();
-            var source = tree.GetText(cancellationToken);
-            var length = source.Length;
+            var tree = body.SyntaxTree;
+            var span = body.Span;
+            var length = span.Length;
             var text = Buffer(length);
-            source.CopyTo(0, text, 0, length);
-            SyntaxNode? root = null;
+            tree.GetText(cancellationToken).CopyTo(span.Start, text, 0, length);
             if (_withFormulas.Contains(tree))
             {
                 for (var i = NextOneMinus(text, length, 0); i >= 0; i = NextOneMinus(text, length, i + 1))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    root ??= tree.GetRoot(cancellationToken);
-                    for (var node = root.FindToken(i).Parent; node is not null; node = node.Parent)
+                    for (var node = body.FindToken(span.Start + i).Parent; node is not null && node != body; node = node.Parent)
                     {
                         if (node is MemberDeclarationSyntax || node is CompilationUnitSyntax)
                         {
@@ -115,8 +113,7 @@ namespace NnAnalyzers.Semantics
 
                         if (MayBeDerivative(node))
                         {
-                            AddOwner(node, owners);
-                            break;
+                            return true;
                         }
                     }
                 }
@@ -126,18 +123,15 @@ namespace NnAnalyzers.Semantics
             {
                 for (var i = IndexOf(text, length, name, 0); i >= 0; i = IndexOf(text, length, name, i + name.Length))
                 {
-                    root ??= tree.GetRoot(cancellationToken);
-                    var token = root.FindToken(i);
-                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == name && token.Parent is SimpleNameSyntax simple)
+                    var token = body.FindToken(span.Start + i);
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == name && token.Parent is SimpleNameSyntax)
                     {
-                        AddOwner(simple, owners);
+                        return true;
                     }
                 }
             }
 
-            // In the order of the text, as a walk of the nodes would have found them.
-            owners.Sort((x, y) => x.SpanStart.CompareTo(y.SpanStart));
-            return owners;
+            return false;
         }
 
         // Whether one of the ascending positions lies in the span.
@@ -145,14 +139,6 @@ namespace NnAnalyzers.Semantics
         {
             var i = positions.BinarySearch(span.Start);
             return i >= 0 || (~i < positions.Count && positions[~i] < span.End);
-        }
-
-        private static void AddOwner(SyntaxNode node, List<SyntaxNode> owners)
-        {
-            if (Owner(node) is { } owner && !owners.Contains(owner))
-            {
-                owners.Add(owner);
-            }
         }
 
         private static char[] Buffer(int length)
@@ -286,27 +272,6 @@ namespace NnAnalyzers.Semantics
                 default:
                     return false;
             }
-        }
-
-        private static SyntaxNode? Owner(SyntaxNode node)
-        {
-            for (var current = node.Parent; current is not null; current = current.Parent)
-            {
-                switch (current)
-                {
-                    case BaseMethodDeclarationSyntax:
-                    case AccessorDeclarationSyntax:
-                        return current;
-                    case ArrowExpressionClauseSyntax arrow when arrow.Parent is BasePropertyDeclarationSyntax:
-                        return arrow;
-                    case GlobalStatementSyntax global:
-                        return global.Parent;
-                    case MemberDeclarationSyntax:
-                        return null;
-                }
-            }
-
-            return null;
         }
 
         private static bool IsDerivative(ActivationRole role) => ActivationFormulas.TakesOutput(role) || ActivationFormulas.TakesPreActivation(role);
