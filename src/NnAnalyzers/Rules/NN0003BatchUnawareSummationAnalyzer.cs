@@ -113,9 +113,11 @@ namespace NnAnalyzers.Rules
                     continue;
                 }
 
-                foreach (var operation in bodies.Of(root))
+                var operations = bodies.Of(root);
+                for (var i = 0; i < operations.Count; i++)
                 {
-                    switch (operation.Kind)
+                    var operation = operations[i];
+                    switch (operations.KindAt(i))
                     {
                         case OperationKind.Invocation:
                             candidates.Add((IInvocationOperation)operation);

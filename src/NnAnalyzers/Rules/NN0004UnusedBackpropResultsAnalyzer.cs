@@ -18,6 +18,8 @@ namespace NnAnalyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class NN0004UnusedBackpropResultsAnalyzer : NnAnalyzer
     {
+        private static readonly KindSet s_gradientHolders = KindSet.Of(OperationKind.Invocation, OperationKind.VariableDeclarator, OperationKind.LocalReference);
+
         /// <summary>Property key: which case was found (one of the <c>Kind…</c> values).</summary>
         public const string KindProperty = "Kind";
 
@@ -186,7 +188,7 @@ namespace NnAnalyzers.Rules
         [MethodImpl(SignText.Hot)]
         private static bool MayHoldGradients(OperationRange operations, GradientFlow flow, bool inNnCode, System.Threading.CancellationToken ct)
         {
-            foreach (var operation in operations)
+            foreach (var operation in operations.OfKind(s_gradientHolders))
             {
                 switch (operation)
                 {

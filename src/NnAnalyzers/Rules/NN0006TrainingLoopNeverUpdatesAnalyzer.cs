@@ -129,9 +129,9 @@ namespace NnAnalyzers.Rules
         [MethodImpl(SignText.Hot)]
         private static bool HasHeaderInside(ILoopOperation loop, bool repeat)
         {
-            foreach (var op in BodyOperations.Shared(loop.Body))
+            foreach (var op in BodyOperations.Shared(loop.Body).OfKind(OperationKind.Loop))
             {
-                if (op.Kind == OperationKind.Loop && op != loop.Body && op is ILoopOperation inner
+                if (op != loop.Body && op is ILoopOperation inner
                     && (repeat ? TrainingLoops.HasRepeatHeader(inner) : TrainingLoops.HasEpochHeader(inner)))
                 {
                     return true;

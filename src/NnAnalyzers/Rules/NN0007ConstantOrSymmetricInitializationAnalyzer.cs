@@ -94,9 +94,11 @@ namespace NnAnalyzers.Rules
         {
             foreach (var block in context.OperationBlocks)
             {
-                foreach (var operation in semantics.Bodies.Of(block))
+                var operations = semantics.Bodies.Of(block);
+                for (var i = 0; i < operations.Count; i++)
                 {
-                    switch (operation.Kind)
+                    var operation = operations[i];
+                    switch (operations.KindAt(i))
                     {
                         case OperationKind.VariableDeclarator:
                         case OperationKind.FieldInitializer:

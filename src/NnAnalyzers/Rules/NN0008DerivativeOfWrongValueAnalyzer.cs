@@ -22,6 +22,9 @@ namespace NnAnalyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class NN0008DerivativeOfWrongValueAnalyzer : NnAnalyzer
     {
+        // The operations the walks of a body have cases for (read off the body's list by kind: the others are never type-tested).
+        private static readonly KindSet s_callsAndProducts = KindSet.Of(OperationKind.Invocation, OperationKind.Binary);
+
         /// <summary>Property key: which case was found (one of the <c>Kind…</c> values).</summary>
         public const string KindProperty = "Kind";
 
@@ -92,7 +95,7 @@ namespace NnAnalyzers.Rules
             var lazy = new Lazy<PreActivations>(() => PreActivations.Analyze(block, activations, ct)
                 .WithFieldsFrom(() => FieldFacts(owner, block, activations, types, ct)));
             var inNnCode = new Lazy<bool>(() => nn.Contains(owner));
-            foreach (var operation in BodyOperations.Shared(block).WithoutFirst())
+            foreach (var operation in BodyOperations.Shared(block).WithoutFirst().OfKind(s_callsAndProducts))
             {
                 switch (operation)
                 {

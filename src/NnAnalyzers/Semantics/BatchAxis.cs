@@ -44,6 +44,9 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     internal sealed class BatchAxis
     {
+        // The operations the walks of a body have cases for (read off the body's list by kind: the others are never type-tested).
+        private static readonly KindSet s_localWrites = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
+
         private static readonly WordSet s_batchWords = IdentifierWords.Set("batch", "batches", "minibatch", "samples", "examples");
         private static readonly WordSet s_sampleWords = IdentifierWords.Set("sample", "example");
         private static readonly WordSet s_countWords = IdentifierWords.Set("count", "num", "number", "size", "n");
@@ -307,7 +310,7 @@ namespace NnAnalyzers.Semantics
                 return SampleAxis.Unknown;
             }
 
-            foreach (var op in BodyOperations.Shared(body).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_localWrites))
             {
                 IOperation? written = null;
                 IOperation? target = null;

@@ -34,6 +34,9 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     internal sealed class BatchGradients
     {
+        // The operations the walks of a body have cases for (read off the body's list by kind: the others are never type-tested).
+        private static readonly KindSet s_writes = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.CoalesceAssignment, OperationKind.DeconstructionAssignment);
+
         private static readonly WordSet s_gradientWords = IdentifierWords.Set(
             "grad", "grads", "gradient", "gradients", "delta", "deltas", "nabla");
 
@@ -334,7 +337,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            foreach (var op in BodyOperations.Shared(body).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_writes))
             {
                 var written = op switch
                 {

@@ -36,35 +36,22 @@ namespace NnAnalyzers.Semantics
                 root = root.Parent;
             }
 
-            var all = Listed(root);
+            var all = EntryOf(root).Slots;
             if (ReferenceEquals(root, operation))
             {
                 return new OperationRange(all, 0, all.Length);
             }
 
-            var start = Array.IndexOf(all, operation);
-            if (start < 0)
+            // Pre-order keeps a subtree together: it ends where its last descendant was listed (kept in the slot).
+            for (var i = 1; i < all.Length; i++)
             {
-                return Alone(operation); // not in its root's tree (cannot happen with the compiler's operations)
-            }
-
-            // Pre-order keeps a subtree together: it ends where the next sibling of the operation or of an ancestor begins.
-            var end = all.Length;
-            for (var current = operation; current.Parent is { } parent; current = parent)
-            {
-                if (NextSibling(parent, current) is { } next)
+                if (ReferenceEquals(all[i].Operation, operation))
                 {
-                    end = Array.IndexOf(all, next, start + 1);
-                    break;
+                    return new OperationRange(all, i, all[i].End - i);
                 }
             }
 
-            if (end <= start)
-            {
-                return Alone(operation); // the sibling is always listed after it; never a wrong or negative range
-            }
-
-            return new OperationRange(all, start, end - start);
+            return Alone(operation); // not in its root's tree (cannot happen with the compiler's operations)
         }
 
         private static OperationRange Alone(IOperation operation)
@@ -72,24 +59,6 @@ namespace NnAnalyzers.Semantics
             var own = List(operation);
             return new OperationRange(own, 0, own.Length);
         }
-
-        private static IOperation? NextSibling(IOperation parent, IOperation child)
-        {
-            var found = false;
-            foreach (var sibling in parent.ChildOperations)
-            {
-                if (found)
-                {
-                    return sibling;
-                }
-
-                found = ReferenceEquals(sibling, child);
-            }
-
-            return null;
-        }
-
-        private IOperation[] Listed(IOperation root) => EntryOf(root).Operations;
 
         private Entry EntryOf(IOperation root)
         {
@@ -121,70 +90,121 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>Per-body facts a rule derives from the list once and shares the same way (the softmax sites of a body…).</summary>
-        public T Derived<T>(IOperation root, Func<IOperation[], T> create)
+        public T Derived<T>(IOperation root, Func<OperationRange, T> create)
             where T : class
         {
             if (root.Parent is not null)
             {
-                return create(List(root));
+                return create(Alone(root));
             }
 
             return EntryOf(root).Get(create);
         }
 
-        /// <summary>The operations of a tree in pre-order, counted first so that one array of the exact size is made.</summary>
+        /// <summary>
+        /// The operations of a tree in pre-order, each with its kind (read once here: the rules filter on it instead of
+        /// testing every operation against interfaces) and the end of its subtree. One walk with an explicit stack — a
+        /// generated expression thousands of operators deep must not overflow — into per-thread buffers of structs (no
+        /// covariant array-store checks), copied once into an array of the exact size.
+        /// </summary>
         [MethodImpl(SignText.Hot)]
-        public static IOperation[] List(IOperation root)
+        public static OperationSlot[] List(IOperation root)
         {
-            // An explicit stack, not recursion: a generated expression thousands of operators deep must not overflow.
-            var stack = t_stack ??= new System.Collections.Generic.Stack<IOperation>();
+            var stack = t_stack ??= new Pending[64];
+            var buffer = t_buffer ??= new OperationSlot[256];
+            var parents = t_parents ??= new int[256];
+            var depth = 0;
+            var deepest = 1;
             var count = 0;
-            stack.Push(root);
-            while (stack.Count > 0)
+            stack[depth++] = new Pending(root, -1);
+            while (depth > 0)
             {
-                count++;
-                foreach (var child in stack.Pop().ChildOperations)
+                var pending = stack[--depth];
+                var operation = pending.Operation;
+                if (count == buffer.Length)
                 {
-                    stack.Push(child);
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                    Array.Resize(ref parents, parents.Length * 2);
+                    t_buffer = buffer;
+                    t_parents = parents;
                 }
-            }
 
-            var operations = new IOperation[count];
-            var next = 0;
-            stack.Push(root);
-            while (stack.Count > 0)
-            {
-                var operation = stack.Pop();
-                operations[next++] = operation;
+                var index = count++;
+                buffer[index] = new OperationSlot(operation, operation.Kind, index + 1);
+                parents[index] = pending.Parent;
                 foreach (var child in operation.ChildOperations.Reverse())
                 {
-                    stack.Push(child);
+                    if (depth == stack.Length)
+                    {
+                        Array.Resize(ref stack, stack.Length * 2);
+                        t_stack = stack;
+                    }
+
+                    stack[depth++] = new Pending(child, index);
+                }
+
+                if (depth > deepest)
+                {
+                    deepest = depth;
                 }
             }
 
-            return operations;
+            // A subtree ends after its last descendant, the one listed last: propagate ends from the leaves up.
+            for (var i = count - 1; i > 0; i--)
+            {
+                ref var parent = ref buffer[parents[i]];
+                if (buffer[i].End > parent.End)
+                {
+                    parent = new OperationSlot(parent.Operation, parent.Kind, buffer[i].End);
+                }
+            }
+
+            var slots = new OperationSlot[count];
+            Array.Copy(buffer, slots, count);
+            Array.Clear(buffer, 0, count); // the buffer must not keep a compilation's operations alive
+            Array.Clear(stack, 0, deepest);
+            return slots;
         }
 
         [ThreadStatic]
-        private static System.Collections.Generic.Stack<IOperation>? t_stack;
+        private static Pending[]? t_stack;
+
+        [ThreadStatic]
+        private static OperationSlot[]? t_buffer;
+
+        [ThreadStatic]
+        private static int[]? t_parents;
+
+        private readonly struct Pending
+        {
+            public Pending(IOperation operation, int parent)
+            {
+                Operation = operation;
+                Parent = parent;
+            }
+
+            public IOperation Operation { get; }
+
+            public int Parent { get; }
+        }
 
         private sealed class Entry
         {
             private object? _derived;
 
-            public Entry(IOperation root, IOperation[] operations)
+            public Entry(IOperation root, OperationSlot[] slots)
             {
                 Root = root;
-                Operations = operations;
+                Slots = slots;
             }
 
             public IOperation Root { get; }
 
-            public IOperation[] Operations { get; }
+            public OperationSlot[] Slots { get; }
 
             /// <summary>One derived value per entry (only the softmax oracle derives one; a value of another type would be
             /// recomputed and replace it, never cast).</summary>
-            public T Get<T>(Func<IOperation[], T> create)
+            public T Get<T>(Func<OperationRange, T> create)
                 where T : class
             {
                 if (Volatile.Read(ref _derived) is T known)
@@ -192,11 +212,32 @@ namespace NnAnalyzers.Semantics
                     return known;
                 }
 
-                var value = create(Operations);
+                var value = create(new OperationRange(Slots, 0, Slots.Length));
                 Volatile.Write(ref _derived, value);
                 return value;
             }
         }
+    }
+
+    /// <summary>One listed operation: the operation, its kind, and the index just after its subtree in the list.</summary>
+    public readonly struct OperationSlot
+    {
+        /// <summary>A slot.</summary>
+        public OperationSlot(IOperation operation, OperationKind kind, int end)
+        {
+            Operation = operation;
+            Kind = kind;
+            End = end;
+        }
+
+        /// <summary>The operation.</summary>
+        public IOperation Operation { get; }
+
+        /// <summary>Its kind, as <see cref="IOperation.Kind"/> gives it.</summary>
+        public OperationKind Kind { get; }
+
+        /// <summary>The index after the last operation of its subtree.</summary>
+        public int End { get; }
     }
 }
 
@@ -205,13 +246,13 @@ namespace NnAnalyzers.Semantics
     /// <summary>A contiguous part of a body's operation list, enumerated without allocating.</summary>
     public readonly struct OperationRange
     {
-        private readonly IOperation[] _operations;
+        private readonly OperationSlot[] _slots;
         private readonly int _start;
 
-        /// <summary>The operations <paramref name="operations"/>[start..start + count].</summary>
-        public OperationRange(IOperation[] operations, int start, int count)
+        /// <summary>The operations <paramref name="slots"/>[start..start + count].</summary>
+        public OperationRange(OperationSlot[] slots, int start, int count)
         {
-            _operations = operations;
+            _slots = slots;
             _start = start;
             Count = count;
         }
@@ -220,34 +261,128 @@ namespace NnAnalyzers.Semantics
         public int Count { get; }
 
         /// <summary>The operation at <paramref name="index"/> of the range.</summary>
-        public IOperation this[int index] => _operations[_start + index];
+        public IOperation this[int index] => _slots[_start + index].Operation;
+
+        /// <summary>The kind of the operation at <paramref name="index"/> of the range (no interface call).</summary>
+        public OperationKind KindAt(int index) => _slots[_start + index].Kind;
 
         /// <summary>The range without its first operation: the descendants of a subtree's root (<c>Descendants()</c>).</summary>
-        public OperationRange WithoutFirst() => Count == 0 ? this : new OperationRange(_operations, _start + 1, Count - 1);
+        public OperationRange WithoutFirst() => Count == 0 ? this : new OperationRange(_slots, _start + 1, Count - 1);
+
+        /// <summary>The operations of one kind, in order (read off the list: no type test of the others).</summary>
+        public KindFilter OfKind(OperationKind kind) => new KindFilter(_slots, _start, _start + Count, KindSet.Of(kind));
+
+        /// <summary>The operations whose kind is in <paramref name="kinds"/>, in order.</summary>
+        public KindFilter OfKind(KindSet kinds) => new KindFilter(_slots, _start, _start + Count, kinds);
 
         /// <summary>The enumerator <c>foreach</c> uses.</summary>
-        public Enumerator GetEnumerator() => new Enumerator(_operations, _start, _start + Count);
+        public Enumerator GetEnumerator() => new Enumerator(_slots, _start, _start + Count);
 
         /// <summary>Enumerates the range.</summary>
         public struct Enumerator
         {
-            private readonly IOperation[] _operations;
+            private readonly OperationSlot[] _slots;
             private readonly int _end;
             private int _index;
 
             /// <summary>Starts before <paramref name="start"/>.</summary>
-            public Enumerator(IOperation[] operations, int start, int end)
+            public Enumerator(OperationSlot[] slots, int start, int end)
             {
-                _operations = operations;
+                _slots = slots;
                 _index = start - 1;
                 _end = end;
             }
 
             /// <summary>The current operation.</summary>
-            public IOperation Current => _operations[_index];
+            public IOperation Current => _slots[_index].Operation;
 
             /// <summary>Moves to the next operation.</summary>
             public bool MoveNext() => ++_index < _end;
+        }
+
+        /// <summary>The operations of a range whose kind is in a set.</summary>
+        public struct KindFilter
+        {
+            private readonly OperationSlot[] _slots;
+            private readonly int _end;
+            private readonly KindSet _kinds;
+            private int _index;
+
+            /// <summary>Starts before <paramref name="start"/>.</summary>
+            public KindFilter(OperationSlot[] slots, int start, int end, KindSet kinds)
+            {
+                _slots = slots;
+                _index = start - 1;
+                _end = end;
+                _kinds = kinds;
+            }
+
+            /// <summary>The enumerator <c>foreach</c> uses (the filter is its own enumerator).</summary>
+            public KindFilter GetEnumerator() => this;
+
+            /// <summary>The current operation.</summary>
+            public IOperation Current => _slots[_index].Operation;
+
+            /// <summary>Moves to the next operation of the kinds.</summary>
+            public bool MoveNext()
+            {
+                while (++_index < _end)
+                {
+                    if (_kinds.Contains(_slots[_index].Kind))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+    }
+}
+
+namespace NnAnalyzers.Semantics
+{
+    /// <summary>
+    /// A set of operation kinds, tested with a shift: the kinds a loop over a body's list cares about (e.g. the
+    /// operations a type switch has cases for). A kind beyond the set's 128 bits (none in this Roslyn) is always in it,
+    /// so a filter can only let more operations through to the type tests, never fewer.
+    /// </summary>
+    public readonly struct KindSet
+    {
+        private readonly ulong _low;
+        private readonly ulong _high;
+
+        private KindSet(ulong low, ulong high)
+        {
+            _low = low;
+            _high = high;
+        }
+
+        /// <summary>The set of the given kinds.</summary>
+        public static KindSet Of(params OperationKind[] kinds)
+        {
+            ulong low = 0, high = 0;
+            foreach (var kind in kinds)
+            {
+                var value = (int)kind;
+                if (value >= 0 && value < 64)
+                {
+                    low |= 1UL << value;
+                }
+                else if (value >= 64 && value < 128)
+                {
+                    high |= 1UL << (value - 64);
+                }
+            }
+
+            return new KindSet(low, high);
+        }
+
+        /// <summary>Whether <paramref name="kind"/> is in the set.</summary>
+        public bool Contains(OperationKind kind)
+        {
+            var value = (int)kind;
+            return (uint)value < 64 ? ((_low >> value) & 1) != 0 : (uint)value < 128 ? ((_high >> (value - 64)) & 1) != 0 : true;
         }
     }
 }

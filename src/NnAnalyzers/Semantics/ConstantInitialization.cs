@@ -266,7 +266,7 @@ namespace NnAnalyzers.Semantics
 
             var row = loop.Locals[0];
             var result = StorageWrite.Read;
-            foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst().OfKind(OperationKind.LocalReference))
             {
                 if (op is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, row))
                 {

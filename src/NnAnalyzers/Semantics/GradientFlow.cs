@@ -19,6 +19,15 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     public sealed class GradientFlow
     {
+        // The operations each walk of a body has cases for (read off the body's list by kind, the others never type-tested).
+        private static readonly KindSet s_returns = KindSet.Of(OperationKind.Return, OperationKind.YieldReturn, OperationKind.YieldBreak);
+        private static readonly KindSet s_writes = KindSet.Of(
+            OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.CoalesceAssignment, OperationKind.DeconstructionAssignment,
+            OperationKind.Increment, OperationKind.Decrement, OperationKind.Invocation);
+        private static readonly KindSet s_localValues = KindSet.Of(
+            OperationKind.VariableDeclarator, OperationKind.SimpleAssignment, OperationKind.DeconstructionAssignment, OperationKind.Loop, OperationKind.Argument);
+        private static readonly KindSet s_writesOrCalls = KindSet.Of(OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Invocation);
+
         private static readonly WordSet s_gradientWords = IdentifierWords.Set(
             "grad", "grads", "gradient", "gradients", "delta", "deltas", "nabla");
 
@@ -241,7 +250,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            foreach (var operation in BodyOperations.Shared(body).WithoutFirst())
+            foreach (var operation in BodyOperations.Shared(body).WithoutFirst().OfKind(s_returns))
             {
                 if (operation is IReturnOperation { ReturnedValue: { } value } && IsInThisBody(operation, body))
                 {
@@ -385,7 +394,7 @@ namespace NnAnalyzers.Semantics
         private bool ComputeWrites(IOperation body, Visit visiting, CancellationToken cancellationToken)
         {
             var roots = new RootAnalysis(body, _mathNet);
-            foreach (var operation in BodyOperations.Shared(body).WithoutFirst())
+            foreach (var operation in BodyOperations.Shared(body).WithoutFirst().OfKind(s_writes))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 switch (operation)
@@ -476,7 +485,7 @@ namespace NnAnalyzers.Semantics
         public static HashSet<ILocalSymbol> ReadLocals(IOperation body, HashSet<ILocalSymbol>? among)
         {
             var read = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            foreach (var operation in BodyOperations.Shared(body).WithoutFirst())
+            foreach (var operation in BodyOperations.Shared(body).WithoutFirst().OfKind(OperationKind.LocalReference))
             {
                 if (operation is ILocalReferenceOperation reference && (among is null || among.Contains(reference.Local))
                     && !reference.IsDeclaration && !IsWrittenOnly(reference))
@@ -505,7 +514,7 @@ namespace NnAnalyzers.Semantics
                 list.Add(value);
             }
 
-            foreach (var operation in BodyOperations.Shared(body).WithoutFirst())
+            foreach (var operation in BodyOperations.Shared(body).WithoutFirst().OfKind(s_localValues))
             {
                 switch (operation)
                 {
@@ -707,7 +716,7 @@ namespace NnAnalyzers.Semantics
             }
 
             var roots = new RootAnalysis(body, _mathNet);
-            foreach (var op in BodyOperations.Shared(body).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_writesOrCalls))
             {
                 switch (op)
                 {

@@ -146,7 +146,7 @@ namespace NnAnalyzers.Semantics
         /// </summary>
         public static bool IsUsedAsWeightMatrix(ISymbol storage, IOperation root, KnownSymbols symbols)
         {
-            foreach (var op in BodyOperations.Shared(root).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(root).WithoutFirst().OfKind(OperationKind.Binary))
             {
                 if (op is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product)
                 {

@@ -74,6 +74,11 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     internal sealed class Normalization
     {
+        // The operations the walks of a body have cases for (read off the body's list by kind: the others are never type-tested).
+        private static readonly KindSet s_declaratorsAndReferences = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.LocalReference);
+        private static readonly KindSet s_localWrites = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
+        private static readonly KindSet s_callsAndMethodReferences = KindSet.Of(OperationKind.Invocation, OperationKind.MethodReference);
+
         private readonly KnownSymbols _symbols;
 
         /// <summary>Creates the oracle of one compilation.</summary>
@@ -128,7 +133,7 @@ namespace NnAnalyzers.Semantics
             {
                 declarator = d;
                 isPrivate = true;
-                foreach (var op in BodyOperations.Shared(body).WithoutFirst())
+                foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(OperationKind.LocalReference))
                 {
                     if (op is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, d.Symbol))
                     {
@@ -218,7 +223,7 @@ namespace NnAnalyzers.Semantics
             var accumulations = ImmutableArray.CreateBuilder<IOperation>();
             IVariableDeclaratorOperation? declarator = null;
             var isPrivate = true;
-            foreach (var op in BodyOperations.Shared(body).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_declaratorsAndReferences))
             {
                 if (op is IVariableDeclaratorOperation decl && SymbolEqualityComparer.Default.Equals(decl.Symbol, sumLocal))
                 {
@@ -506,7 +511,7 @@ namespace NnAnalyzers.Semantics
                 case ILocalReferenceOperation local:
                     {
                         var found = false;
-                        foreach (var op in BodyOperations.Shared(body).WithoutFirst())
+                        foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_localWrites))
                         {
                             IOperation? written = op switch
                             {
@@ -538,7 +543,7 @@ namespace NnAnalyzers.Semantics
         /// <summary>True when <paramref name="value"/> calls (or passes as a delegate) Math.Exp, MathF.Exp or another static Exp.</summary>
         public static bool ContainsExp(IOperation value)
         {
-            foreach (var op in BodyOperations.Shared(value))
+            foreach (var op in BodyOperations.Shared(value).OfKind(s_callsAndMethodReferences))
             {
                 var method = op is IInvocationOperation invocation ? invocation.TargetMethod
                     : op is IMethodReferenceOperation reference ? reference.Method
@@ -559,7 +564,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            foreach (var op in BodyOperations.Shared(body).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(OperationKind.SimpleAssignment))
             {
                 if (op is ISimpleAssignmentOperation assignment
                     && (assignment.Target is IArrayElementReferenceOperation || assignment.Target is IPropertyReferenceOperation { Property.IsIndexer: true })

@@ -52,6 +52,9 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     public sealed class PreActivations
     {
+        // The operations the walks of a body have cases for (read off the body's list by kind: the others are never type-tested).
+        private static readonly KindSet s_recorded = KindSet.Of(OperationKind.SimpleAssignment, OperationKind.VariableDeclarator, OperationKind.CompoundAssignment, OperationKind.Invocation);
+
         private readonly Dictionary<ISymbol, Facts> _facts = new Dictionary<ISymbol, Facts>(SymbolEqualityComparer.Default);
 
         private PreActivations()
@@ -99,7 +102,7 @@ namespace NnAnalyzers.Semantics
         {
             var result = this;
             var appends = new List<(ISymbol List, IOperation Value, int End)>();
-            foreach (var operation in BodyOperations.Shared(body).WithoutFirst())
+            foreach (var operation in BodyOperations.Shared(body).WithoutFirst().OfKind(s_recorded))
             {
                 switch (operation)
                 {

@@ -72,6 +72,16 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     public sealed class Probabilities
     {
+        // The operations each walk has cases for (read off the body's list by kind, the others never type-tested).
+        private static readonly KindSet s_returns = KindSet.Of(OperationKind.Return, OperationKind.YieldReturn, OperationKind.YieldBreak);
+        private static readonly KindSet s_localWrites = KindSet.Of(
+            OperationKind.VariableDeclarator, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Invocation, OperationKind.DeconstructionAssignment);
+        private static readonly KindSet s_guardWrites = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment, OperationKind.Invocation);
+        private static readonly KindSet s_references = KindSet.Of(OperationKind.LocalReference, OperationKind.ParameterReference);
+        private static readonly KindSet s_exponentialSigns = KindSet.Of(
+            OperationKind.Invocation, OperationKind.LocalReference, OperationKind.ParameterReference, OperationKind.FieldReference);
+        private static readonly KindSet s_rewrites = KindSet.Of(OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Invocation);
+
         private const int MaxDepth = 10;
 
         private static readonly WordSet s_predictionWords = IdentifierWords.Set(
@@ -252,7 +262,7 @@ namespace NnAnalyzers.Semantics
                 var body = _flow.GetBody(original, cancellationToken);
                 if (body is not null)
                 {
-                    foreach (var op in body.DescendantsAndSelf())
+                    foreach (var op in BodyOperations.Shared(body).OfKind(s_returns))
                     {
                         if (op is IReturnOperation { ReturnedValue: { } returned } && !IsInNestedFunction(op, body))
                         {
@@ -411,7 +421,7 @@ namespace NnAnalyzers.Semantics
         private ProbabilitySource ClassifyLocal(ILocalSymbol local, IOperation body, int depth, bool allowParameters, CancellationToken cancellationToken)
         {
             var result = ProbabilitySource.None;
-            foreach (var op in body.DescendantsAndSelf())
+            foreach (var op in BodyOperations.Shared(body).OfKind(s_localWrites))
             {
                 IOperation? written = null;
                 switch (op)
@@ -562,7 +572,7 @@ namespace NnAnalyzers.Semantics
                 }
 
                 var result = ProbabilitySource.None;
-                foreach (var candidate in methodBody.DescendantsAndSelf())
+                foreach (var candidate in BodyOperations.Shared(methodBody).OfKind(s_returns))
                 {
                     if (candidate is IReturnOperation { ReturnedValue: { } returned } && !IsInNestedFunction(candidate, methodBody))
                     {
@@ -761,7 +771,7 @@ namespace NnAnalyzers.Semantics
                 case ILocalReferenceOperation local:
                     {
                         var writes = 0;
-                        foreach (var candidate in body.DescendantsAndSelf())
+                        foreach (var candidate in BodyOperations.Shared(body).OfKind(s_guardWrites))
                         {
                             IOperation? written = null;
                             if (candidate is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local.Local))
@@ -977,7 +987,7 @@ namespace NnAnalyzers.Semantics
         private static LossUse UseThrough(ISymbol storage, IOperation body)
         {
             var use = LossUse.None;
-            foreach (var op in body.DescendantsAndSelf())
+            foreach (var op in BodyOperations.Shared(body).OfKind(s_references))
             {
                 if (op is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, storage)
                     || op is IParameterReferenceOperation parameter && SymbolEqualityComparer.Default.Equals(parameter.Parameter, storage))
@@ -995,7 +1005,7 @@ namespace NnAnalyzers.Semantics
 
         private static bool ReadsLocal(IOperation value, ILocalSymbol local)
         {
-            foreach (var op in value.DescendantsAndSelf())
+            foreach (var op in BodyOperations.Shared(value).OfKind(OperationKind.LocalReference))
             {
                 if (op is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
@@ -1040,7 +1050,7 @@ namespace NnAnalyzers.Semantics
 
         private bool ContainsExponential(IOperation operation)
         {
-            foreach (var op in operation.DescendantsAndSelf())
+            foreach (var op in BodyOperations.Shared(operation).OfKind(s_exponentialSigns))
             {
                 if (op is IInvocationOperation call && (call.TargetMethod.Name == "PointwiseExp" || _softmax.Exponentials.IsExp(call.TargetMethod)))
                 {
@@ -1059,7 +1069,7 @@ namespace NnAnalyzers.Semantics
 
         private bool ContainsExponentialIn(IOperation body)
         {
-            foreach (var op in body.DescendantsAndSelf())
+            foreach (var op in BodyOperations.Shared(body).OfKind(OperationKind.Invocation))
             {
                 if (op is IInvocationOperation call && _softmax.Exponentials.Match(call) is not null)
                 {
@@ -1124,7 +1134,7 @@ namespace NnAnalyzers.Semantics
         /// <summary>True when a parameter is written or clamped in place in the body (then its value at the log is unknown).</summary>
         private static bool IsRewritten(IParameterSymbol parameter, IOperation body)
         {
-            foreach (var op in body.DescendantsAndSelf())
+            foreach (var op in BodyOperations.Shared(body).OfKind(s_rewrites))
             {
                 switch (op)
                 {
@@ -1241,7 +1251,7 @@ namespace NnAnalyzers.Semantics
                 complemented = Collections.Strip(complement.RightOperand);
             }
 
-            foreach (var op in body.DescendantsAndSelf())
+            foreach (var op in BodyOperations.Shared(body).OfKind(OperationKind.Binary))
             {
                 if (!(op is IBinaryOperation binary) || !IsComparison(binary.OperatorKind))
                 {

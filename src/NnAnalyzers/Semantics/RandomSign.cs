@@ -143,6 +143,10 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     public sealed class RandomSign
     {
+        // The operations the walks of a body have cases for (read off the body's list by kind: the others are never type-tested).
+        private static readonly KindSet s_localWrites = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement, OperationKind.DeconstructionAssignment, OperationKind.Argument, OperationKind.Invocation);
+        private static readonly KindSet s_storageWrites = KindSet.Of(OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement, OperationKind.SimpleAssignment, OperationKind.Invocation);
+
         private const int MaxDepth = 4;
 
         private static readonly WordSet s_nonNegativeDistributions = IdentifierWords.Set(
@@ -189,7 +193,7 @@ namespace NnAnalyzers.Semantics
         /// </summary>
         public static bool IsAdjustedInPlace(ISymbol storage, IOperation root)
         {
-            foreach (var op in BodyOperations.Shared(root).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(root).WithoutFirst().OfKind(s_storageWrites))
             {
                 switch (op)
                 {
@@ -478,7 +482,7 @@ namespace NnAnalyzers.Semantics
             state.SetLocal(local, RandomValue.Unknown);
             RandomValue? result = null;
             var fail = false;
-            foreach (var op in BodyOperations.Shared(state.Root).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(state.Root).WithoutFirst().OfKind(s_localWrites))
             {
                 RandomValue? written = null;
                 switch (op)

@@ -441,24 +441,16 @@ namespace NnAnalyzers.Semantics
             public IOperation Value { get; }
         }
 
+        private static readonly KindSet s_writeKinds = KindSet.Of(
+            OperationKind.VariableDeclarator, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment,
+            OperationKind.Increment, OperationKind.Decrement, OperationKind.Argument);
+
         /// <summary>Every write of <paramref name="local"/> in <paramref name="body"/> (of its elements when <paramref name="elements"/>).</summary>
         public static IEnumerable<Write> Writes(IOperation body, ILocalSymbol local, bool elements)
         {
-            foreach (var op in BodyOperations.Shared(body))
+            // The kinds read off the list: the other operations are never type-tested.
+            foreach (var op in BodyOperations.Shared(body).OfKind(s_writeKinds))
             {
-                switch (op.Kind)
-                {
-                    case OperationKind.VariableDeclarator:
-                    case OperationKind.SimpleAssignment:
-                    case OperationKind.CompoundAssignment:
-                    case OperationKind.Increment:
-                    case OperationKind.Decrement:
-                    case OperationKind.Argument:
-                        break;
-                    default:
-                        continue; // one read of the kind instead of five interface tests for most operations
-                }
-
                 switch (op)
                 {
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):

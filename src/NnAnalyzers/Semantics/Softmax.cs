@@ -191,12 +191,12 @@ namespace NnAnalyzers.Semantics
         /// <summary>The operations of one body, listed once for every exponential in it.</summary>
         private sealed class BodyIndex
         {
-            public BodyIndex(IOperation[] operations)
+            public BodyIndex(OperationRange operations)
             {
                 All = operations;
             }
 
-            public IOperation[] All { get; }
+            public OperationRange All { get; }
 
             private List<Exponentiation>? _exponentiations;
 
@@ -211,9 +211,9 @@ namespace NnAnalyzers.Semantics
                 if (known is null)
                 {
                     known = new List<Exponentiation>();
-                    foreach (var op in All)
+                    foreach (var op in All.OfKind(OperationKind.Invocation))
                     {
-                        if (op is IInvocationOperation && exponentials.Match(op) is { } match)
+                        if (exponentials.Match(op) is { } match)
                         {
                             known.Add(match);
                         }
@@ -248,6 +248,10 @@ namespace NnAnalyzers.Semantics
         /// <summary>The data flow from the exponentials to their sums and normalisers inside one body.</summary>
         private sealed class Flow
         {
+            // The operations Propagate and FindNormaliser have cases for.
+            private static readonly KindSet s_writes = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment);
+            private static readonly KindSet s_normalisers = KindSet.Of(OperationKind.Binary, OperationKind.CompoundAssignment, OperationKind.Invocation);
+
             private readonly Softmax _owner;
             private readonly Exponentiation _exp;
             private readonly BodyIndex _body;
@@ -296,7 +300,7 @@ namespace NnAnalyzers.Semantics
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
                     var changed = false;
-                    foreach (var op in all)
+                    foreach (var op in all.OfKind(s_writes))
                     {
                         changed |= Propagate(op);
                     }
@@ -307,7 +311,7 @@ namespace NnAnalyzers.Semantics
                     }
                 }
 
-                foreach (var op in all)
+                foreach (var op in all.OfKind(s_normalisers))
                 {
                     FindNormaliser(op);
                 }

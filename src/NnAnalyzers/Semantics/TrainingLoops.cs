@@ -34,6 +34,11 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     public sealed class TrainingLoops
     {
+        // The operations the walks of a body have cases for (read off the body's list by kind: the others are never type-tested).
+        private static readonly KindSet s_gradientSigns = KindSet.Of(OperationKind.Invocation, OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
+        private static readonly KindSet s_localWrites = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
+        private static readonly KindSet s_shapeSigns = KindSet.Of(OperationKind.Invocation, OperationKind.Binary, OperationKind.CompoundAssignment, OperationKind.SimpleAssignment, OperationKind.VariableDeclarator);
+
         private static readonly WordSet s_loopWords = IdentifierWords.Set(
             "epoch", "epochs", "iteration", "iterations", "iter", "iters", "batch", "batches", "minibatch", "minibatches",
             "sample", "samples");
@@ -172,7 +177,7 @@ namespace NnAnalyzers.Semantics
         {
             IOperation? forward = null;
             IOperation? loss = null;
-            foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst().OfKind(s_shapeSigns))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 switch (op)
@@ -210,7 +215,7 @@ namespace NnAnalyzers.Semantics
             if (loss is not null && forward is null)
             {
                 // The costly question last: a call to a method of this compilation that multiplies by a weight.
-                foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst())
+                foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst().OfKind(OperationKind.Invocation))
                 {
                     if (op is IInvocationOperation invocation && IsForwardMethod(invocation.TargetMethod, cancellationToken))
                     {
@@ -283,7 +288,7 @@ namespace NnAnalyzers.Semantics
             var body = Flow.GetBody(method, cancellationToken);
             if (body is not null)
             {
-                foreach (var op in BodyOperations.Shared(body).WithoutFirst())
+                foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(OperationKind.Binary))
                 {
                     if (op is IBinaryOperation binary && IsWeightProduct(binary))
                     {
@@ -657,7 +662,7 @@ namespace NnAnalyzers.Semantics
                 root = root.Parent;
             }
 
-            foreach (var op in BodyOperations.Shared(root).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(root).WithoutFirst().OfKind(s_localWrites))
             {
                 if (op is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local)
                     && declarator.GetVariableInitializer() is { } initializer)
@@ -1010,7 +1015,7 @@ namespace NnAnalyzers.Semantics
         public List<IInvocationOperation> GradientCalls(ILoopOperation loop, CancellationToken cancellationToken)
         {
             var calls = new List<IInvocationOperation>();
-            foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst().OfKind(OperationKind.Invocation))
             {
                 if (op is IInvocationOperation call && Flow.ReturnsUnappliedGradients(call.TargetMethod, cancellationToken))
                 {
@@ -1035,7 +1040,7 @@ namespace NnAnalyzers.Semantics
             }
 
             string? local = null;
-            foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst())
+            foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst().OfKind(s_gradientSigns))
             {
                 switch (op)
                 {

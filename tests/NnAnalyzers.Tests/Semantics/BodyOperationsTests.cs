@@ -65,6 +65,21 @@ class Net
                     }
 
                     Assert.Equal(expected, enumerated);
+                    Assert.Equal(expected.Select(o => o.Kind), Enumerable.Range(0, range.Count).Select(range.KindAt));
+                    var calls = new System.Collections.Generic.List<IOperation>();
+                    foreach (var op in range.OfKind(OperationKind.Invocation))
+                    {
+                        calls.Add(op);
+                    }
+
+                    Assert.Equal(expected.OfType<IInvocationOperation>(), calls);
+                    var writes = new System.Collections.Generic.List<IOperation>();
+                    foreach (var op in range.OfKind(KindSet.Of(OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Increment)))
+                    {
+                        writes.Add(op);
+                    }
+
+                    Assert.Equal(expected.Where(o => o is ISimpleAssignmentOperation or ICompoundAssignmentOperation || o.Kind == OperationKind.Increment), writes);
                     checkedOperations++;
                 }
             }
@@ -88,8 +103,8 @@ class Net
             Assert.Equal(first.Count - 1, inner.Count);
 
             var made = 0;
-            var a = bodies.Derived(root, operations => { made++; return operations; });
-            var b = bodies.Derived(root, operations => { made++; return operations; });
+            var a = bodies.Derived(root, operations => { made++; return new object[] { operations.Count }; });
+            var b = bodies.Derived(root, operations => { made++; return new object[] { operations.Count }; });
             Assert.Same(a, b);
             Assert.Equal(1, made);
         }
