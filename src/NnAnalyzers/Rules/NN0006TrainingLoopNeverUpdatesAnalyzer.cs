@@ -113,15 +113,24 @@ namespace NnAnalyzers.Rules
         [MethodImpl(SignText.Hot)]
         private static void CheckChildLoops(OperationAnalysisContext context, TrainingLoops loops, IOperation operation, bool trainingMethod)
         {
-            foreach (var child in operation.ChildOperations)
+            // Read off the body's list by kind; a loop's or a lambda's subtree is skipped whole.
+            var operations = BodyOperations.Shared(operation);
+            var i = 1;
+            while (i < operations.Count)
             {
-                if (child is ILoopOperation inner)
+                var kind = operations.KindAt(i);
+                if (kind == OperationKind.Loop && operations[i] is ILoopOperation inner)
                 {
                     Check(context, loops, inner, trainingMethod);
+                    i = operations.EndAt(i);
                 }
-                else if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                else if (kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction)
                 {
-                    CheckChildLoops(context, loops, child, trainingMethod);
+                    i = operations.EndAt(i);
+                }
+                else
+                {
+                    i++;
                 }
             }
         }

@@ -266,6 +266,9 @@ namespace NnAnalyzers.Semantics
         /// <summary>The kind of the operation at <paramref name="index"/> of the range (no interface call).</summary>
         public OperationKind KindAt(int index) => _slots[_start + index].Kind;
 
+        /// <summary>The index in the range just after the subtree of the operation at <paramref name="index"/>.</summary>
+        public int EndAt(int index) => _slots[_start + index].End - _start;
+
         /// <summary>The range without its first operation: the descendants of a subtree's root (<c>Descendants()</c>).</summary>
         public OperationRange WithoutFirst() => Count == 0 ? this : new OperationRange(_slots, _start + 1, Count - 1);
 

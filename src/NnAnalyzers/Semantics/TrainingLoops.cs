@@ -35,6 +35,9 @@ namespace NnAnalyzers.Semantics
     public sealed class TrainingLoops
     {
         // The operations the walks of a body have cases for (read off the body's list by kind: the others are never type-tested).
+        private static readonly KindSet s_writesOrCalls = KindSet.Of(
+            OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.CoalesceAssignment, OperationKind.DeconstructionAssignment,
+            OperationKind.Increment, OperationKind.Decrement, OperationKind.Invocation);
         private static readonly KindSet s_gradientSigns = KindSet.Of(OperationKind.Invocation, OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
         private static readonly KindSet s_localWrites = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
         private static readonly KindSet s_shapeSigns = KindSet.Of(OperationKind.Invocation, OperationKind.Binary, OperationKind.CompoundAssignment, OperationKind.SimpleAssignment, OperationKind.VariableDeclarator);
@@ -310,7 +313,7 @@ namespace NnAnalyzers.Semantics
             // The direct evidence first (a write of a parameter, an update call by name): it is read off the operation,
             // while a call of a method of ours asks for that method's body, which may have to be bound.
             var operations = BodyOperations.Shared(loop.Body);
-            foreach (var op in operations)
+            foreach (var op in operations.OfKind(s_writesOrCalls))
             {
                 if (WritesParameterDirectly(op) || op is IInvocationOperation call && IsUpdateCallByName(call))
                 {
@@ -319,7 +322,7 @@ namespace NnAnalyzers.Semantics
             }
 
             var evidence = UpdateEvidence.None;
-            foreach (var op in operations)
+            foreach (var op in operations.OfKind(s_writesOrCalls))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var here = Evidence(op, cancellationToken);
@@ -360,7 +363,7 @@ namespace NnAnalyzers.Semantics
             var body = Flow.GetBody(method, cancellationToken);
             if (body is not null)
             {
-                foreach (var op in BodyOperations.Shared(body).WithoutFirst())
+                foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_writesOrCalls))
                 {
                     if (WritesParameterDirectly(op)
                         || op is IInvocationOperation call && (IsUpdateCallByName(call)

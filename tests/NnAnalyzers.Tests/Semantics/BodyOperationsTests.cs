@@ -66,6 +66,7 @@ class Net
 
                     Assert.Equal(expected, enumerated);
                     Assert.Equal(expected.Select(o => o.Kind), Enumerable.Range(0, range.Count).Select(range.KindAt));
+                    Assert.Equal(expected.Select(o => o.DescendantsAndSelf().Count()), Enumerable.Range(0, range.Count).Select(i => range.EndAt(i) - i));
                     var calls = new System.Collections.Generic.List<IOperation>();
                     foreach (var op in range.OfKind(OperationKind.Invocation))
                     {
