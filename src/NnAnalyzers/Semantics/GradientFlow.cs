@@ -244,6 +244,14 @@ namespace NnAnalyzers.Semantics
 
         private bool ReturnsGradientLocal(IMethodSymbol method, CancellationToken cancellationToken)
         {
+            // The returned local is declared in the method, so its name is one of the method's identifiers: without an
+            // identifier named like gradients the body is not bound here (for the compiler's own binding of that body, the
+            // first rule to ask pays, and the callers of helpers ask before the helpers' turn comes).
+            if (!DeclaresGradientName(method, cancellationToken))
+            {
+                return false;
+            }
+
             var body = GetBody(method, cancellationToken);
             if (body is null)
             {
@@ -819,6 +827,23 @@ namespace NnAnalyzers.Semantics
         }
 
         // ---------------------------------------------------------------- plumbing
+
+        // Whether an identifier of the method's declaration is named like gradients (read off the syntax, nothing bound).
+        private static bool DeclaresGradientName(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+            {
+                foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+                {
+                    if (token.RawKind == (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken && IsGradientName(token.ValueText))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>The operation tree of a method's body in this compilation, or null.</summary>
         public IOperation? GetBody(IMethodSymbol method, CancellationToken cancellationToken)
