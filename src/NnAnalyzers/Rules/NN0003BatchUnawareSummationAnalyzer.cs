@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -102,7 +101,6 @@ namespace NnAnalyzers.Rules
             });
         }
 
-        [MethodImpl(SignText.Hot)]
         private static Candidates Collect(ImmutableArray<IOperation> blocks, bool reductions, BodyOperations bodies)
         {
             var candidates = new Candidates();

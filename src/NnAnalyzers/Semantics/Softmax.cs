@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -204,7 +203,6 @@ namespace NnAnalyzers.Semantics
             public List<SoftmaxSite>? Sites { get; set; }
 
             /// <summary>The exponentials of the body, matched once for all the flows that start in it.</summary>
-            [MethodImpl(SignText.Hot)]
             public List<Exponentiation> ExponentiationsOf(Exponentials exponentials)
             {
                 var known = _exponentiations;
@@ -278,7 +276,6 @@ namespace NnAnalyzers.Semantics
 
             public ImmutableArray<ISymbol> SumSymbols => _sums.ToImmutableArray();
 
-            [MethodImpl(SignText.Hot)]
             public void Run()
             {
                 _carriers.Add(_exp.Carrier.Syntax);
@@ -317,7 +314,6 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
-            [MethodImpl(SignText.Hot)]
             private bool Propagate(IOperation op)
             {
                 // The kind first: one read, where a type switch tests every interface of most operations (references,
@@ -366,7 +362,6 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
-            [MethodImpl(SignText.Hot)]
             private bool Assign(ISymbol target, IOperation value)
             {
                 if (IsSumOfExp(value))
@@ -388,7 +383,6 @@ namespace NnAnalyzers.Semantics
                 return true;
             }
 
-            [MethodImpl(SignText.Hot)]
             private static ISymbol? TargetSymbol(IOperation target)
             {
                 var op = Collections.Strip(target);
@@ -422,7 +416,6 @@ namespace NnAnalyzers.Semantics
                 return Collections.Strip(a).Syntax.IsEquivalentTo(Collections.Strip(b).Syntax, topLevel: false);
             }
 
-            [MethodImpl(SignText.Hot)]
             private IOperation StripViews(IOperation operation)
             {
                 var op = Collections.Strip(operation);
@@ -438,7 +431,6 @@ namespace NnAnalyzers.Semantics
             }
 
             /// <summary>Does this value hold the exponentials (or one of them)?</summary>
-            [MethodImpl(SignText.Hot)]
             private bool IsExpValued(IOperation operation)
             {
                 var op = StripViews(operation);
@@ -468,7 +460,6 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            [MethodImpl(SignText.Hot)]
             private bool IsCarrier(IOperation op)
             {
                 foreach (var carrier in _carriers)
@@ -483,7 +474,6 @@ namespace NnAnalyzers.Semantics
             }
 
             /// <summary>Is this value a sum of the exponentials (or a per-row/column vector of sums)?</summary>
-            [MethodImpl(SignText.Hot)]
             private bool IsSumOfExp(IOperation operation)
             {
                 var op = Collections.Strip(operation);
@@ -548,7 +538,6 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            [MethodImpl(SignText.Hot)]
             private void FindNormaliser(IOperation op)
             {
                 var kind = op.Kind;
