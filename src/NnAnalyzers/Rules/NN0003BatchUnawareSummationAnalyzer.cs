@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -101,6 +102,7 @@ namespace NnAnalyzers.Rules
             });
         }
 
+        [MethodImpl(SignText.Hot)]
         private static Candidates Collect(ImmutableArray<IOperation> blocks, bool reductions, BodyOperations bodies)
         {
             var candidates = new Candidates();

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -184,6 +185,7 @@ namespace NnAnalyzers.Rules
 
         // Most bodies hold no gradients: one walk that allocates nothing decides before their locals are indexed. A local
         // holds gradients when a gradient-returning call is stored in it, or (in NN code) when its name says so.
+        [MethodImpl(SignText.Hot)]
         private static bool MayHoldGradients(OperationRange operations, GradientFlow flow, bool inNnCode, System.Threading.CancellationToken ct)
         {
             foreach (var operation in operations.OfKind(s_gradientHolders))

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -109,6 +110,7 @@ namespace NnAnalyzers.Rules
         }
 
         /// <summary>Checks the loops directly inside <paramref name="operation"/> (not inside other loops or lambdas).</summary>
+        [MethodImpl(SignText.Hot)]
         private static void CheckChildLoops(OperationAnalysisContext context, TrainingLoops loops, IOperation operation, bool trainingMethod)
         {
             // Read off the body's list by kind; a loop's or a lambda's subtree is skipped whole.
@@ -133,6 +135,7 @@ namespace NnAnalyzers.Rules
             }
         }
 
+        [MethodImpl(SignText.Hot)]
         private static bool HasHeaderInside(ILoopOperation loop, bool repeat)
         {
             foreach (var op in BodyOperations.Shared(loop.Body).OfKind(OperationKind.Loop))

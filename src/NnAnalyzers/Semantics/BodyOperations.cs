@@ -27,6 +27,7 @@ namespace NnAnalyzers.Semantics
         /// The operations of <paramref name="operation"/>'s subtree, itself first, in pre-order: a range of its body's list
         /// (an operation block the compiler hands a rule sits under the body's root, e.g. a method's block).
         /// </summary>
+        [MethodImpl(SignText.Hot)]
         public OperationRange Of(IOperation operation)
         {
             var root = operation;
@@ -106,6 +107,7 @@ namespace NnAnalyzers.Semantics
         /// generated expression thousands of operators deep must not overflow — into per-thread buffers of structs (no
         /// covariant array-store checks), copied once into an array of the exact size.
         /// </summary>
+        [MethodImpl(SignText.Hot)]
         public static OperationSlot[] List(IOperation root)
         {
             var stack = t_stack ??= new Pending[64];

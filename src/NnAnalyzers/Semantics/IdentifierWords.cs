@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace NnAnalyzers.Semantics
 {
@@ -49,6 +50,7 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>True when any word of <paramref name="identifier"/> is in <paramref name="vocabulary"/>.</summary>
+        [MethodImpl(SignText.Hot)]
         public static bool ContainsAny(string identifier, WordSet vocabulary)
         {
             // Matched where the words stand: names are asked about on every declaration and reference.
@@ -83,6 +85,7 @@ namespace NnAnalyzers.Semantics
         /// The next word of <paramref name="identifier"/> at or after <paramref name="position"/>, without allocating:
         /// the same words as <see cref="Split"/>, as (start, length) ranges.
         /// </summary>
+        [MethodImpl(SignText.Hot)]
         public static bool NextWord(string identifier, ref int position, out int start, out int length)
         {
             var i = position;
@@ -167,6 +170,7 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>The vocabulary word equal to <paramref name="text"/>[start, start + length), or null.</summary>
+        [MethodImpl(SignText.Hot)]
         public string? Find(string text, int start, int length)
         {
             if (TryGetValue(length, out var candidates))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace NnAnalyzers.Semantics
@@ -184,6 +185,7 @@ namespace NnAnalyzers.Semantics
         public bool IsRandom(ITypeSymbol? type) => Random is not null && DerivesFrom(type, Random);
 
         /// <summary>True when <paramref name="type"/> equals <paramref name="baseType"/> or derives from it.</summary>
+        [MethodImpl(SignText.Hot)]
         public static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol baseType)
         {
             for (var t = type; t is not null; t = t.BaseType)
@@ -198,6 +200,7 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>Like <see cref="DerivesFrom"/>, comparing the generic definitions.</summary>
+        [MethodImpl(SignText.Hot)]
         public static bool DerivesFromOriginal(ITypeSymbol? type, INamedTypeSymbol genericDefinition)
         {
             for (var t = type; t is not null; t = t.BaseType)

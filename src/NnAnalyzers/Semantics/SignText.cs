@@ -13,6 +13,9 @@ namespace NnAnalyzers.Semantics
     /// </summary>
     internal static class SignText
     {
+        /// <summary>MethodImplOptions.AggressiveOptimization (not in netstandard2.0's enum; honoured by .NET, ignored elsewhere).</summary>
+        internal const MethodImplOptions Hot = (MethodImplOptions)512;
+
         private const int TableMask = 511;
         private const int LongestSign = 24;
 
@@ -25,6 +28,7 @@ namespace NnAnalyzers.Semantics
         /// <summary>False only when no declaration of the text can show an NN sign (see the type's summary).</summary>
         // Compiled optimised at once: a build runs this over every file while the process is young, when tiered
         // compilation would still run the loop as unoptimised tier-0 code.
+        [MethodImpl(Hot)]
         public static bool MayShowSigns(SourceText text)
         {
             var length = text.Length;
@@ -123,6 +127,7 @@ namespace NnAnalyzers.Semantics
         private static int Lower(char c) => c < 128 ? (c | 0x20) : char.ToLowerInvariant(c);
 
         // The sign whose letters are text[start1, +length1) followed by text[start2, +length2), by hash then by letters.
+        [MethodImpl(Hot)]
         private static Entry? Find(int hash, char[] text, int start1, int length1, int start2, int length2)
         {
             for (var index = hash & TableMask; s_table[index] is { } entry; index = (index + 1) & TableMask)

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -203,6 +204,7 @@ namespace NnAnalyzers.Semantics
             public List<SoftmaxSite>? Sites { get; set; }
 
             /// <summary>The exponentials of the body, matched once for all the flows that start in it.</summary>
+            [MethodImpl(SignText.Hot)]
             public List<Exponentiation> ExponentiationsOf(Exponentials exponentials)
             {
                 var known = _exponentiations;
@@ -276,6 +278,7 @@ namespace NnAnalyzers.Semantics
 
             public ImmutableArray<ISymbol> SumSymbols => _sums.ToImmutableArray();
 
+            [MethodImpl(SignText.Hot)]
             public void Run()
             {
                 _carriers.Add(_exp.Carrier.Syntax);
@@ -314,6 +317,7 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
+            [MethodImpl(SignText.Hot)]
             private bool Propagate(IOperation op)
             {
                 // The kind first: one read, where a type switch tests every interface of most operations (references,
@@ -362,6 +366,7 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
+            [MethodImpl(SignText.Hot)]
             private bool Assign(ISymbol target, IOperation value)
             {
                 if (IsSumOfExp(value))
@@ -383,6 +388,7 @@ namespace NnAnalyzers.Semantics
                 return true;
             }
 
+            [MethodImpl(SignText.Hot)]
             private static ISymbol? TargetSymbol(IOperation target)
             {
                 var op = Collections.Strip(target);
@@ -416,6 +422,7 @@ namespace NnAnalyzers.Semantics
                 return Collections.Strip(a).Syntax.IsEquivalentTo(Collections.Strip(b).Syntax, topLevel: false);
             }
 
+            [MethodImpl(SignText.Hot)]
             private IOperation StripViews(IOperation operation)
             {
                 var op = Collections.Strip(operation);
@@ -431,6 +438,7 @@ namespace NnAnalyzers.Semantics
             }
 
             /// <summary>Does this value hold the exponentials (or one of them)?</summary>
+            [MethodImpl(SignText.Hot)]
             private bool IsExpValued(IOperation operation)
             {
                 var op = StripViews(operation);
@@ -460,6 +468,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
+            [MethodImpl(SignText.Hot)]
             private bool IsCarrier(IOperation op)
             {
                 foreach (var carrier in _carriers)
@@ -474,6 +483,7 @@ namespace NnAnalyzers.Semantics
             }
 
             /// <summary>Is this value a sum of the exponentials (or a per-row/column vector of sums)?</summary>
+            [MethodImpl(SignText.Hot)]
             private bool IsSumOfExp(IOperation operation)
             {
                 var op = Collections.Strip(operation);
@@ -538,6 +548,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
+            [MethodImpl(SignText.Hot)]
             private void FindNormaliser(IOperation op)
             {
                 var kind = op.Kind;
