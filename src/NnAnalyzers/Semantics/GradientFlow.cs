@@ -828,14 +828,38 @@ namespace NnAnalyzers.Semantics
 
         // ---------------------------------------------------------------- plumbing
 
-        // Whether an identifier of the method's declaration is named like gradients (read off the syntax, nothing bound).
+        // Whether an identifier of the method's declaration may be named like gradients, read on the characters of its
+        // text: no node of the method is made or bound. A superset of IsGradientName over its identifiers (words of
+        // comments and strings count too; a Unicode escape, which could spell any name, counts as a yes).
         private static bool DeclaresGradientName(IMethodSymbol method, CancellationToken cancellationToken)
         {
             foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
             {
-                foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+                var span = reference.Span;
+                var length = span.Length;
+                var text = t_text is { } known && known.Length >= length ? known : t_text = new char[Math.Max(length, 4096)];
+                reference.SyntaxTree.GetText(cancellationToken).CopyTo(span.Start, text, 0, length);
+                for (var i = 0; i < length;)
                 {
-                    if (token.RawKind == (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken && IsGradientName(token.ValueText))
+                    var c = text[i];
+                    if (!(c == '_' || char.IsLetterOrDigit(c)))
+                    {
+                        if (c == '\\' && i + 1 < length && (text[i + 1] == 'u' || text[i + 1] == 'U'))
+                        {
+                            return true;
+                        }
+
+                        i++;
+                        continue;
+                    }
+
+                    var start = i;
+                    while (i < length && (text[i] == '_' || char.IsLetterOrDigit(text[i])))
+                    {
+                        i++;
+                    }
+
+                    if (MayBeGradientName(text, start, i - start) && IsGradientName(new string(text, start, i - start)))
                     {
                         return true;
                     }
@@ -844,6 +868,49 @@ namespace NnAnalyzers.Semantics
 
             return false;
         }
+
+        // The cheap part of IsGradientName on a word of a text: the d/g prefix shapes, or grad/delta/nabla in any case.
+        private static bool MayBeGradientName(char[] text, int start, int length)
+        {
+            var offset = start;
+            var end = start + length;
+            while (offset < end && text[offset] == '_')
+            {
+                offset++;
+            }
+
+            var rest = end - offset;
+            if (rest >= 2 && text[offset] is 'd' or 'D' or 'g' or 'G'
+                && (text[offset + 1] == '_' || char.IsUpper(text[offset + 1]) || rest == 2 || (rest == 3 && char.IsDigit(text[offset + 2]))))
+            {
+                return true;
+            }
+
+            return Holds(text, start, length, "grad") || Holds(text, start, length, "delta") || Holds(text, start, length, "nabla");
+        }
+
+        // Whether the word holds the lower-case letters, in any case.
+        private static bool Holds(char[] text, int start, int length, string lower)
+        {
+            for (var i = start; i <= start + length - lower.Length; i++)
+            {
+                var k = 0;
+                while (k < lower.Length && char.ToLowerInvariant(text[i + k]) == lower[k])
+                {
+                    k++;
+                }
+
+                if (k == lower.Length)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        [ThreadStatic]
+        private static char[]? t_text;
 
         /// <summary>The operation tree of a method's body in this compilation, or null.</summary>
         public IOperation? GetBody(IMethodSymbol method, CancellationToken cancellationToken)
