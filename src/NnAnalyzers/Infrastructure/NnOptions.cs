@@ -61,6 +61,27 @@ namespace NnAnalyzers
         }
 
         /// <summary>
+        /// A rule's reading of its options per syntax tree, made once per tree: the provider looks a tree up and then the key
+        /// with a case-insensitive comparer, and rules that ask per body or per operation would pay that every time.
+        /// One instance per compilation (made at compilation start), so edits of .editorconfig reach the next analysis.
+        /// </summary>
+        public sealed class PerTree<T>
+        {
+            private readonly ConcurrentDictionary<SyntaxTree, T> _byTree = new ConcurrentDictionary<SyntaxTree, T>();
+            private readonly Func<AnalyzerOptions, SyntaxTree, T> _read;
+
+            /// <summary>A cache of what <paramref name="read"/> makes of a tree's options.</summary>
+            public PerTree(Func<AnalyzerOptions, SyntaxTree, T> read)
+            {
+                _read = read;
+            }
+
+            /// <summary>The reading for <paramref name="tree"/>.</summary>
+            public T Get(AnalyzerOptions options, SyntaxTree tree)
+                => _byTree.TryGetValue(tree, out var known) ? known : _byTree.GetOrAdd(tree, _read(options, tree));
+        }
+
+        /// <summary>
         /// A regular-expression option, compiled once per distinct pattern; <paramref name="defaultPattern"/> when unset.
         /// An invalid pattern falls back to the default (an analyzer must not throw on a user's typo).
         /// </summary>

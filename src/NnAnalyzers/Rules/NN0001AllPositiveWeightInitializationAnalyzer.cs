@@ -51,7 +51,7 @@ namespace NnAnalyzers.Rules
 
                 // Types are asked about in the callbacks, not here: the first type lookup of a compilation binds its
                 // references, and at compilation start that work (the compiler's anyway) would be charged to this rule.
-                var options = new TreeOptionsCache();
+                var options = new NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)>(ReadOptions);
                 start.RegisterOperationAction(c => AnalyzeAssignment(c, semantics, options), OperationKind.SimpleAssignment);
                 start.RegisterOperationAction(c => AnalyzeDeclarator(c, semantics, options), OperationKind.VariableDeclarator);
                 start.RegisterOperationAction(c => AnalyzeMemberInitializer(c, semantics, options), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
@@ -72,35 +72,23 @@ namespace NnAnalyzers.Rules
             return false;
         }
 
-        /// <summary>The rule's options, read once per syntax tree.</summary>
-        private sealed class TreeOptionsCache
+        // The rule's options of a tree: the parameter-name pattern (null: the default vocabulary) and whether NN context is required.
+        private static (System.Text.RegularExpressions.Regex? Pattern, bool RequireContext) ReadOptions(AnalyzerOptions options, SyntaxTree tree)
         {
-            private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxTree, (System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> _byTree =
-                new System.Collections.Concurrent.ConcurrentDictionary<SyntaxTree, (System.Text.RegularExpressions.Regex?, bool)>();
-
-            public (System.Text.RegularExpressions.Regex? Pattern, bool RequireContext) Get(AnalyzerOptions options, SyntaxTree tree)
-            {
-                // The slow path is its own method: a lambda capturing the options here would be allocated on every call.
-                return _byTree.TryGetValue(tree, out var cached) ? cached : Read(options, tree);
-            }
-
-            private (System.Text.RegularExpressions.Regex? Pattern, bool RequireContext) Read(AnalyzerOptions options, SyntaxTree tree)
-            {
-                var userPattern = NnOptions.GetString(options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption) is null
-                    ? null
-                    : NnOptions.GetRegex(options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption, NeverMatches);
-                var pattern = userPattern is null || userPattern.ToString() == NeverMatches ? null : userPattern; // invalid → default vocabulary
-                return _byTree.GetOrAdd(tree, (pattern, NnOptions.GetBool(options, tree, RuleIds.AllPositiveWeightInitialization, RequireNnContextOption, true)));
-            }
+            var userPattern = NnOptions.GetString(options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption) is null
+                ? null
+                : NnOptions.GetRegex(options, tree, RuleIds.AllPositiveWeightInitialization, ParameterNamesOption, NeverMatches);
+            var pattern = userPattern is null || userPattern.ToString() == NeverMatches ? null : userPattern; // invalid → default vocabulary
+            return (pattern, NnOptions.GetBool(options, tree, RuleIds.AllPositiveWeightInitialization, RequireNnContextOption, true));
         }
 
-        private static void AnalyzeAssignment(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options)
+        private static void AnalyzeAssignment(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options)
         {
             var assignment = (ISimpleAssignmentOperation)context.Operation;
             Check(context, semantics, options, RandomSign.StorageOf(assignment.Target), assignment.Target, assignment.Value);
         }
 
-        private static void AnalyzeDeclarator(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options)
+        private static void AnalyzeDeclarator(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options)
         {
             var declarator = (IVariableDeclaratorOperation)context.Operation;
             var initializer = declarator.GetVariableInitializer();
@@ -110,7 +98,7 @@ namespace NnAnalyzers.Rules
             }
         }
 
-        private static void AnalyzeMemberInitializer(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options)
+        private static void AnalyzeMemberInitializer(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options)
         {
             switch (context.Operation)
             {
@@ -123,7 +111,7 @@ namespace NnAnalyzers.Rules
             }
         }
 
-        private static void AnalyzeAdd(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options)
+        private static void AnalyzeAdd(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options)
         {
             // weights.Add(r.NextDouble()) on a list of parameters.
             var invocation = (IInvocationOperation)context.Operation;
@@ -137,7 +125,7 @@ namespace NnAnalyzers.Rules
         }
 
         /// <summary>The rule: a parameter ← a non-negative random value that nothing centres.</summary>
-        private static void Check(OperationAnalysisContext context, NnSemantics semantics, TreeOptionsCache options, ISymbol? storage, IOperation? target, IOperation value)
+        private static void Check(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options, ISymbol? storage, IOperation? target, IOperation value)
         {
             if (storage is null || value.ConstantValue.HasValue || semantics.Symbols.Random is null || !CanHoldParameterValues(value.Type, semantics.Symbols))
             {

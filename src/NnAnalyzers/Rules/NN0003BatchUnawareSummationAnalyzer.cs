@@ -84,6 +84,7 @@ namespace NnAnalyzers.Rules
                 }
 
                 var rule = new Rule(semantics);
+                var gradientOption = new NnOptions.PerTree<bool>((options, tree) => NnOptions.GetBool(options, tree, RuleIds.BatchUnawareSummation, GradientOption, true));
                 // One walk per operation block collects the candidates (cheaper than five per-block operation actions).
                 start.RegisterOperationBlockAction(block =>
                 {
@@ -92,7 +93,7 @@ namespace NnAnalyzers.Rules
                         return;
                     }
 
-                    var checkGradients = NnOptions.GetBool(block.Options, block.OperationBlocks[0].Syntax.SyntaxTree, RuleIds.BatchUnawareSummation, GradientOption, true);
+                    var checkGradients = gradientOption.Get(block.Options, block.OperationBlocks[0].Syntax.SyntaxTree);
                     var candidates = Collect(block.OperationBlocks, checkGradients && semantics.Symbols.HasMathNet, semantics.Bodies);
                     if (!candidates.IsEmpty)
                     {
