@@ -264,9 +264,11 @@ namespace NnAnalyzers.Semantics
         public IOperation this[int index] => _slots[_start + index].Operation;
 
         /// <summary>The kind of the operation at <paramref name="index"/> of the range (no interface call).</summary>
+        [MethodImpl(SignText.Hot)]
         public OperationKind KindAt(int index) => _slots[_start + index].Kind;
 
         /// <summary>The index in the range just after the subtree of the operation at <paramref name="index"/>.</summary>
+        [MethodImpl(SignText.Hot)]
         public int EndAt(int index) => _slots[_start + index].End - _start;
 
         /// <summary>The range without its first operation: the descendants of a subtree's root (<c>Descendants()</c>).</summary>
@@ -300,6 +302,7 @@ namespace NnAnalyzers.Semantics
             public IOperation Current => _slots[_index].Operation;
 
             /// <summary>Moves to the next operation.</summary>
+            [MethodImpl(SignText.Hot)]
             public bool MoveNext() => ++_index < _end;
         }
 
@@ -327,6 +330,7 @@ namespace NnAnalyzers.Semantics
             public IOperation Current => _slots[_index].Operation;
 
             /// <summary>Moves to the next operation of the kinds.</summary>
+            [MethodImpl(SignText.Hot)]
             public bool MoveNext()
             {
                 while (++_index < _end)
@@ -382,6 +386,7 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>Whether <paramref name="kind"/> is in the set.</summary>
+        [MethodImpl(SignText.Hot)]
         public bool Contains(OperationKind kind)
         {
             var value = (int)kind;

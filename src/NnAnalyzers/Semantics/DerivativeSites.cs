@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -41,6 +42,7 @@ namespace NnAnalyzers.Semantics
         /// Reads the declarations (not the bodies) of the trees of the compilation that can hold a formula for derivative
         /// helpers; a tree whose text has no <c>1 - …</c> is not parsed into nodes.
         /// </summary>
+        [MethodImpl(SignText.Hot)]
         public static DerivativeSites Create(Compilation compilation, CancellationToken cancellationToken)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
@@ -89,6 +91,7 @@ namespace NnAnalyzers.Semantics
         /// top-level statements) may hold a derivative: an inline formula or a call of a derivative helper by name.
         /// Lambdas and local functions belong to the body around them.
         /// </summary>
+        [MethodImpl(SignText.Hot)]
         public bool MayHoldDerivative(SyntaxNode body, CancellationToken cancellationToken)
         {
             // Read from the text, not by walking every node (a walk of a dense file cost more than the rest of the rule):
@@ -135,6 +138,7 @@ namespace NnAnalyzers.Semantics
         }
 
         // Whether one of the ascending positions lies in the span.
+        [MethodImpl(SignText.Hot)]
         private static bool HoldsAny(List<int> positions, TextSpan span)
         {
             var i = positions.BinarySearch(span.Start);
@@ -152,6 +156,7 @@ namespace NnAnalyzers.Semantics
             return buffer;
         }
 
+        [MethodImpl(SignText.Hot)]
         private static int IndexOf(char[] text, int length, string word, int start)
         {
             for (var i = start; i <= length - word.Length; i++)
@@ -190,6 +195,7 @@ namespace NnAnalyzers.Semantics
         private static bool MayHoldOneMinus(char[] text, int length) => NextOneMinus(text, length, 0) >= 0;
 
         /// <summary>The position of the next minus sign from <paramref name="start"/> that <see cref="MayHoldOneMinus(string)"/> counts, or -1.</summary>
+        [MethodImpl(SignText.Hot)]
         private static int NextOneMinus(char[] text, int length, int start)
         {
             for (var i = start < length ? Array.IndexOf(text, '-', start, length - start) : -1; i >= 0; i = i + 1 < length ? Array.IndexOf(text, '-', i + 1, length - i - 1) : -1)

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -831,6 +832,7 @@ namespace NnAnalyzers.Semantics
         // Whether an identifier of the method's declaration may be named like gradients, read on the characters of its
         // text: no node of the method is made or bound. A superset of IsGradientName over its identifiers (words of
         // comments and strings count too; a Unicode escape, which could spell any name, counts as a yes).
+        [MethodImpl(SignText.Hot)]
         private static bool DeclaresGradientName(IMethodSymbol method, CancellationToken cancellationToken)
         {
             foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
@@ -870,6 +872,7 @@ namespace NnAnalyzers.Semantics
         }
 
         // The cheap part of IsGradientName on a word of a text: the d/g prefix shapes, or grad/delta/nabla in any case.
+        [MethodImpl(SignText.Hot)]
         private static bool MayBeGradientName(char[] text, int start, int length)
         {
             var offset = start;
@@ -890,6 +893,7 @@ namespace NnAnalyzers.Semantics
         }
 
         // Whether the word holds the lower-case letters, in any case.
+        [MethodImpl(SignText.Hot)]
         private static bool Holds(char[] text, int start, int length, string lower)
         {
             for (var i = start; i <= start + length - lower.Length; i++)
