@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Concurrent;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 using NnAnalyzers.Semantics;
 
 namespace NnAnalyzers
@@ -31,7 +33,7 @@ namespace NnAnalyzers
         /// <summary>Reports <paramref name="diagnostic"/> unless its location is generated code.</summary>
         public static void Report(this OperationAnalysisContext context, Diagnostic diagnostic)
         {
-            if (!Contains(diagnostic.Location, context.Options, context.Operation.SemanticModel, context.CancellationToken))
+            if (!Contains(diagnostic.Location, context.Compilation, context.Options, context.Operation.SemanticModel, context.CancellationToken))
             {
                 context.ReportDiagnostic(diagnostic);
             }
@@ -41,7 +43,7 @@ namespace NnAnalyzers
         public static void Report(this OperationBlockAnalysisContext context, Diagnostic diagnostic)
         {
             var model = context.OperationBlocks.IsEmpty ? null : context.OperationBlocks[0].SemanticModel;
-            if (!Contains(diagnostic.Location, context.Options, model, context.CancellationToken))
+            if (!Contains(diagnostic.Location, context.Compilation, context.Options, model, context.CancellationToken))
             {
                 context.ReportDiagnostic(diagnostic);
             }
@@ -53,7 +55,7 @@ namespace NnAnalyzers
         /// <param name="model">A semantic model of the diagnostic's file, if the caller holds one (the reported operation's).</param>
         public static void Report(this SymbolAnalysisContext context, Diagnostic diagnostic, SemanticModel? model)
         {
-            if (!Contains(diagnostic.Location, context.Options, model, context.CancellationToken))
+            if (!Contains(diagnostic.Location, context.Compilation, context.Options, model, context.CancellationToken))
             {
                 context.ReportDiagnostic(diagnostic);
             }
@@ -62,7 +64,7 @@ namespace NnAnalyzers
         /// <summary>Reports <paramref name="diagnostic"/> unless its location is generated code.</summary>
         public static void Report(this SemanticModelAnalysisContext context, Diagnostic diagnostic)
         {
-            if (!Contains(diagnostic.Location, context.Options, context.SemanticModel, context.CancellationToken))
+            if (!Contains(diagnostic.Location, context.SemanticModel.Compilation, context.Options, context.SemanticModel, context.CancellationToken))
             {
                 context.ReportDiagnostic(diagnostic);
             }
@@ -70,18 +72,97 @@ namespace NnAnalyzers
 
         /// <summary>
         /// Whether <paramref name="location"/> lies in generated code. <paramref name="model"/> (of the location's file)
-        /// binds a <c>GeneratedCode</c>-named attribute; without it such an attribute is taken at its name.
+        /// binds a <c>GeneratedCode</c>-named attribute; without it such an attribute is taken at its name. What a file
+        /// allows is read once per file of the compilation: whether it is generated as a whole, whether it has directives
+        /// at all (a <c>#line hidden</c> is one), whether its text names <c>GeneratedCode</c> anywhere.
         /// </summary>
-        public static bool Contains(Location location, AnalyzerOptions options, SemanticModel? model, CancellationToken cancellationToken)
+        public static bool Contains(Location location, Compilation compilation, AnalyzerOptions options, SemanticModel? model, CancellationToken cancellationToken)
         {
             if (!location.IsInSource || location.SourceTree is not { } tree)
             {
                 return false;
             }
 
-            return IsGeneratedFile(tree, options, cancellationToken)
-                || tree.GetLineVisibility(location.SourceSpan.Start, cancellationToken) == LineVisibility.Hidden
-                || InsideMarkedDeclaration(tree, location.SourceSpan.Start, model?.SyntaxTree == tree ? model : null, cancellationToken);
+            var file = NnSemantics.Create(compilation).GeneratedFiles.Of(tree, options, cancellationToken);
+            return file.IsGenerated
+                || (file.HasDirectives && tree.GetLineVisibility(location.SourceSpan.Start, cancellationToken) == LineVisibility.Hidden)
+                || (file.NamesGeneratedCode && InsideMarkedDeclaration(tree, location.SourceSpan.Start, model?.SyntaxTree == tree ? model : null, cancellationToken));
+        }
+
+        /// <summary>The per-file answers of one compilation, made when a diagnostic first lands in the file.</summary>
+        internal sealed class Files
+        {
+            [ThreadStatic]
+            private static char[]? t_buffer;
+
+            private readonly ConcurrentDictionary<SyntaxTree, FileFacts> _files = new ConcurrentDictionary<SyntaxTree, FileFacts>();
+
+            public FileFacts Of(SyntaxTree tree, AnalyzerOptions options, CancellationToken cancellationToken)
+            {
+                // The options provider is part of the answer (generated_code = true in .editorconfig): a host that gives the
+                // same compilation other options gets the file read again.
+                var provider = options.AnalyzerConfigOptionsProvider;
+                if (_files.TryGetValue(tree, out var known) && ReferenceEquals(known.Provider, provider))
+                {
+                    return known;
+                }
+
+                var root = tree.GetRoot(cancellationToken);
+                var file = new FileFacts(provider, IsGeneratedFile(tree, options, cancellationToken), root.ContainsDirectives, Names(tree.GetText(cancellationToken), "GeneratedCode"));
+                _files[tree] = file;
+                return file;
+            }
+
+            // Whether the text holds the word (read in chunks that overlap by the word's length: no string of the file is made).
+            private static bool Names(SourceText text, string word)
+            {
+                var buffer = t_buffer ??= new char[4096];
+                for (var start = 0; start < text.Length; start += buffer.Length - word.Length)
+                {
+                    var count = Math.Min(buffer.Length, text.Length - start);
+                    text.CopyTo(start, buffer, 0, count);
+                    for (var i = Array.IndexOf(buffer, word[0], 0, count); i >= 0 && i <= count - word.Length; i = i + 1 < count ? Array.IndexOf(buffer, word[0], i + 1, count - i - 1) : -1)
+                    {
+                        var k = 1;
+                        while (k < word.Length && buffer[i + k] == word[k])
+                        {
+                            k++;
+                        }
+
+                        if (k == word.Length)
+                        {
+                            return true;
+                        }
+                    }
+
+                    if (start + count >= text.Length)
+                    {
+                        break;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        /// <summary>What a file allows of generated code.</summary>
+        internal sealed class FileFacts
+        {
+            public FileFacts(AnalyzerConfigOptionsProvider provider, bool isGenerated, bool hasDirectives, bool namesGeneratedCode)
+            {
+                Provider = provider;
+                IsGenerated = isGenerated;
+                HasDirectives = hasDirectives;
+                NamesGeneratedCode = namesGeneratedCode;
+            }
+
+            public AnalyzerConfigOptionsProvider Provider { get; }
+
+            public bool IsGenerated { get; }
+
+            public bool HasDirectives { get; }
+
+            public bool NamesGeneratedCode { get; }
         }
 
         /// <summary>

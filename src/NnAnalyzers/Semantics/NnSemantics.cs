@@ -12,6 +12,7 @@ namespace NnAnalyzers.Semantics
         {
             Symbols = KnownSymbols.Create(compilation);
             Bodies = new BodyOperations();
+            GeneratedFiles = new GeneratedCode.Files();
             Context = new NnContext(Symbols);
             Parameters = new NetworkParameters(Context);
             RandomSign = new RandomSign(Symbols);
@@ -47,6 +48,9 @@ namespace NnAnalyzers.Semantics
         public ConstantInitialization ConstantInitialization { get; }
         /// <summary>"Is this loop a training loop, and does it update any parameter?" (NN0006).</summary>
         public TrainingLoops TrainingLoops { get; }
+
+        /// <summary>What each file of the compilation allows of generated code (read once per file, asked per diagnostic).</summary>
+        internal GeneratedCode.Files GeneratedFiles { get; }
 
         /// <summary>Creates the semantics of a compilation.</summary>
         public static NnSemantics Create(Compilation compilation) => s_byCompilation.GetValue(compilation, c => new NnSemantics(c));
