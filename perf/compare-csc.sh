@@ -43,25 +43,7 @@ echo "|---|---|---|---|---|"
 for i in $(seq 1 "$rounds"); do
   for v in A B; do
     (cd "$dir/$project" && "$csc" "@$work/$v.rsp" /reportanalyzer > "$work/$v.$i.out" 2>&1) || true
-    python3 - "$work/$v.$i.out" "$i" "$v" >> "$work/rows" <<'PY'
-import re, sys
-text, i, v = open(sys.argv[1], errors="replace").read(), sys.argv[2], sys.argv[3]
-per = {}
-for secs, asm in re.findall(r"^\s*(<?[\d.]+)\s+<?\d+\s+([A-Za-z][\w.]*), Version=", text, re.M):
-    per[asm] = per.get(asm, 0.0) + (0.0 if secs.startswith("<") else float(secs))
-ours = per.get("NnAnalyzers", float("nan"))
-sdk = sum(t for a, t in per.items() if "NetAnalyzers" in a)
-print(f"{v} {ours} {sdk}")
-label = "other (A)" if v == "A" else "this (B)"
-print(f"| {i} | {label} | {ours:.3f} | {sdk:.3f} | {100 * ours / sdk:.1f} % |", file=sys.stderr)
-PY
+    python3 "$root/perf/analyzer-times.py" "$work/$v.$i.out" "$i" "$v" >> "$work/rows"
   done
 done 2>&1
-python3 - "$work/rows" <<'PY'
-import statistics, sys
-rows = [l.split() for l in open(sys.argv[1])]
-for v, label in (("A", "other (A)"), ("B", "this (B)")):
-    ours = [float(r[1]) for r in rows if r[0] == v]
-    ratios = [float(r[1]) / float(r[2]) for r in rows if r[0] == v]
-    print(f"| median | {label} | {statistics.median(ours):.3f} | | {100 * statistics.median(ratios):.1f} % |")
-PY
+python3 "$root/perf/analyzer-times.py" --medians "$work/rows"

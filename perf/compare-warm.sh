@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Another build of our analyzers against this one in the warm compiler server (what every later project of a CI build
+# and every local build pays: the analyzers loaded and their code tiered up by earlier builds). Two copies of a
+# generated project, each pointing at one build of the analyzer, are built once each to warm the server, then built
+# alternately; prints our time, the SDK analyzers' time and the ratio per build, then the medians.
+#   BUILD_COST_DIR=/tmp/bc BUILD_COST_PROJECTS="NnCode" bash perf/build-cost.sh   (once: the generated project)
+#   bash perf/compare-warm.sh <other>/NnAnalyzers.dll [rounds=4] [NnCode|NnBugs|NoNnSigns] [/tmp/bc]
+# The complement of perf/compare-csc.sh (a fresh compiler per run): a change can help one and cost the other.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+other="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+rounds="${2:-4}"
+project="${3:-NnCode}"
+dir="${4:-/tmp/bc}"
+[ -f "$dir/$project/$project.csproj" ] || { echo "no project $dir/$project: run BUILD_COST_DIR=$dir bash perf/build-cost.sh first" >&2; exit 1; }
+dotnet build "$root/src/NnAnalyzers" -c Release -v:q -nologo >/dev/null
+this="$root/src/NnAnalyzers/bin/Release/netstandard2.0/NnAnalyzers.dll"
+work="$(mktemp -d)"; trap 'dotnet build-server shutdown >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+for v in A B; do
+  mkdir -p "$work/dll$v"
+  cp -r "$dir/$project" "$work/$v"
+  sed -i "s|<Analyzer Include=\"[^\"]*\"|<Analyzer Include=\"$work/dll$v/NnAnalyzers.dll\"|" "$work/$v/$project.csproj"
+done
+cp "$other" "$work/dllA/NnAnalyzers.dll"   # the loader wants the file named after the assembly
+cp "$this" "$work/dllB/NnAnalyzers.dll"
+
+build() { # variant label
+  (cd "$work/$1" && dotnet build --no-restore --no-incremental -p:ReportAnalyzer=true -p:UseSharedCompilation=true -v:d -nologo > "$work/$1.$2.log" 2>&1) \
+    || { tail -20 "$work/$1.$2.log"; exit 1; }
+}
+
+dotnet build-server shutdown >/dev/null 2>&1 || true
+for warm in 1 2; do build A "warm$warm"; build B "warm$warm"; done
+
+echo "| run | build | NnAnalyzers s | SDK analyzers s | ours / SDK analyzers |"
+echo "|---|---|---|---|---|"
+for i in $(seq 1 "$rounds"); do
+  for v in A B; do
+    build "$v" "$i"
+    python3 "$root/perf/analyzer-times.py" "$work/$v.$i.log" "$i" "$v" >> "$work/rows"
+  done
+done 2>&1
+python3 "$root/perf/analyzer-times.py" --medians "$work/rows"
