@@ -38,8 +38,8 @@ namespace NnAnalyzers.Rules
 
         private static void Analyze(OperationAnalysisContext context, Softmax softmax)
         {
-            var site = softmax.Analyze(context.Operation, context.CancellationToken);
-            if (site is null || !site.IsUnstabilized)
+            var site = softmax.FindUnstabilized(context.Operation, context.CancellationToken);
+            if (site is null)
             {
                 return;
             }

@@ -140,7 +140,32 @@ namespace NnAnalyzers.Semantics
 
             // The body's sites are computed once, for the first exponential asked about (every flow of a body reads the
             // same operations), and shared with the other rules that ask about the body.
-            foreach (var site in FindAll(Collections.BodyOf(invocation), cancellationToken))
+            return SiteOf(exponentiation, cancellationToken) ?? new SoftmaxSite(exponentiation, SoftmaxKind.None, Certainty.Unknown, ImmutableArray<IOperation>.Empty,
+                ImmutableArray<ISymbol>.Empty, ImmutableArray<IOperation>.Empty, NormaliserAxis.Unknown);
+        }
+
+        /// <summary>
+        /// The softmax or log-sum-exp that <paramref name="invocation"/> exponentiates for, when its logits are known not to
+        /// be shifted by their maximum (NN0002's question); null otherwise. The shift is decided first, on the exponential
+        /// alone: an exponential shifted by the maximum of its own logits is stable whatever it feeds, and the body's data
+        /// flows are not run for it.
+        /// </summary>
+        public SoftmaxSite? FindUnstabilized(IOperation invocation, System.Threading.CancellationToken cancellationToken = default)
+        {
+            var exponentiation = Exponentials.Match(invocation);
+            if (exponentiation is null
+                || (exponentiation.Shift is { } shift && Shifts.IsMaximumOf(shift, exponentiation.Logits) != Certainty.No))
+            {
+                return null;
+            }
+
+            var site = SiteOf(exponentiation, cancellationToken);
+            return site is not null && site.IsUnstabilized ? site : null;
+        }
+
+        private SoftmaxSite? SiteOf(Exponentiation exponentiation, System.Threading.CancellationToken cancellationToken)
+        {
+            foreach (var site in FindAll(Collections.BodyOf(exponentiation.Operation), cancellationToken))
             {
                 if (site.Exponentiation.Operation.Syntax == exponentiation.Operation.Syntax)
                 {
@@ -148,8 +173,7 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
-            return new SoftmaxSite(exponentiation, SoftmaxKind.None, Certainty.Unknown, ImmutableArray<IOperation>.Empty,
-                ImmutableArray<ISymbol>.Empty, ImmutableArray<IOperation>.Empty, NormaliserAxis.Unknown);
+            return null;
         }
 
         private SoftmaxSite? Compute(Exponentiation exponentiation, BodyIndex body, System.Threading.CancellationToken cancellationToken)
