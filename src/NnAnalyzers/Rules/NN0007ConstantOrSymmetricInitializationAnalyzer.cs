@@ -264,12 +264,20 @@ namespace NnAnalyzers.Rules
         // ------------------------------------------------------------------ constant weights
 
 
+        // Scalars, strings and other special types first: one read, where the type tests below cost interface checks.
         private static bool HoldsManyValues(ITypeSymbol? type, KnownSymbols symbols)
-            => type is IArrayTypeSymbol || symbols.IsMathNetTensor(type)
-                || (type is INamedTypeSymbol { IsGenericType: true } named && (named.Name == "List" || named.Name == "Dictionary" || named.Name == "IList"));
+            => type is { SpecialType: SpecialType.None }
+                && (type is IArrayTypeSymbol || symbols.IsMathNetTensor(type)
+                    || (type is INamedTypeSymbol { IsGenericType: true } named && (named.Name == "List" || named.Name == "Dictionary" || named.Name == "IList")));
 
         private static void AnalyzeReference(IOperation reference, NnSemantics semantics, TypeUses uses)
         {
+            // A reference's type is its storage's: the indices and scalars most references read end here, before a symbol is read.
+            if (!HoldsManyValues(reference.Type, semantics.Symbols))
+            {
+                return;
+            }
+
             var storage = reference switch
             {
                 ILocalReferenceOperation local => (ISymbol)local.Local,
