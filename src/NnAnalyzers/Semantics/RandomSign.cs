@@ -482,12 +482,21 @@ namespace NnAnalyzers.Semantics
             state.SetLocal(local, RandomValue.Unknown);
             RandomValue? result = null;
             var fail = false;
-            foreach (var op in BodyOperations.Shared(state.Root).WithoutFirst().OfKind(s_localWrites))
+            // Dispatched on the listed kind: a type switch would test most calls and arguments against six interfaces first.
+            var operations = BodyOperations.Shared(state.Root);
+            for (var i = 1; i < operations.Count; i++)
             {
-                RandomValue? written = null;
-                switch (op)
+                var kind = operations.KindAt(i);
+                if (!s_localWrites.Contains(kind))
                 {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    continue;
+                }
+
+                var op = operations[i];
+                RandomValue? written = null;
+                switch (kind)
+                {
+                    case OperationKind.VariableDeclarator when op is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
                         var initializer = declarator.GetVariableInitializer();
                         if (initializer is not null)
                         {
@@ -495,24 +504,24 @@ namespace NnAnalyzers.Semantics
                         }
 
                         break;
-                    case ISimpleAssignmentOperation assignment when RefersTo(assignment.Target, local):
+                    case OperationKind.SimpleAssignment when op is ISimpleAssignmentOperation assignment && RefersTo(assignment.Target, local):
                         written = assignment.Target is ILocalReferenceOperation
                             ? Analyze(assignment.Value, state, depth + 1)
                             : Analyze(assignment.Value, state, depth + 1).With(linear: false).WithDims(null, null);
                         break;
-                    case ICompoundAssignmentOperation compound when RefersTo(compound.Target, local):
-                    case IIncrementOrDecrementOperation increment when RefersTo(increment.Target, local):
-                    case IDeconstructionAssignmentOperation _ when Mentions(op, local):
+                    case OperationKind.CompoundAssignment when op is ICompoundAssignmentOperation compound && RefersTo(compound.Target, local):
+                    case OperationKind.Increment or OperationKind.Decrement when op is IIncrementOrDecrementOperation increment && RefersTo(increment.Target, local):
+                    case OperationKind.DeconstructionAssignment when Mentions(op, local):
                         fail = true;
                         break;
-                    case IArgumentOperation argument when argument.Parameter is not null && argument.Parameter.RefKind != RefKind.None && RefersTo(argument.Value, local):
+                    case OperationKind.Argument when op is IArgumentOperation argument && argument.Parameter is not null && argument.Parameter.RefKind != RefKind.None && RefersTo(argument.Value, local):
                         fail = true;
                         break;
-                    case IInvocationOperation invocation when invocation.Instance is not null && RefersTo(invocation.Instance, local)
+                    case OperationKind.Invocation when op is IInvocationOperation invocation && invocation.Instance is not null && RefersTo(invocation.Instance, local)
                         && invocation.TargetMethod.Name == "Add" && invocation.Arguments.Length == 1 && invocation.Instance.Type?.Name == "List":
                         written = Analyze(invocation.Arguments[0].Value, state, depth + 1).With(linear: false).WithDims(null, null);
                         break;
-                    case IInvocationOperation invocation when invocation.Instance is not null && RefersTo(invocation.Instance, local) && MayMutate(invocation.TargetMethod):
+                    case OperationKind.Invocation when op is IInvocationOperation invocation && invocation.Instance is not null && RefersTo(invocation.Instance, local) && MayMutate(invocation.TargetMethod):
                         fail = true;
                         break;
                 }
