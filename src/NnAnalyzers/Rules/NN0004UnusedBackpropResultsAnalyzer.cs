@@ -164,15 +164,16 @@ namespace NnAnalyzers.Rules
 
                 foreach (var pair in assigned)
                 {
+                    // The candidates are the locals holding gradients (from a gradient call, or named so in NN code):
+                    // asked first, before a symbol's locations are read (each read of them allocates).
                     var local = pair.Key;
-                    if (reported.Contains(local) || reads.Contains(local) || local.Locations.IsEmpty || !local.Locations[0].IsInSource
-                        || local.IsForEach || local.Name.StartsWith("_", System.StringComparison.Ordinal))
+                    if (!candidates.Contains(local) || reported.Contains(local) || reads.Contains(local) || local.Locations.IsEmpty
+                        || !local.Locations[0].IsInSource || local.IsForEach || local.Name.StartsWith("_", System.StringComparison.Ordinal))
                     {
                         continue;
                     }
 
-                    var isGradient = fromGradientCall.Contains(local) || (inNnCode && GradientFlow.IsGradientName(local.Name));
-                    if (!isGradient || pair.Value.All(v => v.ConstantValue.HasValue || GradientFlow.Unwrap(v) is IDefaultValueOperation))
+                    if (pair.Value.All(v => v.ConstantValue.HasValue || GradientFlow.Unwrap(v) is IDefaultValueOperation))
                     {
                         continue;
                     }
