@@ -260,37 +260,39 @@ namespace NnAnalyzers.Semantics
                 return ConstantSign(op.ConstantValue.Value);
             }
 
-            switch (op)
+            // On the kind (one read), not a type switch: most values are references, which tested against a dozen
+            // interfaces before their case.
+            switch (op.Kind)
             {
-                case IConversionOperation conversion:
+                case OperationKind.Conversion when op is IConversionOperation conversion:
                     return Analyze(conversion.Operand, state, depth + 1);
-                case IUnaryOperation unary:
+                case OperationKind.Unary when op is IUnaryOperation unary:
                     return AnalyzeUnary(unary, state, depth);
-                case IBinaryOperation binary:
+                case OperationKind.Binary when op is IBinaryOperation binary:
                     return AnalyzeBinary(binary, state, depth);
-                case IConditionalOperation conditional when conditional.WhenFalse is not null:
+                case OperationKind.Conditional when op is IConditionalOperation { WhenFalse: not null } conditional:
                     return Join(Analyze(conditional.WhenTrue, state, depth + 1), Analyze(conditional.WhenFalse, state, depth + 1));
-                case IInvocationOperation invocation:
+                case OperationKind.Invocation when op is IInvocationOperation invocation:
                     return AnalyzeInvocation(invocation, state, depth);
-                case IObjectCreationOperation creation:
+                case OperationKind.ObjectCreation when op is IObjectCreationOperation creation:
                     return AnalyzeCreation(creation);
-                case IArrayCreationOperation array:
+                case OperationKind.ArrayCreation when op is IArrayCreationOperation array:
                     return AnalyzeArrayCreation(array, state, depth);
-                case IArrayElementReferenceOperation element:
+                case OperationKind.ArrayElementReference when op is IArrayElementReferenceOperation element:
                     return Analyze(element.ArrayReference, state, depth + 1).With(linear: false, exact: false).WithDims(null, null);
-                case IPropertyReferenceOperation property:
+                case OperationKind.PropertyReference when op is IPropertyReferenceOperation property:
                     return AnalyzeProperty(property, state, depth);
-                case ILocalReferenceOperation local:
+                case OperationKind.LocalReference when op is ILocalReferenceOperation local:
                     return AnalyzeLocal(local.Local, state, depth);
-                case IParameterReferenceOperation parameter:
+                case OperationKind.ParameterReference when op is IParameterReferenceOperation parameter:
                     return state.Bound(parameter.Parameter, out var bound) ? bound : RandomValue.Unknown;
-                case IDelegateCreationOperation delegateCreation:
+                case OperationKind.DelegateCreation when op is IDelegateCreationOperation delegateCreation:
                     return Analyze(delegateCreation.Target, state, depth + 1);
-                case IAnonymousFunctionOperation lambda:
+                case OperationKind.AnonymousFunction when op is IAnonymousFunctionOperation lambda:
                     return ReturnsOf(lambda.Body, state, depth);
-                case ISimpleAssignmentOperation assignment:
+                case OperationKind.SimpleAssignment when op is ISimpleAssignmentOperation assignment:
                     return Analyze(assignment.Value, state, depth + 1);
-                case IArgumentOperation argument:
+                case OperationKind.Argument when op is IArgumentOperation argument:
                     return Analyze(argument.Value, state, depth + 1);
                 default:
                     return RandomValue.Unknown;
