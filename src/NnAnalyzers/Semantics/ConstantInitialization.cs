@@ -930,13 +930,14 @@ namespace NnAnalyzers.Semantics
         {
             foreach (var op in value.DescendantsAndSelf())
             {
-                var symbol = op switch
+                // On the kind: most operations are none of the four, and a type switch tested each against all of them.
+                var symbol = op.Kind switch
                 {
-                    ILocalReferenceOperation l => (ISymbol)l.Local,
-                    IParameterReferenceOperation p => p.Parameter,
-                    IFieldReferenceOperation f => f.Field,
-                    IPropertyReferenceOperation p => p.Property,
-                    _ => null,
+                    OperationKind.LocalReference => (op as ILocalReferenceOperation)?.Local,
+                    OperationKind.ParameterReference => (op as IParameterReferenceOperation)?.Parameter,
+                    OperationKind.FieldReference => (op as IFieldReferenceOperation)?.Field,
+                    OperationKind.PropertyReference => (op as IPropertyReferenceOperation)?.Property,
+                    _ => (ISymbol?)null,
                 };
                 if (symbol is not null && SymbolEqualityComparer.Default.Equals(symbol, storage) && !Operations.IsShapeRead(op))
                 {
