@@ -54,19 +54,18 @@ namespace NnAnalyzers.Rules
         {
             context.RegisterCompilationStartAction(start =>
             {
-                var sites = DerivativeSites.Create(start.Compilation, start.CancellationToken);
+                var activations = new ActivationValues();
+                var sites = DerivativeSites.Create(start.Compilation, activations, start.CancellationToken);
                 if (sites.HasNoFormula && !KnownSymbols.References(start.Compilation, LibraryAssembly))
                 {
                     // No formula anywhere and no library whose derivatives could be called: nothing to look at.
                     return;
                 }
 
-                var activations = new ActivationValues();
                 var nn = NnSemantics.Create(start.Compilation).Context;
 
-
                 // No has-NN-code gate here: activations are recognised by their formulas, also in code whose names
-                // say nothing (Sig, SigDeriv, z, a). The gate is on the text instead: only the bodies that hold a
+                // say nothing (Sig, SigDeriv, z, a). The gate is on the text and the calls instead: only the bodies that hold a
                 // derivative formula or call a derivative are read. A block action, not a semantic-model action: the
                 // compiler hands over the body's operations (bound for every rule once) and its symbol.
                 var types = new ConcurrentDictionary<INamedTypeSymbol, PreActivations>(SymbolEqualityComparer.Default);
@@ -80,7 +79,7 @@ namespace NnAnalyzers.Rules
             Action<Diagnostic>? report = null;
             foreach (var block in context.OperationBlocks)
             {
-                if (block is not (IMethodBodyBaseOperation or IBlockOperation) || !sites.MayHoldDerivative(block.Syntax, ct))
+                if (block is not (IMethodBodyBaseOperation or IBlockOperation) || !sites.MayHoldDerivative(block, ct))
                 {
                     continue;
                 }

@@ -1,133 +1,138 @@
 using System;
-using System.Collections.Generic;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace NnAnalyzers.Semantics
 {
     /// <summary>
-    /// "Where can an activation derivative be?" — answered on syntax only, before anything is bound, so that code
-    /// without one pays a syntax walk and nothing else. A derivative is either written inline (every output-form formula
-    /// of <see cref="ActivationFormulas"/> contains <c>1 - v</c>: <c>v * (1 - v)</c>, <c>v.PointwiseMultiply(1 - v)</c>,
-    /// <c>1 - v * v</c>, <c>1 - Math.Pow(v, 2)</c>, the same inside a <c>Map</c> lambda) or called by name: a helper of
-    /// one parameter whose body is such a formula (found by one scan of the declarations of the compilation), or one of
-    /// our library's derivatives. The answers are a superset of what <see cref="ActivationValues"/> recognises.
+    /// "Where can an activation derivative be?" — answered before a body's values are classified, so that a body without
+    /// one pays a scan of its text and of its calls and nothing else. A derivative is either written inline (every
+    /// output-form formula of <see cref="ActivationFormulas"/> contains <c>1 - v</c>: <c>v * (1 - v)</c>,
+    /// <c>v.PointwiseMultiply(1 - v)</c>, <c>1 - v * v</c>, <c>1 - Math.Pow(v, 2)</c>, the same inside a <c>Map</c>
+    /// lambda) or called: a method whose role <see cref="ActivationValues.RoleOf"/> reads as a derivative (a helper of one
+    /// parameter whose body is such a formula, or one of our library's derivatives), invoked or passed as a method group.
+    /// The answers are a superset of what <see cref="ActivationValues"/> recognises.
     /// </summary>
     public sealed class DerivativeSites
     {
-        private static readonly string[] LibraryDerivatives =
+        // The operations that name a method a body may call.
+        private static readonly KindSet s_calls = KindSet.Of(OperationKind.Invocation, OperationKind.MethodReference);
+
+        private readonly ActivationValues _activations;
+        private readonly bool _hasFormula;
+
+        // Source helpers of one parameter: whether each is a derivative (most calls are of other helpers: a forward pass,
+        // a softmax — those are told by their text, without classifying their bodies).
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _helpers = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+
+        private DerivativeSites(ActivationValues activations, bool hasFormula)
         {
-            "SigmoidDerivativeFromOutput", "TanhDerivativeFromOutput", "SigmoidDerivativeFromPreActivation", "TanhDerivativeFromPreActivation",
-        };
-
-        private readonly HashSet<string> _names;
-        private readonly HashSet<SyntaxTree> _withFormulas;
-
-        private DerivativeSites(HashSet<string> names, HashSet<SyntaxTree> withFormulas)
-        {
-            foreach (var name in LibraryDerivatives)
-            {
-                names.Add(name);
-            }
-
-            _names = names;
-            _withFormulas = withFormulas;
+            _activations = activations;
+            _hasFormula = hasFormula;
         }
 
         /// <summary>
-        /// Reads the declarations (not the bodies) of the trees of the compilation that can hold a formula for derivative
-        /// helpers; a tree whose text has no <c>1 - …</c> is not parsed into nodes.
+        /// Whether any file of the compilation holds a <c>1 - …</c> (read on the characters, stopping at the first file that
+        /// does): without one there is neither an inline derivative nor a derivative helper in source.
         /// </summary>
         [MethodImpl(SignText.Hot)]
-        public static DerivativeSites Create(Compilation compilation, CancellationToken cancellationToken)
+        public static DerivativeSites Create(Compilation compilation, ActivationValues activations, CancellationToken cancellationToken)
         {
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            var withFormulas = new HashSet<SyntaxTree>();
-            var minusSigns = new List<int>();
             foreach (var tree in compilation.SyntaxTrees)
             {
                 var source = tree.GetText(cancellationToken);
                 var length = source.Length;
                 var text = Buffer(length);
                 source.CopyTo(0, text, 0, length);
-                minusSigns.Clear();
-                for (var i = NextOneMinus(text, length, 0); i >= 0; i = NextOneMinus(text, length, i + 1))
+                if (NextOneMinus(text, length, 0) >= 0)
                 {
-                    minusSigns.Add(i);
-                }
-
-                if (minusSigns.Count == 0)
-                {
-                    continue;
-                }
-
-                withFormulas.Add(tree);
-
-                // Helpers that are local functions are found with the method that declares and calls them (their body is
-                // an inline formula of that method), so the bodies are not entered here. A helper's formula holds one of
-                // the file's one-minus signs: a method without one is not read (reading a body makes its nodes).
-                var root = tree.GetRoot(cancellationToken);
-                foreach (var node in root.DescendantNodes(n => n is CompilationUnitSyntax || n is BaseNamespaceDeclarationSyntax || n is TypeDeclarationSyntax))
-                {
-                    if (node is MethodDeclarationSyntax { ParameterList.Parameters.Count: 1 } method
-                        && (method.ExpressionBody is not null || method.Body is not null)
-                        && HoldsAny(minusSigns, method.Span)
-                        && IsDerivative(ActivationValues.ClassifyHelper(method, method.ParameterList.Parameters[0].Identifier.ValueText)))
-                    {
-                        names.Add(method.Identifier.ValueText);
-                    }
+                    return new DerivativeSites(activations, hasFormula: true);
                 }
             }
 
-            return new DerivativeSites(names, withFormulas);
+            return new DerivativeSites(activations, hasFormula: false);
         }
 
         /// <summary>
         /// Whether the body (of a method, constructor, operator, accessor, expression-bodied property or indexer, or the
-        /// top-level statements) may hold a derivative: an inline formula or a call of a derivative helper by name.
+        /// top-level statements) may hold a derivative: an inline formula, or a call or method group of a derivative.
         /// Lambdas and local functions belong to the body around them.
         /// </summary>
         [MethodImpl(SignText.Hot)]
-        public bool MayHoldDerivative(SyntaxNode body, CancellationToken cancellationToken)
+        public bool MayHoldDerivative(IOperation body, CancellationToken cancellationToken)
         {
-            // Read from the text, not by walking every node (a walk of a dense file cost more than the rest of the rule):
-            // every inline formula subtracts from the literal 1, so the search starts at those minus signs and climbs to
-            // the expression around them; every call of a derivative helper is an identifier spelled like it.
+            // Inline formulas are read from the text, not by walking every node (a walk of a dense file cost more than the
+            // rest of the rule): every one subtracts from the literal 1, so the search starts at those minus signs and
+            // climbs to the expression around them.
+            if (_hasFormula && MayHoldInlineDerivative(body.Syntax, cancellationToken))
+            {
+                return true;
+            }
+
+            // Calls are read off the body's operations (listed once for every rule).
+            foreach (var operation in BodyOperations.Shared(body).OfKind(s_calls))
+            {
+                var method = operation is IInvocationOperation invocation ? invocation.TargetMethod : ((IMethodReferenceOperation)operation).Method;
+                if (IsDerivative(method, cancellationToken))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A method of the framework or of our library is told by its symbol; a helper in source by its body, once, and
+        // only when its text holds a one-minus (every derivative formula does).
+        private bool IsDerivative(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            method = (method.ReducedFrom ?? method).OriginalDefinition;
+            if (method.Parameters.Length != 1 || method.DeclaringSyntaxReferences is not { Length: 1 } declarations)
+            {
+                return IsDerivative(_activations.RoleOf(method, cancellationToken));
+            }
+
+            if (!_helpers.TryGetValue(method, out var isDerivative))
+            {
+                var declaration = declarations[0].GetSyntax(cancellationToken);
+                isDerivative = HoldsOneMinus(declaration, cancellationToken) && IsDerivative(_activations.RoleOf(method, cancellationToken));
+                _helpers.TryAdd(method, isDerivative);
+            }
+
+            return isDerivative;
+        }
+
+        private static bool HoldsOneMinus(SyntaxNode node, CancellationToken cancellationToken)
+        {
+            var span = node.Span;
+            var text = Buffer(span.Length);
+            node.SyntaxTree.GetText(cancellationToken).CopyTo(span.Start, text, 0, span.Length);
+            return NextOneMinus(text, span.Length, 0) >= 0;
+        }
+
+        private static bool MayHoldInlineDerivative(SyntaxNode body, CancellationToken cancellationToken)
+        {
             var tree = body.SyntaxTree;
             var span = body.Span;
             var length = span.Length;
             var text = Buffer(length);
             tree.GetText(cancellationToken).CopyTo(span.Start, text, 0, length);
-            if (_withFormulas.Contains(tree))
+            for (var i = NextOneMinus(text, length, 0); i >= 0; i = NextOneMinus(text, length, i + 1))
             {
-                for (var i = NextOneMinus(text, length, 0); i >= 0; i = NextOneMinus(text, length, i + 1))
+                cancellationToken.ThrowIfCancellationRequested();
+                for (var node = body.FindToken(span.Start + i).Parent; node is not null && node != body; node = node.Parent)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    for (var node = body.FindToken(span.Start + i).Parent; node is not null && node != body; node = node.Parent)
+                    if (node is MemberDeclarationSyntax || node is CompilationUnitSyntax)
                     {
-                        if (node is MemberDeclarationSyntax || node is CompilationUnitSyntax)
-                        {
-                            break;
-                        }
-
-                        if (MayBeDerivative(node))
-                        {
-                            return true;
-                        }
+                        break;
                     }
-                }
-            }
 
-            foreach (var name in _names)
-            {
-                for (var i = IndexOf(text, length, name, 0); i >= 0; i = IndexOf(text, length, name, i + name.Length))
-                {
-                    var token = body.FindToken(span.Start + i);
-                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == name && token.Parent is SimpleNameSyntax)
+                    if (MayBeDerivative(node))
                     {
                         return true;
                     }
@@ -135,14 +140,6 @@ namespace NnAnalyzers.Semantics
             }
 
             return false;
-        }
-
-        // Whether one of the ascending positions lies in the span.
-        [MethodImpl(SignText.Hot)]
-        private static bool HoldsAny(List<int> positions, TextSpan span)
-        {
-            var i = positions.BinarySearch(span.Start);
-            return i >= 0 || (~i < positions.Count && positions[~i] < span.End);
         }
 
         private static char[] Buffer(int length)
@@ -154,32 +151,6 @@ namespace NnAnalyzers.Semantics
             }
 
             return buffer;
-        }
-
-        [MethodImpl(SignText.Hot)]
-        private static int IndexOf(char[] text, int length, string word, int start)
-        {
-            for (var i = start; i <= length - word.Length; i++)
-            {
-                i = Array.IndexOf(text, word[0], i, length - word.Length + 1 - i);
-                if (i < 0)
-                {
-                    return -1;
-                }
-
-                var k = 1;
-                while (k < word.Length && text[i + k] == word[k])
-                {
-                    k++;
-                }
-
-                if (k == word.Length)
-                {
-                    return i;
-                }
-            }
-
-            return -1;
         }
 
         /// <summary>
@@ -238,7 +209,7 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>Whether no file of the compilation holds a derivative formula (nor, then, a derivative helper).</summary>
-        public bool HasNoFormula => _withFormulas.Count == 0;
+        public bool HasNoFormula => !_hasFormula;
 
         private static int PreviousNonWhite(char[] text, int j)
         {
@@ -265,7 +236,7 @@ namespace NnAnalyzers.Semantics
             return hasOne && start < j && char.IsDigit(text[start + 1]);
         }
 
-        private bool MayBeDerivative(SyntaxNode node)
+        private static bool MayBeDerivative(SyntaxNode node)
         {
             switch (node)
             {
@@ -273,8 +244,6 @@ namespace NnAnalyzers.Semantics
                     return ActivationFormulas.ClassifyInlineDerivative(binary, out _, out _) != ActivationRole.None;
                 case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "PointwiseMultiply" } } invocation:
                     return ActivationFormulas.ClassifyInlineDerivative(invocation, out _, out _) != ActivationRole.None;
-                case SimpleNameSyntax name:
-                    return _names.Contains(name.Identifier.ValueText);
                 default:
                     return false;
             }

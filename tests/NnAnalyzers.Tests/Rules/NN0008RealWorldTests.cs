@@ -511,6 +511,40 @@ public static class Unit
             await test.RunAsync(CancellationToken.None);
         }
 
+        [Fact]
+        public async Task A_helper_of_another_file_given_to_Map_as_a_method_group_is_recognised()
+        {
+            // The body holds no formula and never calls the helper by itself: it only names it as Map's function.
+            const string helpers = @"
+using System;
+
+public static class Act
+{
+    public static double Sig(double v) => 1.0 / (1.0 + Math.Exp(-v));
+    public static double SigDeriv(double a) => a * (1.0 - a);
+}
+";
+            const string network = @"
+using MathNet.Numerics.LinearAlgebra;
+
+public static class Unit
+{
+    public static Vector<double> Delta(Matrix<double> w, Vector<double> x, Vector<double> error)
+    {
+        var z = w * x;
+        var a = z.Map(Act.Sig);
+        return error.PointwiseMultiply(DERIV);
+    }
+}
+";
+            var test = new Verify.Test();
+            test.TestState.Sources.Add(("Act.cs", helpers));
+            test.TestState.Sources.Add(("Unit.cs", network.Replace("DERIV", "[|z.Map(Act.SigDeriv)|]")));
+            test.FixedState.Sources.Add(("Act.cs", helpers));
+            test.FixedState.Sources.Add(("Unit.cs", network.Replace("DERIV", "a.Map(Act.SigDeriv)")));
+            await test.RunAsync(CancellationToken.None);
+        }
+
         // ---------------------------------------------------------------- correct: silent
 
         [Fact]
