@@ -160,6 +160,36 @@ $@"<Project Sdk=""Microsoft.NET.Sdk"">
         }
 
         [Fact]
+        public void The_library_package_alone_brings_the_analyzers_along()
+        {
+            // A project that references only NnAnalyzers.Network gets the NN warnings through its package dependency.
+            Assert.NotNull(_packages.NetworkPack);
+            Assert.True(_packages.NetworkPack!.ExitCode == 0, _packages.NetworkPack.ToString());
+            var dir = DotnetCli.TempFolder("library-consumer");
+            _packages.WriteNuGetConfig(dir);
+            File.WriteAllText(Path.Combine(dir, "Library.csproj"),
+$@"<Project Sdk=""Microsoft.NET.Sdk"">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>disable</Nullable>
+    <NoWarn>$(NoWarn);NU1603</NoWarn>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include=""NnAnalyzers.Network"" Version=""{_packages.Version}"" />
+  </ItemGroup>
+</Project>
+");
+            File.WriteAllText(Path.Combine(dir, "Network.cs"), NetworkCode);
+            File.WriteAllText(Path.Combine(dir, "Portfolio.cs"), PortfolioCode);
+            var build = DotnetCli.Dotnet(dir, "build", "--no-incremental");
+            Assert.True(build.ExitCode == 0, build.ToString());
+            var warnings = Ids(build, "warning");
+            Assert.Contains("Network.cs:NN0001", warnings);
+            Assert.Contains("Network.cs:NN0002", warnings);
+            Assert.DoesNotContain("Portfolio.cs:NN0001", warnings);
+        }
+
+        [Fact]
         public void Editorconfig_severities_are_honoured()
         {
             var off = DotnetCli.Dotnet(CreateConsumer("dotnet_diagnostic.NN0001.severity = none"), "build", "--no-incremental");
