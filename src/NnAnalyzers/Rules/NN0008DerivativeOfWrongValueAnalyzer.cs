@@ -135,11 +135,12 @@ namespace NnAnalyzers.Rules
 
             var values = lazy.Value;
             var method = invocation.TargetMethod;
-            var what = invocation.TargetMethod.Name == "Map" ? $"'{Shorten(invocation.Syntax.ToString())}'" : $"'{method.Name}'";
             if (ActivationFormulas.TakesOutput(role))
             {
+                // Named in the message by the method, or by the call's text for Map(f).
                 var swap = ActivationValues.IsLibraryMethod(method) ? SwapName(method, "FromOutput", "FromPreActivation") : null;
-                Check(report, invocation.Syntax.GetLocation(), what, role, new[] { argument }, activations, values, swap, ct);
+                var site = new Site(invocation.Syntax.SyntaxTree, invocation.Syntax.Span, method.Name == "Map" ? null : method.Name);
+                Check(report, site, role, new[] { argument }, activations, values, swap, ct);
                 return;
             }
 
@@ -200,30 +201,47 @@ namespace NnAnalyzers.Rules
             }
 
             // error * v * (1 - v) parses as (error * v) * (1 - v): the derivative is the part from v on.
-            var location = syntax.GetLocation();
-            var text = syntax.ToString();
+            var span = syntax.Span;
             if (syntax is BinaryExpressionSyntax { Left: var left } && ActivationFormulas.Strip(left) is BinaryExpressionSyntax chained
                 && chained.IsKind(SyntaxKind.MultiplyExpression) && ReferenceEquals(ActivationFormulas.Strip(chained.Right), first))
             {
-                var span = TextSpan.FromBounds(first.SpanStart, syntax.Span.End);
-                location = Location.Create(syntax.SyntaxTree, span);
-                text = syntax.SyntaxTree.GetText(ct).ToString(span);
+                span = TextSpan.FromBounds(first.SpanStart, syntax.Span.End);
             }
 
-            Check(report, location, $"'{Shorten(text)}'", role, occurrences, activations, values, null, ct);
+            Check(report, new Site(syntax.SyntaxTree, span, null), role, occurrences, activations, values, null, ct);
+        }
+
+        // Where a derivative stands and how the message names it (the method, or the text at the site); the location and
+        // the texts are made only for a diagnostic (most derivatives checked are right).
+        private readonly struct Site
+        {
+            private readonly SyntaxTree _tree;
+            private readonly string? _name;
+
+            public Site(SyntaxTree tree, TextSpan span, string? name)
+            {
+                _tree = tree;
+                Span = span;
+                _name = name;
+            }
+
+            public TextSpan Span { get; }
+
+            public Location Location => Location.Create(_tree, Span);
+
+            public string What(CancellationToken ct) => _name is not null ? $"'{_name}'" : $"'{Shorten(_tree.GetText(ct).ToString(Span))}'";
         }
 
         // The derivative takes the output: report a pre-activation, or an activation of an output.
-        private static void Check(Action<Diagnostic> report, Location site, string what, ActivationRole role, IReadOnlyList<IOperation> occurrences,
+        private static void Check(Action<Diagnostic> report, Site site, ActivationRole role, IReadOnlyList<IOperation> occurrences,
             ActivationValues activations, PreActivations values, string? swap, CancellationToken ct)
         {
             var value = occurrences[0];
             var function = ActivationFormulas.FunctionName(role);
-            var valueText = Shorten(value.Syntax.ToString());
             if (values.Classify(value) == StoredValue.PreActivation)
             {
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindPreActivation);
-                var replacement = Replacement(value, role, values, site.SourceSpan.Start);
+                var replacement = Replacement(value, role, values, site.Span.Start);
                 if (replacement is not null)
                 {
                     properties = properties.Add(ReplacementProperty, replacement);
@@ -237,8 +255,8 @@ namespace NnAnalyzers.Rules
                 var advice = replacement is not null
                     ? $"pass '{Shorten(ReplaceRoot(value.Syntax, replacement))}'"
                     : swap is not null ? $"call '{swap}'" : "pass the activation output instead";
-                var message = $"{what} takes the {function}'s output a = {function}(z), but '{valueText}' is the pre-activation z: {advice}";
-                report(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site,
+                var message = $"{site.What(ct)} takes the {function}'s output a = {function}(z), but '{Shorten(value.Syntax.ToString())}' is the pre-activation z: {advice}";
+                report(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site.Location,
                     occurrences.Select(o => o.Syntax.GetLocation()), properties, message));
                 return;
             }
@@ -265,8 +283,8 @@ namespace NnAnalyzers.Rules
 
             var twice = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindAppliedTwice);
             var innerText = Shorten(inner.Syntax.ToString());
-            var text = $"{what} takes the {function}'s output, but '{valueText}' applies the activation again to '{innerText}', which already is an activation output: pass '{innerText}'";
-            report(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site, locations, twice, text));
+            var text = $"{site.What(ct)} takes the {function}'s output, but '{Shorten(value.Syntax.ToString())}' applies the activation again to '{innerText}', which already is an activation output: pass '{innerText}'";
+            report(Diagnostic.Create(Descriptors.NN0008DerivativeOfWrongValue, site.Location, locations, twice, text));
         }
 
         // The storage holding the activation of this pre-activation, when it is at hand at the derivative: the same kind

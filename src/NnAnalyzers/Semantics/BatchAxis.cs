@@ -292,7 +292,7 @@ namespace NnAnalyzers.Semantics
                 {
                     if (a.Parameter?.Name == "rows" || a.Parameter?.Name == "columns")
                     {
-                        if (a.Value.ConstantValue.HasValue && a.Value.ConstantValue.Value is int one && one == 1)
+                        if (a.Value.ConstantValue is { HasValue: true, Value: int one } && one == 1)
                         {
                             return SampleAxis.Single;
                         }

@@ -302,10 +302,11 @@ namespace NnAnalyzers.Semantics
                     && arrayLocal.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is SyntaxNode arrayDecl
                     && arrayDecl.Span.End <= declarationSyntax.SpanStart);
             var initializer = declarator.Initializer?.Value ?? declarator.GetVariableInitializer()?.Value;
-            var initIsZero = initializer is not null && initializer.ConstantValue.HasValue
-                && (initializer.ConstantValue.Value is double d ? d == 0.0
-                    : initializer.ConstantValue.Value is float f ? f == 0f
-                    : initializer.ConstantValue.Value is int i && i == 0);
+            var initial = initializer?.ConstantValue ?? default;
+            var initIsZero = initial.HasValue
+                && (initial.Value is double d ? d == 0.0
+                    : initial.Value is float f ? f == 0f
+                    : initial.Value is int i && i == 0);
 
             return new Normaliser
             {

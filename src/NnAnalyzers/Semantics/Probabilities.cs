@@ -1297,12 +1297,13 @@ namespace NnAnalyzers.Semantics
                 op = Collections.Strip(initializer);
             }
 
-            if (!op.ConstantValue.HasValue)
+            var constant = op.ConstantValue;
+            if (!constant.HasValue)
             {
                 return null;
             }
 
-            switch (op.ConstantValue.Value)
+            switch (constant.Value)
             {
                 case double d:
                     return d;

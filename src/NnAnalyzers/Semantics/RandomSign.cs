@@ -255,9 +255,11 @@ namespace NnAnalyzers.Semantics
                 return RandomValue.Unknown;
             }
 
-            if (op.ConstantValue.HasValue)
+            // One read: each read of an operation's constant boxes it anew.
+            var constant = op.ConstantValue;
+            if (constant.HasValue)
             {
-                return ConstantSign(op.ConstantValue.Value);
+                return ConstantSign(constant.Value);
             }
 
             // On the kind (one read), not a type switch: most values are references, which tested against a dozen
@@ -1207,14 +1209,15 @@ namespace NnAnalyzers.Semantics
         public static bool TryConstant(IOperation? op, out double value)
         {
             value = 0;
-            if (op is null || !op.ConstantValue.HasValue || op.ConstantValue.Value is null || op.ConstantValue.Value is string || op.ConstantValue.Value is bool)
+            var constant = op?.ConstantValue ?? default;
+            if (!constant.HasValue || constant.Value is null || constant.Value is string || constant.Value is bool)
             {
                 return false;
             }
 
             try
             {
-                value = Convert.ToDouble(op.ConstantValue.Value, CultureInfo.InvariantCulture);
+                value = Convert.ToDouble(constant.Value, CultureInfo.InvariantCulture);
                 return true;
             }
             catch (Exception e) when (e is InvalidCastException || e is FormatException || e is OverflowException)

@@ -394,13 +394,13 @@ namespace NnAnalyzers.Semantics
         /// <summary>−∞ or the type's MinValue: a correct start for a running maximum.</summary>
         public static bool IsMaxStart(IOperation operation)
         {
-            var op = Collections.Strip(operation);
-            if (!op.ConstantValue.HasValue)
+            var constant = Collections.Strip(operation).ConstantValue;
+            if (!constant.HasValue)
             {
                 return false;
             }
 
-            switch (op.ConstantValue.Value)
+            switch (constant.Value)
             {
                 case double d:
                     return double.IsNegativeInfinity(d) || d == double.MinValue || d == float.MinValue;
