@@ -479,10 +479,8 @@ public class Network
             await Fix(source, source);
         }
 
-        [Fact]
-        public async Task Helpers_in_another_file_are_recognised()
-        {
-            const string helpers = @"
+        // Helpers of another file: an activation and its derivative of the output (a literal 1 behind a cast).
+        private const string ActFile = @"
 using System;
 
 public static class Act
@@ -491,6 +489,10 @@ public static class Act
     public static double SigDeriv(double a) => a * ((double)1 - a);
 }
 ";
+
+        [Fact]
+        public async Task Helpers_in_another_file_are_recognised()
+        {
             const string network = @"
 public static class Unit
 {
@@ -503,27 +505,13 @@ public static class Unit
     }
 }
 ";
-            var test = new Verify.Test { LanguageVersion = LanguageVersion.CSharp7_3 };
-            test.TestState.Sources.Add(("Act.cs", helpers));
-            test.TestState.Sources.Add(("Unit.cs", network.Replace("DERIV", "[|Act.SigDeriv(z)|]")));
-            test.FixedState.Sources.Add(("Act.cs", helpers));
-            test.FixedState.Sources.Add(("Unit.cs", network.Replace("DERIV", "Act.SigDeriv(a)")));
-            await test.RunAsync(CancellationToken.None);
+            await WithActFile(network, "[|Act.SigDeriv(z)|]", "Act.SigDeriv(a)", LanguageVersion.CSharp7_3);
         }
 
         [Fact]
         public async Task A_helper_of_another_file_given_to_Map_as_a_method_group_is_recognised()
         {
             // The body holds no formula and never calls the helper by itself: it only names it as Map's function.
-            const string helpers = @"
-using System;
-
-public static class Act
-{
-    public static double Sig(double v) => 1.0 / (1.0 + Math.Exp(-v));
-    public static double SigDeriv(double a) => a * (1.0 - a);
-}
-";
             const string network = @"
 using MathNet.Numerics.LinearAlgebra;
 
@@ -537,11 +525,17 @@ public static class Unit
     }
 }
 ";
-            var test = new Verify.Test();
-            test.TestState.Sources.Add(("Act.cs", helpers));
-            test.TestState.Sources.Add(("Unit.cs", network.Replace("DERIV", "[|z.Map(Act.SigDeriv)|]")));
-            test.FixedState.Sources.Add(("Act.cs", helpers));
-            test.FixedState.Sources.Add(("Unit.cs", network.Replace("DERIV", "a.Map(Act.SigDeriv)")));
+            await WithActFile(network, "[|z.Map(Act.SigDeriv)|]", "a.Map(Act.SigDeriv)", LanguageVersion.Latest);
+        }
+
+        // The network (DERIV replaced by the marked derivative, then by its fix) beside ActFile.
+        private static async Task WithActFile(string network, string derivative, string fixedDerivative, LanguageVersion version)
+        {
+            var test = new Verify.Test { LanguageVersion = version };
+            test.TestState.Sources.Add(("Act.cs", ActFile));
+            test.TestState.Sources.Add(("Unit.cs", network.Replace("DERIV", derivative)));
+            test.FixedState.Sources.Add(("Act.cs", ActFile));
+            test.FixedState.Sources.Add(("Unit.cs", network.Replace("DERIV", fixedDerivative)));
             await test.RunAsync(CancellationToken.None);
         }
 
