@@ -6,16 +6,10 @@
 #   BUILD_COST_DIR=/tmp/bc BUILD_COST_PROJECTS="NnCode NnBugs" bash perf/build-cost.sh   (once: projects and build logs)
 #   bash perf/compare-csc.sh <other>/NnAnalyzers.dll [rounds=3] [NnCode|NnBugs|NoNnSigns] [/tmp/bc]
 # An older build: git worktree add /tmp/base <commit> && dotnet build /tmp/base/src/NnAnalyzers -c Release
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-other="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-rounds="${2:-3}"
-project="${3:-NnCode}"
-dir="${4:-/tmp/bc}"
+default_rounds=3
+source "$(dirname "$0")/compare-common.sh"
 log="$dir/$project.log"
-[ -f "$log" ] || { echo "no build log $log: run BUILD_COST_DIR=$dir bash perf/build-cost.sh first" >&2; exit 1; }
-dotnet build "$root/src/NnAnalyzers" -c Release -v:q -nologo >/dev/null
-this="$root/src/NnAnalyzers/bin/Release/netstandard2.0/NnAnalyzers.dll"
+[ -f "$log" ] || build_cost_missing "build log $log"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/A" "$work/B"
 cp "$other" "$work/A/NnAnalyzers.dll"   # the loader wants the file named after the assembly

@@ -6,15 +6,9 @@
 #   BUILD_COST_DIR=/tmp/bc BUILD_COST_PROJECTS="NnCode" bash perf/build-cost.sh   (once: the generated project)
 #   bash perf/compare-warm.sh <other>/NnAnalyzers.dll [rounds=4] [NnCode|NnBugs|NoNnSigns] [/tmp/bc]
 # The complement of perf/compare-csc.sh (a fresh compiler per run): a change can help one and cost the other.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-other="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-rounds="${2:-4}"
-project="${3:-NnCode}"
-dir="${4:-/tmp/bc}"
-[ -f "$dir/$project/$project.csproj" ] || { echo "no project $dir/$project: run BUILD_COST_DIR=$dir bash perf/build-cost.sh first" >&2; exit 1; }
-dotnet build "$root/src/NnAnalyzers" -c Release -v:q -nologo >/dev/null
-this="$root/src/NnAnalyzers/bin/Release/netstandard2.0/NnAnalyzers.dll"
+default_rounds=4
+source "$(dirname "$0")/compare-common.sh"
+[ -f "$dir/$project/$project.csproj" ] || build_cost_missing "project $dir/$project"
 work="$(mktemp -d)"; trap 'dotnet build-server shutdown >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 for v in A B; do
   mkdir -p "$work/dll$v"
