@@ -103,89 +103,80 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>
         /// The operations of a tree in pre-order, each with its kind (read once here: the rules filter on it instead of
-        /// testing every operation against interfaces) and the end of its subtree. One walk with an explicit stack — a
-        /// generated expression thousands of operators deep must not overflow — into per-thread buffers of structs (no
-        /// covariant array-store checks), copied once into an array of the exact size.
+        /// testing every operation against interfaces) and the end of its subtree. One walk with an explicit stack of the
+        /// children's own enumerators — a generated expression thousands of operators deep must not overflow, and a
+        /// subtree's end is known when its enumerator runs out — into per-thread buffers of structs (no covariant
+        /// array-store checks), copied once into an array of the exact size.
         /// </summary>
         [MethodImpl(SignText.Hot)]
         public static OperationSlot[] List(IOperation root)
         {
-            var stack = t_stack ??= new Pending[64];
+            var frames = t_frames ??= new Frame[64];
             var buffer = t_buffer ??= new OperationSlot[256];
-            var parents = t_parents ??= new int[256];
-            var depth = 0;
+            var count = 1;
+            var depth = 1;
             var deepest = 1;
-            var count = 0;
-            stack[depth++] = new Pending(root, -1);
+            buffer[0] = new OperationSlot(root, root.Kind, 1);
+            frames[0] = new Frame(root.ChildOperations.GetEnumerator(), 0);
             while (depth > 0)
             {
-                var pending = stack[--depth];
-                var operation = pending.Operation;
+                ref var top = ref frames[depth - 1];
+                if (!top.Children.MoveNext())
+                {
+                    // The subtree is complete: it ends after the last operation listed so far.
+                    ref var done = ref buffer[top.Index];
+                    done = new OperationSlot(done.Operation, done.Kind, count);
+                    depth--;
+                    continue;
+                }
+
+                var child = top.Children.Current;
                 if (count == buffer.Length)
                 {
                     Array.Resize(ref buffer, buffer.Length * 2);
-                    Array.Resize(ref parents, parents.Length * 2);
                     t_buffer = buffer;
-                    t_parents = parents;
                 }
 
                 var index = count++;
-                buffer[index] = new OperationSlot(operation, operation.Kind, index + 1);
-                parents[index] = pending.Parent;
-                foreach (var child in operation.ChildOperations.Reverse())
+                buffer[index] = new OperationSlot(child, child.Kind, index + 1);
+                if (depth == frames.Length)
                 {
-                    if (depth == stack.Length)
-                    {
-                        Array.Resize(ref stack, stack.Length * 2);
-                        t_stack = stack;
-                    }
-
-                    stack[depth++] = new Pending(child, index);
+                    Array.Resize(ref frames, frames.Length * 2);
+                    t_frames = frames;
                 }
 
+                frames[depth++] = new Frame(child.ChildOperations.GetEnumerator(), index);
                 if (depth > deepest)
                 {
                     deepest = depth;
                 }
             }
 
-            // A subtree ends after its last descendant, the one listed last: propagate ends from the leaves up.
-            for (var i = count - 1; i > 0; i--)
-            {
-                ref var parent = ref buffer[parents[i]];
-                if (buffer[i].End > parent.End)
-                {
-                    parent = new OperationSlot(parent.Operation, parent.Kind, buffer[i].End);
-                }
-            }
-
             var slots = new OperationSlot[count];
             Array.Copy(buffer, slots, count);
-            Array.Clear(buffer, 0, count); // the buffer must not keep a compilation's operations alive
-            Array.Clear(stack, 0, deepest);
+            Array.Clear(buffer, 0, count); // the buffers must not keep a compilation's operations alive
+            Array.Clear(frames, 0, deepest);
             return slots;
         }
 
         [ThreadStatic]
-        private static Pending[]? t_stack;
+        private static Frame[]? t_frames;
 
         [ThreadStatic]
         private static OperationSlot[]? t_buffer;
 
-        [ThreadStatic]
-        private static int[]? t_parents;
-
-        private readonly struct Pending
+        // An operation being listed: its children still to list, and its own index (its end is set when they run out).
+        private struct Frame
         {
-            public Pending(IOperation operation, int parent)
+            public Frame(IOperation.OperationList.Enumerator children, int index)
             {
-                Operation = operation;
-                Parent = parent;
+                Children = children;
+                Index = index;
             }
 
-            public IOperation Operation { get; }
+            public IOperation.OperationList.Enumerator Children;
 
-            public int Parent { get; }
+            public readonly int Index;
         }
 
         private sealed class Entry
