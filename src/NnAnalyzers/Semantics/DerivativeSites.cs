@@ -11,7 +11,7 @@ namespace NnAnalyzers.Semantics
 {
     /// <summary>
     /// "Where can an activation derivative be?" — answered before a body's values are classified, so that a body without
-    /// one pays a scan of its text and of its calls and nothing else. A derivative is either written inline (every
+    /// one pays a look at its subtractions and its calls and nothing else. A derivative is either written inline (every
     /// output-form formula of <see cref="ActivationFormulas"/> contains <c>1 - v</c>: <c>v * (1 - v)</c>,
     /// <c>v.PointwiseMultiply(1 - v)</c>, <c>1 - v * v</c>, <c>1 - Math.Pow(v, 2)</c>, the same inside a <c>Map</c>
     /// lambda) or called: a method whose role <see cref="ActivationValues.RoleOf"/> reads as a derivative (a helper of one
@@ -66,19 +66,67 @@ namespace NnAnalyzers.Semantics
         [MethodImpl(SignText.Hot)]
         public bool MayHoldDerivative(IOperation body, CancellationToken cancellationToken)
         {
-            // Inline formulas are read from the text, not by walking every node (a walk of a dense file cost more than the
-            // rest of the rule): every one subtracts from the literal 1, so the search starts at those minus signs and
-            // climbs to the expression around them.
-            if (_hasFormula && MayHoldInlineDerivative(body.Syntax, cancellationToken))
+            // Both questions are read off the body's operations (listed once for every rule). Inline formulas: every one
+            // subtracts from 1, so only the subtractions from a constant 1 are climbed from, to the expression around them
+            // (the rule itself looks at the body's products and subtractions, never at text the operations do not hold).
+            var operations = BodyOperations.Shared(body);
+            if (_hasFormula)
             {
-                return true;
+                foreach (var operation in operations.OfKind(OperationKind.Binary))
+                {
+                    if (operation is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } subtraction
+                        && IsOne(subtraction.LeftOperand) && MayBeInDerivative(subtraction.Syntax, body.Syntax))
+                    {
+                        return true;
+                    }
+                }
             }
 
-            // Calls are read off the body's operations (listed once for every rule).
-            foreach (var operation in BodyOperations.Shared(body).OfKind(s_calls))
+            // Calls: of a derivative helper or library method, or one given as a method group.
+            foreach (var operation in operations.OfKind(s_calls))
             {
                 var method = operation is IInvocationOperation invocation ? invocation.TargetMethod : ((IMethodReferenceOperation)operation).Method;
                 if (IsDerivative(method, cancellationToken))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The constant 1 however written (1, 1.0, 1f, (double)1, a constant named One): a superset of the literals the
+        // formulas accept.
+        private static bool IsOne(IOperation operand)
+        {
+            var constant = operand.ConstantValue;
+            if (!constant.HasValue && Operations.WithoutConversions(operand) is { } inner)
+            {
+                constant = inner.ConstantValue;
+            }
+
+            switch (constant.Value)
+            {
+                case int i: return i == 1;
+                case double d: return d == 1.0;
+                case float f: return f == 1f;
+                case long l: return l == 1L;
+                case decimal m: return m == 1m;
+                default: return false;
+            }
+        }
+
+        // Whether the subtraction or an expression around it, inside the body, may be a derivative formula.
+        private static bool MayBeInDerivative(SyntaxNode subtraction, SyntaxNode body)
+        {
+            for (var node = subtraction; node is not null && node != body; node = node.Parent)
+            {
+                if (node is MemberDeclarationSyntax || node is CompilationUnitSyntax)
+                {
+                    break;
+                }
+
+                if (MayBeDerivative(node))
                 {
                     return true;
                 }
@@ -113,33 +161,6 @@ namespace NnAnalyzers.Semantics
             var text = Buffer(span.Length);
             node.SyntaxTree.GetText(cancellationToken).CopyTo(span.Start, text, 0, span.Length);
             return NextOneMinus(text, span.Length, 0) >= 0;
-        }
-
-        private static bool MayHoldInlineDerivative(SyntaxNode body, CancellationToken cancellationToken)
-        {
-            var tree = body.SyntaxTree;
-            var span = body.Span;
-            var length = span.Length;
-            var text = Buffer(length);
-            tree.GetText(cancellationToken).CopyTo(span.Start, text, 0, length);
-            for (var i = NextOneMinus(text, length, 0); i >= 0; i = NextOneMinus(text, length, i + 1))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                for (var node = body.FindToken(span.Start + i).Parent; node is not null && node != body; node = node.Parent)
-                {
-                    if (node is MemberDeclarationSyntax || node is CompilationUnitSyntax)
-                    {
-                        break;
-                    }
-
-                    if (MayBeDerivative(node))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
         }
 
         private static char[] Buffer(int length)
