@@ -26,9 +26,9 @@ namespace NnAnalyzers.Semantics
         private readonly ActivationValues _activations;
         private readonly bool _hasFormula;
 
-        // Source helpers of one parameter: whether each is a derivative (most calls are of other helpers: a forward pass,
-        // a softmax — those are told by their text, without classifying their bodies).
-        private readonly ConcurrentDictionary<IMethodSymbol, bool> _helpers = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+        // Whether each method called is a derivative (source helpers: most calls are of other helpers, a forward pass, a
+        // softmax — those are told by their text, without classifying their bodies).
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _methods = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
 
         private DerivativeSites(ActivationValues activations, bool hasFormula)
         {
@@ -136,8 +136,21 @@ namespace NnAnalyzers.Semantics
         }
 
         // A method of the framework or of our library is told by its symbol; a helper in source by its body, once, and
-        // only when its text holds a one-minus (every derivative formula does).
+        // only when its text holds a one-minus (every derivative formula does). Each method's answer is kept: a body's
+        // calls are mostly of the same few methods (reading a symbol's parameters makes a new array every time).
         private bool IsDerivative(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            if (_methods.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            var isDerivative = Classify(method, cancellationToken);
+            _methods.TryAdd(method, isDerivative);
+            return isDerivative;
+        }
+
+        private bool Classify(IMethodSymbol method, CancellationToken cancellationToken)
         {
             method = (method.ReducedFrom ?? method).OriginalDefinition;
             if (method.Parameters.Length != 1 || method.DeclaringSyntaxReferences is not { Length: 1 } declarations)
@@ -145,14 +158,7 @@ namespace NnAnalyzers.Semantics
                 return IsDerivative(_activations.RoleOf(method, cancellationToken));
             }
 
-            if (!_helpers.TryGetValue(method, out var isDerivative))
-            {
-                var declaration = declarations[0].GetSyntax(cancellationToken);
-                isDerivative = HoldsOneMinus(declaration, cancellationToken) && IsDerivative(_activations.RoleOf(method, cancellationToken));
-                _helpers.TryAdd(method, isDerivative);
-            }
-
-            return isDerivative;
+            return HoldsOneMinus(declarations[0].GetSyntax(cancellationToken), cancellationToken) && IsDerivative(_activations.RoleOf(method, cancellationToken));
         }
 
         private static bool HoldsOneMinus(SyntaxNode node, CancellationToken cancellationToken)

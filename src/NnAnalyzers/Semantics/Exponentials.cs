@@ -103,20 +103,23 @@ namespace NnAnalyzers.Semantics
                 return true;
             }
 
-            // A wrapper of ours (metadata methods have no syntax: an empty array, nothing made).
-            if (!Collections.IsNumber(method.ReturnType) || method.DeclaringSyntaxReferences.Length != 1)
+            // A wrapper of ours, a one-parameter helper returning a number. Each method's answer is kept: the same few are
+            // asked about again and again, and reading a source method's syntax references or any method's parameters
+            // makes a new array every time.
+            if (!Collections.IsNumber(method.ReturnType))
             {
                 return false;
             }
 
-            var parameters = method.Parameters;
-            if (parameters.Length != 1 || !Collections.IsNumber(parameters[0].Type))
+            if (_wrappers.TryGetValue(method, out var known))
             {
-                return false;
+                return known;
             }
 
-            var original = method.OriginalDefinition;
-            return _wrappers.TryGetValue(original, out var known) ? known : _wrappers.GetOrAdd(original, IsWrapper(original));
+            var isWrapper = method.DeclaringSyntaxReferences.Length == 1 && method.Parameters is { Length: 1 } parameters
+                && Collections.IsNumber(parameters[0].Type) && IsWrapper(method.OriginalDefinition);
+            _wrappers.TryAdd(method, isWrapper);
+            return isWrapper;
         }
 
         /// <summary>Recognises an exponentiation of a collection at an invocation; null when it is not one.</summary>
