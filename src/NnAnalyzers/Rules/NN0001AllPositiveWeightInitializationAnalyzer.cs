@@ -147,13 +147,8 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
-            // Is the value drawn from a non-negative random source, uncentred?
-            var random = semantics.RandomSign.Analyze(value);
-            if (!random.IsNonNegativeRandom || random.Draw is null)
-            {
-                return;
-            }
-
+            // An unnamed matrix is a parameter only where it multiplies an input like one (a look at the body's products,
+            // cheaper than following the value: most matrices of NN code are activations and intermediate results).
             if (byUsage)
             {
                 if (!NetworkParameters.IsUsedAsWeightMatrix(storage, RandomSign.Root(value), semantics.Symbols))
@@ -162,6 +157,13 @@ namespace NnAnalyzers.Rules
                 }
 
                 kind = ParameterKind.Weight;
+            }
+
+            // Is the value drawn from a non-negative random source, uncentred?
+            var random = semantics.RandomSign.Analyze(value);
+            if (!random.IsNonNegativeRandom || random.Draw is null)
+            {
+                return;
             }
 
             // A helper that fills a storage named like a parameter is reported inside the helper, not at each call.
