@@ -189,15 +189,18 @@ namespace NnAnalyzers.Rules
         [MethodImpl(SignText.Hot)]
         private static bool MayHoldGradients(OperationRange operations, GradientFlow flow, bool inNnCode, System.Threading.CancellationToken ct)
         {
-            foreach (var operation in operations.OfKind(s_gradientHolders))
+            var holders = operations.OfKind(s_gradientHolders);
+            while (holders.MoveNext())
             {
-                switch (operation)
+                var operation = holders.Current;
+                switch (holders.CurrentKind)
                 {
-                    case IInvocationOperation call when IsStoredInLocal(call) && flow.ReturnsUnappliedGradients(call.TargetMethod, ct):
+                    case OperationKind.Invocation when operation is IInvocationOperation call && IsStoredInLocal(call) && flow.ReturnsUnappliedGradients(call.TargetMethod, ct):
                         return true;
-                    case IVariableDeclaratorOperation declarator when inNnCode && GradientFlow.IsGradientName(declarator.Symbol.Name):
+                    case OperationKind.VariableDeclarator when inNnCode && operation is IVariableDeclaratorOperation declarator && GradientFlow.IsGradientName(declarator.Symbol.Name):
                         return true;
-                    case ILocalReferenceOperation { IsDeclaration: true } declaration when inNnCode && GradientFlow.IsGradientName(declaration.Local.Name):
+                    case OperationKind.LocalReference when inNnCode && operation is ILocalReferenceOperation { IsDeclaration: true } declaration
+                        && GradientFlow.IsGradientName(declaration.Local.Name):
                         return true;
                 }
             }

@@ -320,6 +320,9 @@ namespace NnAnalyzers.Semantics
             /// <summary>The current operation.</summary>
             public IOperation Current => _slots[_index].Operation;
 
+            /// <summary>The current operation's kind (a switch on it spares the failing interface tests of a type switch).</summary>
+            public OperationKind CurrentKind => _slots[_index].Kind;
+
             /// <summary>Moves to the next operation of the kinds.</summary>
             [MethodImpl(SignText.Hot)]
             public bool MoveNext()

@@ -448,33 +448,46 @@ namespace NnAnalyzers.Semantics
         /// <summary>Every write of <paramref name="local"/> in <paramref name="body"/> (of its elements when <paramref name="elements"/>).</summary>
         public static IEnumerable<Write> Writes(IOperation body, ILocalSymbol local, bool elements)
         {
-            // The kinds read off the list: the other operations are never type-tested.
-            foreach (var op in BodyOperations.Shared(body).OfKind(s_writeKinds))
+            // The kinds read off the list: the other operations are never type-tested, and each listed one only against
+            // the interface of its kind (arguments, the most numerous, are not tested as declarators and assignments first).
+            var writes = BodyOperations.Shared(body).OfKind(s_writeKinds);
+            while (writes.MoveNext())
             {
-                switch (op)
+                var op = writes.Current;
+                switch (writes.CurrentKind)
                 {
-                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        var init = declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer;
-                        if (init is not null)
+                    case OperationKind.VariableDeclarator when op is IVariableDeclaratorOperation declarator:
+                        if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, local)
+                            && (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer) is { } init)
                         {
                             yield return new Write(WriteKind.Initializer, init.Value);
                         }
 
                         break;
-                    case ISimpleAssignmentOperation assignment when Targets(assignment.Target, local, elements):
-                        yield return new Write(WriteKind.Assignment, assignment.Value);
+                    case OperationKind.SimpleAssignment when op is ISimpleAssignmentOperation assignment:
+                        if (Targets(assignment.Target, local, elements) || elements && Targets(assignment.Target, local, elements: false))
+                        {
+                            yield return new Write(WriteKind.Assignment, assignment.Value);
+                        }
+
                         break;
-                    case ISimpleAssignmentOperation assignment when elements && Targets(assignment.Target, local, elements: false):
-                        yield return new Write(WriteKind.Assignment, assignment.Value);
+                    case OperationKind.CompoundAssignment when op is ICompoundAssignmentOperation compound:
+                        if (Targets(compound.Target, local, elements))
+                        {
+                            yield return new Write(WriteKind.Other, op);
+                        }
+
                         break;
-                    case ICompoundAssignmentOperation compound when Targets(compound.Target, local, elements):
-                        yield return new Write(WriteKind.Other, compound);
+                    case OperationKind.Increment or OperationKind.Decrement when op is IIncrementOrDecrementOperation increment:
+                        if (Targets(increment.Target, local, elements))
+                        {
+                            yield return new Write(WriteKind.Other, op);
+                        }
+
                         break;
-                    case IIncrementOrDecrementOperation increment when Targets(increment.Target, local, elements):
-                        yield return new Write(WriteKind.Other, increment);
-                        break;
-                    case IArgumentOperation argument when argument.Parameter is { RefKind: RefKind.Ref } || argument.Parameter is { RefKind: RefKind.Out }:
-                        if (Targets(argument.Value, local, elements: false) || Targets(argument.Value, local, elements: true))
+                    case OperationKind.Argument when op is IArgumentOperation argument:
+                        if (argument.Parameter is { RefKind: RefKind.Ref or RefKind.Out }
+                            && (Targets(argument.Value, local, elements: false) || Targets(argument.Value, local, elements: true)))
                         {
                             yield return new Write(WriteKind.Other, argument);
                         }
