@@ -41,6 +41,10 @@ namespace NnAnalyzers.Semantics
         private static readonly KindSet s_gradientSigns = KindSet.Of(OperationKind.Invocation, OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
         private static readonly KindSet s_localWrites = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
         private static readonly KindSet s_shapeSigns = KindSet.Of(OperationKind.Invocation, OperationKind.Binary, OperationKind.CompoundAssignment, OperationKind.SimpleAssignment, OperationKind.VariableDeclarator);
+        // The operations that name something a loop header reads.
+        private static readonly KindSet s_namedReferences = KindSet.Of(
+            OperationKind.LocalReference, OperationKind.ParameterReference, OperationKind.FieldReference,
+            OperationKind.PropertyReference, OperationKind.Invocation);
 
         private static readonly WordSet s_loopWords = IdentifierWords.Set(
             "epoch", "epochs", "iteration", "iterations", "iter", "iters", "batch", "batches", "minibatch", "minibatches",
@@ -70,6 +74,9 @@ namespace NnAnalyzers.Semantics
 
         private static readonly WordSet s_updateCallWords = IdentifierWords.Set(
             "update", "updates", "step", "fit", "train", "optimize", "optimise", "minimize", "minimise", "learn", "descend", "descent");
+
+        // ApplyGradients, ApplyDeltas: "apply" with a word starting like gradients or deltas.
+        private static readonly WordSet s_apply = IdentifierWords.Set("apply");
 
         private readonly NnSemantics _semantics;
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _updates =
@@ -155,15 +162,18 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            foreach (var op in header.DescendantsAndSelf())
+            // The header's names, read off the body's list (no iterator; the other operations are never type-tested).
+            var named = BodyOperations.Shared(header).OfKind(s_namedReferences);
+            while (named.MoveNext())
             {
-                var name = op switch
+                var op = named.Current;
+                var name = named.CurrentKind switch
                 {
-                    ILocalReferenceOperation l => l.Local.Name,
-                    IParameterReferenceOperation p => p.Parameter.Name,
-                    IFieldReferenceOperation f => f.Field.Name,
-                    IPropertyReferenceOperation p => p.Property.Name,
-                    IInvocationOperation i => i.TargetMethod.Name,
+                    OperationKind.LocalReference when op is ILocalReferenceOperation l => l.Local.Name,
+                    OperationKind.ParameterReference when op is IParameterReferenceOperation p => p.Parameter.Name,
+                    OperationKind.FieldReference when op is IFieldReferenceOperation f => f.Field.Name,
+                    OperationKind.PropertyReference when op is IPropertyReferenceOperation p => p.Property.Name,
+                    OperationKind.Invocation when op is IInvocationOperation i => i.TargetMethod.Name,
                     _ => null,
                 };
                 if (name is not null && IdentifierWords.ContainsAny(name, words))
@@ -833,17 +843,30 @@ namespace NnAnalyzers.Semantics
                 return IsInPlaceOnParameter(call);
             }
 
-            var words = IdentifierWords.Split(name);
-            foreach (var word in words)
+            // The words read where they stand (asked for every framework call in a loop: no list of words is made).
+            if (IdentifierWords.ContainsAny(name, s_updateCallWords))
             {
-                if (s_updateCallWords.Contains(word))
+                return true;
+            }
+
+            // ApplyGradients, ApplyDeltas.
+            return IdentifierWords.ContainsAny(name, s_apply) && HasWordStartingWith(name, "grad", "delta");
+        }
+
+        // Whether a word of the identifier starts with one of the prefixes (case-insensitive, as the words are read).
+        private static bool HasWordStartingWith(string identifier, string prefix1, string prefix2)
+        {
+            var position = 0;
+            while (IdentifierWords.NextWord(identifier, ref position, out var start, out var length))
+            {
+                if (length >= prefix1.Length && string.Compare(identifier, start, prefix1, 0, prefix1.Length, StringComparison.OrdinalIgnoreCase) == 0
+                    || length >= prefix2.Length && string.Compare(identifier, start, prefix2, 0, prefix2.Length, StringComparison.OrdinalIgnoreCase) == 0)
                 {
                     return true;
                 }
             }
 
-            // ApplyGradients, ApplyDeltas.
-            return words.Contains("apply") && words.Exists(w => w.StartsWith("grad", StringComparison.Ordinal) || w.StartsWith("delta", StringComparison.Ordinal));
+            return false;
         }
 
         // W.Subtract(dW, W), w[i].MapInplace(...), W.CopyFrom(best): a MathNet call that writes its receiver or result, on a parameter.
