@@ -103,10 +103,10 @@ namespace NnAnalyzers.Semantics
                 return true;
             }
 
-            // A wrapper of ours, a one-parameter helper returning a number. Each method's answer is kept: the same few are
-            // asked about again and again, and reading a source method's syntax references or any method's parameters
-            // makes a new array every time.
-            if (!Collections.IsNumber(method.ReturnType))
+            // A wrapper of ours, a one-parameter helper in source returning a number (a framework method has no syntax: an
+            // empty array, nothing made, and no table lookup). A helper's answer is kept: reading its parameters makes a
+            // new array every time.
+            if (!Collections.IsNumber(method.ReturnType) || method.DeclaringSyntaxReferences.Length != 1)
             {
                 return false;
             }
@@ -116,8 +116,7 @@ namespace NnAnalyzers.Semantics
                 return known;
             }
 
-            var isWrapper = method.DeclaringSyntaxReferences.Length == 1 && method.Parameters is { Length: 1 } parameters
-                && Collections.IsNumber(parameters[0].Type) && IsWrapper(method.OriginalDefinition);
+            var isWrapper = method.Parameters is { Length: 1 } parameters && Collections.IsNumber(parameters[0].Type) && IsWrapper(method.OriginalDefinition);
             _wrappers.TryAdd(method, isWrapper);
             return isWrapper;
         }
