@@ -1181,50 +1181,36 @@ public sealed class Session
         [InlineData("updateWeights")]
         public async Task A_delegate_parameter_named_like_applying_gradients_is_an_update(string name)
         {
-            await Verify.VerifyAnalyzerAsync(ArrayMlp + @"
-public static class Training
-{
-    public static void Train(Mlp mlp, double[][] xs, double[][] ts, int epochs, System.Action<Mlp, double[][], double[]> " + name + @")
-    {
-        for (var epoch = 0; epoch < epochs; epoch++)
-        {
-            for (var n = 0; n < xs.Length; n++)
-            {
-                var y = mlp.Forward(xs[n]);
-                var loss = Mlp.Mse(y, ts[n]);
-                var (dW, dB) = mlp.Backward(xs[n], y, ts[n]);
-                " + name + @"(mlp, dW, dB);
-            }
-        }
-    }
-}
-");
+            await Verify.VerifyAnalyzerAsync(TrainingThroughDelegate(name, marked: false));
         }
 
         [Fact]
         public async Task A_delegate_parameter_named_like_observing_is_not_an_update()
         {
-            var source = ArrayMlp + @"
+            await NoFix(TrainingThroughDelegate("applyLogging", marked: true), Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+        }
+
+        // A training loop whose gradients go only to a delegate parameter named <paramref name="name"/> (with the markers
+        // of the loop and the gradient call when <paramref name="marked"/>).
+        private static string TrainingThroughDelegate(string name, bool marked) => ArrayMlp + @"
 public static class Training
 {
-    public static void Train(Mlp mlp, double[][] xs, double[][] ts, int epochs, System.Action<Mlp, double[][], double[]> applyLogging)
+    public static void Train(Mlp mlp, double[][] xs, double[][] ts, int epochs, System.Action<Mlp, double[][], double[]> " + name + @")
     {
-        {|#0:for|} (var epoch = 0; epoch < epochs; epoch++)
+        " + (marked ? "{|#0:for|}" : "for") + @" (var epoch = 0; epoch < epochs; epoch++)
         {
             for (var n = 0; n < xs.Length; n++)
             {
                 var y = mlp.Forward(xs[n]);
                 var loss = Mlp.Mse(y, ts[n]);
-                var (dW, dB) = {|#1:mlp.Backward(xs[n], y, ts[n])|};
-                applyLogging(mlp, dW, dB);
+                var (dW, dB) = " + (marked ? "{|#1:mlp.Backward(xs[n], y, ts[n])|}" : "mlp.Backward(xs[n], y, ts[n])") + @";
+                " + name + @"(mlp, dW, dB);
             }
         }
     }
 }
 ";
-            await NoFix(source, Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
-        }
 
         [Fact]
         public async Task A_delegate_field_bound_to_an_observer_is_still_a_warning()
