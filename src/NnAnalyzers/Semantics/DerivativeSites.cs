@@ -139,16 +139,7 @@ namespace NnAnalyzers.Semantics
         // only when its text holds a one-minus (every derivative formula does). Each method's answer is kept: a body's
         // calls are mostly of the same few methods (reading a symbol's parameters makes a new array every time).
         private bool IsDerivative(IMethodSymbol method, CancellationToken cancellationToken)
-        {
-            if (_methods.TryGetValue(method, out var known))
-            {
-                return known;
-            }
-
-            var isDerivative = Classify(method, cancellationToken);
-            _methods.TryAdd(method, isDerivative);
-            return isDerivative;
-        }
+            => Answers.Get(_methods, method, (Sites: this, Token: cancellationToken), static (m, s) => s.Sites.Classify(m, s.Token));
 
         private bool Classify(IMethodSymbol method, CancellationToken cancellationToken)
         {

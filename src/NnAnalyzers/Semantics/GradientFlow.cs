@@ -182,15 +182,7 @@ namespace NnAnalyzers.Semantics
         /// </summary>
         public bool ReturnsGradients(IMethodSymbol method, CancellationToken cancellationToken)
         {
-            method = method.OriginalDefinition;
-            if (_returnsGradients.TryGetValue(method, out var known))
-            {
-                return known;
-            }
-
-            var result = ComputeReturnsGradients(method, cancellationToken);
-            _returnsGradients.TryAdd(method, result);
-            return result;
+            return Answers.Get(_returnsGradients, method.OriginalDefinition, (Flow: this, Token: cancellationToken), static (m, s) => s.Flow.ComputeReturnsGradients(m, s.Token));
         }
 
         private bool ComputeReturnsGradients(IMethodSymbol method, CancellationToken cancellationToken)
