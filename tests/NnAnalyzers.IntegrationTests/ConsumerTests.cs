@@ -168,7 +168,24 @@ $@"<Project Sdk=""Microsoft.NET.Sdk"">
             // A project that references only NnAnalyzers.Network gets the NN warnings through its package dependency.
             Assert.NotNull(_packages.NetworkPack);
             Assert.True(_packages.NetworkPack!.ExitCode == 0, _packages.NetworkPack.ToString());
-            BuildWarnings(CreateProject($@"<PackageReference Include=""NnAnalyzers.Network"" Version=""{_packages.Version}"" />"));
+            var dir = CreateProject($@"<PackageReference Include=""NnAnalyzers.Network"" Version=""{_packages.Version}"" />");
+
+            // The library's own derivatives are known from their symbols in the package's assembly: the output form given
+            // the pre-activation is reported.
+            File.WriteAllText(Path.Combine(dir, "Delta.cs"), @"using NnAnalyzers.Network;
+
+public static class Unit
+{
+    public static double Delta(double[] x, double[] w, double b, double error)
+    {
+        var z = b;
+        for (var k = 0; k < x.Length; k++) z += w[k] * x[k];
+        var a = Activations.Sigmoid(z);
+        return error * Activations.SigmoidDerivativeFromOutput(z);
+    }
+}
+");
+            Assert.Contains("Delta.cs:NN0008", BuildWarnings(dir));
         }
 
         // Builds the project: it succeeds with the network's NN0001 and NN0002 and nothing on the portfolio's weights.

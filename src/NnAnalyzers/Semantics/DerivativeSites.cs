@@ -139,7 +139,16 @@ namespace NnAnalyzers.Semantics
         // only when its text holds a one-minus (every derivative formula does). Each method's answer is kept: a body's
         // calls are mostly of the same few methods (reading a symbol's parameters makes a new array every time).
         private bool IsDerivative(IMethodSymbol method, CancellationToken cancellationToken)
-            => Answers.Get(_methods, method, (Sites: this, Token: cancellationToken), static (m, s) => s.Sites.Classify(m, s.Token));
+        {
+            // A method from metadata is a derivative only as one of our library's activations (what RoleOf reads of
+            // metadata): most calls of a body are the framework's, answered here without a table lookup.
+            if (method.ContainingType?.Name != "Activations" && method.Locations is { IsEmpty: false } locations && !locations[0].IsInSource)
+            {
+                return false;
+            }
+
+            return Answers.Get(_methods, method, (Sites: this, Token: cancellationToken), static (m, s) => s.Sites.Classify(m, s.Token));
+        }
 
         private bool Classify(IMethodSymbol method, CancellationToken cancellationToken)
         {
