@@ -134,18 +134,19 @@ namespace NnAnalyzers.Semantics
         /// <summary>True when a name says "batch size" (batch, batchSize, miniBatch, samples, numSamples, sampleCount…).</summary>
         public static bool IsBatchName(string name)
         {
-            var words = IdentifierWords.Split(name);
+            // Read where the words stand: asked for every size a summation is divided by.
             var sample = false;
             var count = false;
-            foreach (var w in words)
+            var position = 0;
+            while (IdentifierWords.NextWord(name, ref position, out var start, out var length))
             {
-                if (s_batchWords.Contains(w))
+                if (s_batchWords.Find(name, start, length) is not null)
                 {
                     return true;
                 }
 
-                sample |= s_sampleWords.Contains(w);
-                count |= s_countWords.Contains(w);
+                sample |= s_sampleWords.Find(name, start, length) is not null;
+                count |= s_countWords.Find(name, start, length) is not null;
             }
 
             return sample && count;

@@ -1102,22 +1102,8 @@ namespace NnAnalyzers.Semantics
 
         private static bool IsPredictionName(string name)
         {
-            var words = IdentifierWords.Split(name);
-            if (words.Count == 0)
-            {
-                return false;
-            }
-
             // "y" alone is the target; "yHat", "y_pred", "predY", "p", "probs" are predictions.
-            foreach (var word in words)
-            {
-                if (s_predictionWords.Contains(word))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return IdentifierWords.ContainsAny(name, s_predictionWords);
         }
 
         private bool CanHoldProbabilities(ITypeSymbol type)

@@ -65,6 +65,8 @@ namespace NnAnalyzers.Semantics
         private static readonly WordSet s_forwardWords = IdentifierWords.Set(
             "forward", "feedforward", "predict", "inference", "infer");
 
+        private static readonly WordSet s_backwardWords = IdentifierWords.Set("back", "backward");
+
         private static readonly WordSet s_lossWords = IdentifierWords.Set(
             "loss", "losses", "cost", "costs", "error", "errors", "crossentropy", "entropy", "mse", "nll", "logloss");
 
@@ -243,21 +245,7 @@ namespace NnAnalyzers.Semantics
 
         private static bool IsForwardName(string name)
         {
-            var words = IdentifierWords.Split(name);
-            if (words.Contains("back") || words.Contains("backward"))
-            {
-                return false;
-            }
-
-            foreach (var word in words)
-            {
-                if (s_forwardWords.Contains(word))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return !IdentifierWords.ContainsAny(name, s_backwardWords) && IdentifierWords.ContainsAny(name, s_forwardWords);
         }
 
         private static bool IsLossStorage(IOperation target)
