@@ -208,7 +208,10 @@ namespace NnAnalyzers.Rules
                 span = TextSpan.FromBounds(first.SpanStart, syntax.Span.End);
             }
 
-            Check(report, new Site(syntax.SyntaxTree, span, null), role, occurrences, activations, values, null, ct);
+            // Written inline, the formula is a derivative of a pre-activation only where an activation is applied to that
+            // value (here, in the type's other methods, or to what it copies): Σ wₘ·σ(zₘ) · (1 − Σ wₘ·σ(zₘ)), the variance
+            // of an ensemble's probability, is a weighted sum that nothing activates.
+            Check(report, new Site(syntax.SyntaxTree, span, null), role, occurrences, activations, values, null, ct, requireActivated: true);
         }
 
         // Where a derivative stands and how the message names it (the method, or the text at the site); the location and
@@ -234,11 +237,12 @@ namespace NnAnalyzers.Rules
 
         // The derivative takes the output: report a pre-activation, or an activation of an output.
         private static void Check(Action<Diagnostic> report, Site site, ActivationRole role, IReadOnlyList<IOperation> occurrences,
-            ActivationValues activations, PreActivations values, string? swap, CancellationToken ct)
+            ActivationValues activations, PreActivations values, string? swap, CancellationToken ct, bool requireActivated = false)
         {
             var value = occurrences[0];
             var function = ActivationFormulas.FunctionName(role);
-            if (values.Classify(value) == StoredValue.PreActivation)
+            if (values.Classify(value) == StoredValue.PreActivation
+                && (!requireActivated || (PreActivations.StorageOf(value, out var storage, out _) && values.IsActivated(storage))))
             {
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindPreActivation);
                 var replacement = Replacement(value, role, values, site.Span.Start);

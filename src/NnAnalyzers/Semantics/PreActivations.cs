@@ -213,9 +213,54 @@ namespace NnAnalyzers.Semantics
             return facts.Activation && !facts.Affine ? StoredValue.ActivationOutput : StoredValue.Unknown;
         }
 
-        /// <summary>Whether an activation is applied to this storage (or its elements) in the method.</summary>
+        /// <summary>
+        /// Whether an activation is applied to this storage (or its elements) in the method, or to a value it holds a copy
+        /// of (<c>zs.Add(z); … Sig(z)</c>, then <c>var z2 = zs[^l]</c>): the value is one an activation is at work on.
+        /// </summary>
         public bool IsActivated(ISymbol storage)
-            => FallbackFor(storage) is { } type ? type.IsActivated(storage) : _facts.TryGetValue(storage, out var facts) && facts.Activated;
+        {
+            if (FallbackFor(storage) is { } type)
+            {
+                return type.IsActivated(storage);
+            }
+
+            if (!_facts.TryGetValue(storage, out var facts))
+            {
+                return false;
+            }
+
+            if (facts.Activated || facts.CopiedFrom is null)
+            {
+                return facts.Activated;
+            }
+
+            // The copies a storage received, followed back (a short chain in practice; each storage once).
+            var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { storage };
+            var pending = new Stack<ISymbol>(facts.CopiedFrom);
+            while (pending.Count > 0)
+            {
+                var source = pending.Pop();
+                if (!visited.Add(source) || !_facts.TryGetValue(source, out var known))
+                {
+                    continue;
+                }
+
+                if (known.Activated)
+                {
+                    return true;
+                }
+
+                if (known.CopiedFrom is { } more)
+                {
+                    foreach (var next in more)
+                    {
+                        pending.Push(next);
+                    }
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>What the value read by <paramref name="operation"/> holds (a storage or one of its elements).</summary>
         public StoredValue Classify(IOperation operation)
@@ -341,6 +386,7 @@ namespace NnAnalyzers.Semantics
                 var target = Get(storage);
                 target.Affine |= known.Affine;
                 target.Activation |= known.Activation;
+                (target.CopiedFrom ??= new List<ISymbol>()).Add(copied);
             }
         }
 
@@ -414,6 +460,7 @@ namespace NnAnalyzers.Semantics
             public bool Affine;
             public bool Activation;
             public bool Activated;
+            public List<ISymbol>? CopiedFrom;
             public readonly List<ActivationPair> Pairs = new List<ActivationPair>();
         }
     }

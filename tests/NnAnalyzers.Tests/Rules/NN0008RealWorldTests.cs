@@ -690,6 +690,77 @@ public static class Proportions
         }
 
         [Fact]
+        public async Task Ensemble_probability_variance_is_not_a_derivative()
+        {
+            // p = Σ wₘ·σ(zₘ) is a weighted sum of a network's outputs, never activated itself: p(1 − p) is its
+            // Bernoulli variance, not σ′ of a pre-activation.
+            await NoDiagnostic(@"
+using System;
+
+public class Ensemble
+{
+    private double[][] _w = new double[3][];
+    private double[] _memberWeights = new double[3];
+
+    private static double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+
+    public double Variance(double[] x)
+    {
+        double p = 0;
+        for (int m = 0; m < _w.Length; m++)
+        {
+            double z = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                z += _w[m][i] * x[i];
+            }
+
+            p += _memberWeights[m] * Sigmoid(z);
+        }
+
+        return p * (1 - p);
+    }
+}
+");
+        }
+
+        [Fact]
+        public async Task Output_pre_activation_summed_from_hidden_activations_and_activated_is_reported()
+        {
+            // The same weighted sum of activations, as the output layer's z: it is activated, so z(1 − z) is σ′ given z.
+            const string template = @"
+using System;
+
+public class TwoLayer
+{
+    private double[] _hidden = new double[3];
+    private double[][] _w1 = new double[3][];
+
+    private static double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+
+    public double OutputDelta(double[] x, double y)
+    {
+        double z2 = 0;
+        for (int j = 0; j < _w1.Length; j++)
+        {
+            double z1 = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                z1 += _w1[j][i] * x[i];
+            }
+
+            z2 += _hidden[j] * Sigmoid(z1);
+        }
+
+        var a2 = Sigmoid(z2);
+        return (a2 - y) * DERIV;
+    }
+}
+";
+            await Fix(template.Replace("DERIV", "[|z2 * (1 - z2)|]"), template.Replace("DERIV", "a2 * (1 - a2)"));
+        }
+
+        [Fact]
         public async Task Logistic_map_simulation_is_not_a_derivative()
         {
             await NoDiagnostic(@"
