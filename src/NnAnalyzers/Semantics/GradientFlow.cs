@@ -467,9 +467,44 @@ namespace NnAnalyzers.Semantics
                 return true;
             }
 
+            // A framework method that fills a buffer it is given: Array.Copy(local, _grad, n), Array.Fill(_w, 0.0),
+            // local.CopyTo(_grad, 0), span.CopyTo(_grad) — void, and the external storage goes to a writable buffer parameter.
+            if (target.ReturnsVoid && anyArgumentExternal && !HasSourceBody(target) && PassesExternalBuffer(invocation, roots))
+            {
+                return true;
+            }
+
             if (HasSourceBody(target) && (receiverExternal || anyArgumentExternal || invocation.Instance is null && !target.IsStatic))
             {
                 return WritesState(target.OriginalDefinition, visiting, cancellationToken);
+            }
+
+            return false;
+        }
+
+        // An external storage given to an array, System.Array or Span<T> parameter (a buffer the callee may write into;
+        // a ReadOnlySpan, IEnumerable or object parameter only reads).
+        private static bool PassesExternalBuffer(IInvocationOperation invocation, RootAnalysis roots)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.Explicit || argument.Parameter is not { } parameter || !roots.IsExternalRoot(argument.Value))
+                {
+                    continue;
+                }
+
+                // Array.Copy(sourceArray, destinationArray), Buffer.BlockCopy(src, …, dst, …): the framework names what it reads.
+                if (parameter.Name.StartsWith("source", System.StringComparison.Ordinal) || parameter.Name.StartsWith("src", System.StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var type = parameter.Type;
+                if (type is IArrayTypeSymbol || type.SpecialType == SpecialType.System_Array
+                    || (type is INamedTypeSymbol { Name: "Span", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }))
+                {
+                    return true;
+                }
             }
 
             return false;

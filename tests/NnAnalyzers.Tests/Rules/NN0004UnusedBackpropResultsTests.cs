@@ -318,6 +318,62 @@ public class Layer
 "));
         }
 
+        // A backward pass that keeps its gradients in a field through a framework copy, and returns only the loss.
+        private const string CopiedIntoField = @"
+using System;
+
+public class Net
+{
+    private readonly double[] _weights = new double[4];
+    private readonly double[] _grad = new double[4];
+
+    public double Backward(double[] x, double target)
+    {
+        double y = 0;
+        for (int i = 0; i < x.Length; i++) y += _weights[i] * x[i];
+        var local = new double[_grad.Length];
+        for (int i = 0; i < x.Length; i++) local[i] = 2 * (y - target) * x[i];
+        COPY;
+        return (y - target) * (y - target);
+    }
+
+    public void Step(double lr)
+    {
+        for (int i = 0; i < _weights.Length; i++) _weights[i] -= lr * _grad[i];
+    }
+
+    public void Train(double[][] xs, double[] ys, int epochs, double lr)
+    {
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            for (int n = 0; n < xs.Length; n++)
+            {
+                CALL;
+                Step(lr);
+            }
+        }
+    }
+}";
+
+        [Theory]
+        [InlineData("Array.Copy(local, _grad, local.Length)")]
+        [InlineData("local.CopyTo(_grad, 0)")]
+        [InlineData("local.AsSpan().CopyTo(_grad)")]
+        [InlineData("Buffer.BlockCopy(local, 0, _grad, 0, local.Length * sizeof(double))")]
+        public async Task Backprop_that_copies_its_gradients_into_a_field_is_not_reported(string copy)
+        {
+            await Verify.VerifyAnalyzerAsync(CopiedIntoField.Replace("COPY", copy).Replace("CALL", "Backward(xs[n], ys[n])"));
+        }
+
+        [Fact]
+        public async Task Backprop_that_copies_a_field_into_a_local_still_discards_its_gradients()
+        {
+            // Copying from the field reads it: nothing of the gradients leaves the method.
+            await Verify.VerifyAnalyzerAsync(
+                CopiedIntoField.Replace("COPY", "Array.Copy(_grad, local, local.Length)").Replace("CALL", "{|#0:Backward(xs[n], ys[n])|}"),
+                Verify.Diagnostic().WithLocation(0).WithArguments("the gradients returned by Backward(...) are never applied to the weights"));
+        }
+
         [Fact]
         public async Task A_gradient_local_never_read_is_reported_without_a_fix()
         {
