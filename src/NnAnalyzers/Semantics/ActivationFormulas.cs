@@ -31,7 +31,7 @@ namespace NnAnalyzers.Semantics
 
     /// <summary>
     /// "Which activation or derivative does this formula compute, and of what?" — recognised on syntax, so that the
-    /// body of a helper method in any file can be read: <c>1 / (1 + Math.Exp(-v))</c>, <c>Math.Tanh(v)</c>,
+    /// body of a helper method in any file can be read: <c>1 / (1 + Math.Exp(-v))</c> (also with <c>Math.Pow(Math.E, -v)</c>), <c>Math.Tanh(v)</c>,
     /// <c>v.PointwiseTanh()</c>, <c>v * (1 - v)</c>, <c>v.PointwiseMultiply(1 - v)</c>, <c>1 - v * v</c>,
     /// <c>1 - v.PointwisePower(2)</c>, and MathNet <c>v.Map(x =&gt; …)</c> of any of them. The caller says what "v" is
     /// with a predicate (a parameter, or any expression equal to another one).
@@ -355,7 +355,7 @@ namespace NnAnalyzers.Semantics
             return false;
         }
 
-        // Math.Exp(x), MathF.Exp(x), Exp(x), x.PointwiseExp()
+        // Math.Exp(x), MathF.Exp(x), Exp(x), Math.Pow(Math.E, x), MathF.Pow(MathF.E, x), x.PointwiseExp()
         private static bool Exp(ExpressionSyntax e, out ExpressionSyntax argument)
         {
             argument = null!;
@@ -371,10 +371,28 @@ namespace NnAnalyzers.Semantics
                 return true;
             }
 
+            if (name == "Pow" && invocation.ArgumentList.Arguments.Count == 2 && IsEuler(invocation.ArgumentList.Arguments[0].Expression))
+            {
+                argument = Strip(invocation.ArgumentList.Arguments[1].Expression);
+                return true;
+            }
+
             if (name == "PointwiseExp" && invocation.ArgumentList.Arguments.Count == 0 && invocation.Expression is MemberAccessExpressionSyntax member)
             {
                 argument = Strip(member.Expression);
                 return true;
+            }
+
+            return false;
+        }
+
+        // Math.E, MathF.E, System.Math.E (a bare E could be anything: read as e only where Math owns it)
+        private static bool IsEuler(ExpressionSyntax e)
+        {
+            if (Strip(e) is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "E" } member)
+            {
+                var owner = member.Expression.ToString();
+                return owner == "Math" || owner == "MathF" || owner == "System.Math" || owner == "System.MathF";
             }
 
             return false;

@@ -68,8 +68,8 @@ namespace NnAnalyzers.Semantics
     }
 
     /// <summary>
-    /// Answers "is this an exponential of the elements of a collection?" for <c>Math.Exp</c>, <c>MathF.Exp</c>, small
-    /// helpers that return one of them, LINQ (<c>Select(Math.Exp)</c>, <c>Select(v => Math.Exp(v))</c>,
+    /// Answers "is this an exponential of the elements of a collection?" for <c>Math.Exp</c>, <c>MathF.Exp</c>,
+    /// <c>Math.Pow(Math.E, x)</c>, small helpers that return one of them, LINQ (<c>Select(Math.Exp)</c>, <c>Select(v => Math.Exp(v))</c>,
     /// <c>Sum(v => Math.Exp(v))</c>) and MathNet (<c>PointwiseExp()</c>, <c>Map(Math.Exp)</c>). An exponential of
     /// anything else than an element, optionally minus a shift (<c>Math.Exp(-v)</c>, <c>Math.Exp(-k * t)</c>,
     /// <c>1 / (1 + Math.Exp(-v))</c>), is not one. One instance per compilation.
@@ -121,6 +121,55 @@ namespace NnAnalyzers.Semantics
             return isWrapper;
         }
 
+        /// <summary>
+        /// The exponent of an exponential call — <c>x</c> in <c>Math.Exp(x)</c>, <c>MathF.Exp(x)</c>, a helper that returns one
+        /// of them (see <see cref="IsExp"/>), and <c>Math.Pow(Math.E, x)</c> / <c>MathF.Pow(MathF.E, x)</c> (e raised to a
+        /// power is the same function); null for any other call.
+        /// </summary>
+        public IOperation? ExponentOf(IInvocationOperation invocation)
+        {
+            var arguments = invocation.Arguments;
+            if (arguments.Length == 1)
+            {
+                return IsExp(invocation.TargetMethod) ? arguments[0].Value : null;
+            }
+
+            // Math.Pow(Math.E, x): two arguments, the name before the symbols, the base last (a constant read).
+            var method = invocation.TargetMethod;
+            if (arguments.Length == 2 && method.Name == "Pow"
+                && (SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.Math)
+                    || SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.MathF))
+                && IsEuler(arguments[0].Value))
+            {
+                return arguments[1].Value;
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// A constant equal to e: <c>Math.E</c>, <c>MathF.E</c> (also converted to double), a <c>const</c> holding one, or a
+        /// literal such as <c>2.718281828459045</c> (to the precision of a float).
+        /// </summary>
+        private static bool IsEuler(IOperation operation)
+        {
+            var constant = operation.ConstantValue;
+            if (!constant.HasValue)
+            {
+                constant = Collections.Strip(operation).ConstantValue;
+            }
+
+            switch (constant.HasValue ? constant.Value : null)
+            {
+                case double d:
+                    return System.Math.Abs(d - System.Math.E) < 1e-6;
+                case float f:
+                    return System.Math.Abs(f - System.Math.E) < 1e-6;
+                default:
+                    return false;
+            }
+        }
+
         /// <summary>Recognises an exponentiation of a collection at an invocation; null when it is not one.</summary>
         public Exponentiation? Match(IOperation operation)
         {
@@ -150,9 +199,9 @@ namespace NnAnalyzers.Semantics
                 return null;
             }
 
-            if (invocation.Arguments.Length == 1 && IsExp(invocation.TargetMethod))
+            if (ExponentOf(invocation) is { } exponent)
             {
-                return FromElement(invocation);
+                return FromElement(invocation, exponent);
             }
 
             return null;
@@ -164,9 +213,9 @@ namespace NnAnalyzers.Semantics
             return new Exponentiation(form, reported, null, carrier, logits, shift, null);
         }
 
-        private Exponentiation? FromElement(IInvocationOperation invocation)
+        private Exponentiation? FromElement(IInvocationOperation invocation, IOperation exponent)
         {
-            var argument = Collections.Strip(invocation.Arguments[0].Value);
+            var argument = Collections.Strip(exponent);
             IOperation? shift = null;
             var value = argument;
             if (value is ILocalReferenceOperation local && Collections.FindForEach(local) is null

@@ -1016,7 +1016,10 @@ namespace NnAnalyzers.Semantics
             return false;
         }
 
-        /// <summary>True for <c>1 / (1 + exp(-z))</c>, <c>e / (1 + e)</c> with <c>e = exp(z)</c>, and their MathNet forms.</summary>
+        /// <summary>
+        /// True for <c>1 / (1 + exp(-z))</c>, <c>e / (1 + e)</c> with <c>e = exp(z)</c>, and their MathNet forms; exp is any
+        /// exponential <see cref="Exponentials.ExponentOf"/> knows (<c>Math.Pow(Math.E, -z)</c> included).
+        /// </summary>
         public bool IsSigmoid(IBinaryOperation divide)
         {
             var denominator = Collections.Strip(divide.RightOperand);
@@ -1044,7 +1047,7 @@ namespace NnAnalyzers.Semantics
             }
 
             return op is IInvocationOperation call
-                && (call.Arguments.Length == 1 && _softmax.Exponentials.IsExp(call.TargetMethod)
+                && (_softmax.Exponentials.ExponentOf(call) is not null
                     || call.TargetMethod.Name == "PointwiseExp" && call.Instance is not null && _symbols.IsMathNetTensor(call.Instance.Type));
         }
 
@@ -1052,7 +1055,7 @@ namespace NnAnalyzers.Semantics
         {
             foreach (var op in BodyOperations.Shared(operation).OfKind(s_exponentialSigns))
             {
-                if (op is IInvocationOperation call && (call.TargetMethod.Name == "PointwiseExp" || _softmax.Exponentials.IsExp(call.TargetMethod)))
+                if (op is IInvocationOperation call && (call.TargetMethod.Name == "PointwiseExp" || _softmax.Exponentials.ExponentOf(call) is not null))
                 {
                     return true;
                 }

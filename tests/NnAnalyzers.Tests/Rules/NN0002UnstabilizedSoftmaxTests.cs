@@ -1294,6 +1294,117 @@ public static class Net
             Assert.Equal(1.0, shifted.Sum(v => (double)v), 5);
         }
 
+        // ---------------------------------------------------------------- e written as a power
+
+        internal const string PowOfE = @"
+using System;
+
+public static class Net
+{
+    public static double[] Softmax(double[] logits)
+    {
+        var e = new double[logits.Length];
+        double sum = 0;
+        for (int i = 0; i < e.Length; i++) { e[i] = [|Math.Pow(Math.E, logits[i])|]; sum += e[i]; }
+        for (int i = 0; i < e.Length; i++) e[i] /= sum;
+        return e;
+    }
+}";
+
+        internal const string PowOfEFixed = @"
+using System;
+using System.Linq;
+
+public static class Net
+{
+    public static double[] Softmax(double[] logits)
+    {
+        var e = new double[logits.Length];
+        double sum = 0;
+        var max = logits.Max();
+        for (int i = 0; i < e.Length; i++) { e[i] = Math.Pow(Math.E, logits[i] - max); sum += e[i]; }
+        for (int i = 0; i < e.Length; i++) e[i] /= sum;
+        return e;
+    }
+}";
+
+        [Fact]
+        public async Task Softmax_written_with_Math_Pow_of_e_is_reported_and_shifted_inside_the_power()
+        {
+            await Verify.VerifyCodeFixAsync(PowOfE, PowOfEFixed);
+        }
+
+        [Theory]
+        [InlineData("var e = x.Select(v => [|MathF.Pow(MathF.E, v)|]).ToArray(); var s = e.Sum(); return e.Select(v => v / s).ToArray();")]
+        [InlineData("var s = x.Sum(v => [|Math.Pow(MathF.E, v)|]); return x.Select(v => (float)([|Math.Pow(MathF.E, v)|] / s)).ToArray();")]
+        [InlineData("const float e = 2.718281828f; var p = x.Select(v => [|MathF.Pow(e, v)|]).ToArray(); var s = p.Sum(); return p.Select(v => v / s).ToArray();")]
+        public async Task Float_and_linq_powers_of_e_are_reported(string body)
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+static class Net
+{
+    public static float[] Softmax(float[] x)
+    {
+        " + body + @"
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Powers_that_are_stable_or_not_exponentials_of_logits_are_not_reported()
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+static class Net
+{
+    public static double[] Stable(double[] logits)
+    {
+        var max = logits.Max();
+        var e = logits.Select(v => Math.Pow(Math.E, v - max)).ToArray();
+        var s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+
+    public static double[] Squares(double[] x)
+    {
+        var q = x.Select(v => Math.Pow(v, 2)).ToArray();
+        var s = q.Sum();
+        return q.Select(v => v / s).ToArray();
+    }
+
+    public static double[] Base10(double[] x)
+    {
+        var q = x.Select(v => Math.Pow(10, v)).ToArray();
+        var s = q.Sum();
+        return q.Select(v => v / s).ToArray();
+    }
+
+    public static double Sigmoid(double z) => 1.0 / (1.0 + Math.Pow(Math.E, -z));
+
+    public static double Decay(double lr0, double k, int epoch) => lr0 * Math.Pow(Math.E, -k * epoch);
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public void Fixed_pow_of_e_softmax_stays_finite_for_logits_of_1000()
+        {
+            using (var original = CompiledCode.Compile(Clean(PowOfE)))
+            {
+                var before = original.InvokeStatic<double[]>("Net", "Softmax", (object)s_logits);
+                Assert.Contains(before, double.IsNaN);
+            }
+
+            using var code = CompiledCode.Compile(PowOfEFixed);
+            AssertProbabilities(ReferenceSoftmax(s_logits), code.InvokeStatic<double[]>("Net", "Softmax", (object)s_logits), 1e-12);
+        }
+
         // ---------------------------------------------------------------- helpers
 
         private static async Task<string[]> FixTitlesAsync(string markup)

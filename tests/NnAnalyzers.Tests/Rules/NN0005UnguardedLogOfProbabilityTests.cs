@@ -516,6 +516,65 @@ static class Net
             await Analyze.VerifyAnalyzerAsync(source);
         }
 
+        [Fact]
+        public async Task Sigmoid_written_with_Math_Pow_of_e_is_a_probability_and_both_logs_are_clamped()
+        {
+            var source = @"
+using System;
+
+public class Neuron
+{
+    public double[] Weights;
+    public double Bias;
+
+    public double Activate(double[] x)
+    {
+        double z = Bias;
+        for (int i = 0; i < x.Length; i++) z += Weights[i] * x[i];
+        return 1.0 / (1.0 + Math.Pow(Math.E, -z));
+    }
+
+    public double Loss(double[] x, double y)
+    {
+        var p = Activate(x);
+        return -(y * [|Math.Log(p)|] + (1 - y) * [|Math.Log(1 - p)|]);
+    }
+
+    public static float LossF(float z, float y)
+    {
+        float a = 1f / (1f + MathF.Pow(MathF.E, -z));
+        return -y * [|MathF.Log(a)|];
+    }
+}";
+            var fixedSource = source
+                .Replace("[|Math.Log(p)|]", "Math.Log(Math.Min(Math.Max(p, 1e-15), 1 - 1e-15))")
+                .Replace("[|Math.Log(1 - p)|]", "Math.Log(Math.Min(Math.Max(1 - p, 1e-15), 1 - 1e-15))")
+                .Replace("[|MathF.Log(a)|]", "MathF.Log(Math.Min(Math.Max(a, 1e-7f), 1f - 1e-7f))");
+            await Verify.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Powers_of_other_bases_and_clamped_pow_sigmoids_are_not_reported()
+        {
+            var source = @"
+using System;
+
+public class Neuron
+{
+    public double Activate(double z) => 1.0 / (1.0 + Math.Pow(2.0, -z));
+
+    public double Clamped(double z) => Math.Min(Math.Max(1.0 / (1.0 + Math.Pow(Math.E, -z)), 1e-15), 1 - 1e-15);
+
+    public double Loss(double z, double y)
+    {
+        var p = Activate(z);
+        var q = Clamped(z);
+        return -(y * Math.Log(p) + (1 - y) * Math.Log(1 - q));
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
         private static string Clean(string markup) => markup.Replace("{|#0:", string.Empty).Replace("|}", string.Empty);
     }
 }
