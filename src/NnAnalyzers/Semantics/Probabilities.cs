@@ -415,6 +415,12 @@ namespace NnAnalyzers.Semantics
                 return ProbabilitySource.None;
             }
 
+            if ((name == "NormalizeColumns" || name == "NormalizeRows" || name == "Normalize") && call.Instance is not null)
+            {
+                // e.NormalizeColumns(1.0) of exponentials: the softmax oracle owns the answer (its normalisers).
+                return _softmax.IsSoftmaxNormaliser(call, out _) ? ProbabilitySource.Softmax : ProbabilitySource.None;
+            }
+
             return Returns(call.TargetMethod, depth + 1, cancellationToken);
         }
 

@@ -575,6 +575,69 @@ public class Neuron
             await Analyze.VerifyAnalyzerAsync(source);
         }
 
+        [Fact]
+        public async Task Exponentials_normalised_with_NormalizeColumns_are_a_softmax_output()
+        {
+            var source = @"
+using System;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+public class SoftmaxNet
+{
+    public Matrix<double> W;
+
+    public double Cost(Matrix<double> X, Matrix<double> Y)
+    {
+        var z = W * X;
+        var e = z.MapIndexed((i, j, v) => v - z.Column(j).Maximum()).PointwiseExp();
+        var p = e.NormalizeColumns(1.0);
+        return -Y.PointwiseMultiply({|#0:p.PointwiseLog()|}).Enumerate().Sum() / X.ColumnCount;
+    }
+
+    public double RowCost(Matrix<double> z, Matrix<double> y) => -y.PointwiseMultiply([|z.PointwiseExp().NormalizeRows(1.0).PointwiseLog()|]).Enumerate().Sum();
+}";
+            var fixedSource = Clean(source)
+                .Replace("p.PointwiseLog()", "p.PointwiseMaximum(1e-15).PointwiseMinimum(1 - 1e-15).PointwiseLog()")
+                .Replace("z.PointwiseExp().NormalizeRows(1.0).PointwiseLog()", "z.PointwiseExp().NormalizeRows(1.0).PointwiseMaximum(1e-15).PointwiseMinimum(1 - 1e-15).PointwiseLog()")
+                .Replace("[|", string.Empty).Replace("|]", string.Empty);
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(
+                "the log of 'p' (a softmax output) has no clamp or epsilon: a probability of exactly 0 gives -infinity and NaN gradients; clamp it to [eps, 1 - eps] or compute the loss in log space"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Normalisations_that_are_not_a_softmax_or_are_clamped_are_not_reported()
+        {
+            var source = @"
+using System;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+public class SoftmaxNet
+{
+    public double Euclidean(Matrix<double> z, Matrix<double> y)
+    {
+        var u = z.PointwiseExp().NormalizeColumns(2.0);
+        return -y.PointwiseMultiply(u.PointwiseLog()).Enumerate().Sum();
+    }
+
+    public double Counts(Matrix<double> counts, Matrix<double> y)
+    {
+        var f = counts.NormalizeColumns(1.0);
+        return -y.PointwiseMultiply(f.PointwiseLog()).Enumerate().Sum();
+    }
+
+    public double Clamped(Matrix<double> z, Matrix<double> y)
+    {
+        var p = z.PointwiseExp().NormalizeColumns(1.0);
+        return -y.PointwiseMultiply(p.PointwiseMaximum(1e-15).PointwiseLog()).Enumerate().Sum();
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
         private static string Clean(string markup) => markup.Replace("{|#0:", string.Empty).Replace("|}", string.Empty);
     }
 }
