@@ -515,7 +515,7 @@ namespace NnAnalyzers.Semantics
                 {
                     var name = call.TargetMethod.Name;
                     var receiver = Collections.Receiver(call);
-                    if (name == "Sum")
+                    if (name == "Sum" || (name == "Aggregate" && IsSummingAggregate(call)))
                     {
                         if (IsCarrier(op))
                         {
@@ -557,6 +557,57 @@ namespace NnAnalyzers.Semantics
 
                 var symbol = TargetSymbol(op);
                 return symbol is not null && _sums.Contains(symbol);
+            }
+
+            /// <summary>
+            /// LINQ's <c>Aggregate(0.0, (acc, e) =&gt; acc + e)</c> or <c>Aggregate((a, b) =&gt; a + b)</c>: a sum written as a fold
+            /// (a zero seed, the accumulator plus the element). A product, a maximum or a seeded offset is not one.
+            /// </summary>
+            private bool IsSummingAggregate(IInvocationOperation call)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, _owner.Symbols.Enumerable))
+                {
+                    return false;
+                }
+
+                // Enumerable.Aggregate(source, func) or (source, seed, func); the overload with a result selector is not a sum.
+                var arguments = call.Arguments;
+                if (arguments.Length == 3 && !(arguments[1].Value.ConstantValue is { HasValue: true, Value: var seed } && IsZero(seed)))
+                {
+                    return false;
+                }
+
+                if ((arguments.Length != 2 && arguments.Length != 3)
+                    || !(Collections.LambdaArgument(arguments[arguments.Length - 1].Value) is { } lambda)
+                    || lambda.Symbol.Parameters.Length != 2
+                    || !(Collections.ReturnedValue(lambda) is { } returned)
+                    || !(Collections.Strip(returned) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } add))
+                {
+                    return false;
+                }
+
+                var left = Collections.Strip(add.LeftOperand) as IParameterReferenceOperation;
+                var right = Collections.Strip(add.RightOperand) as IParameterReferenceOperation;
+                return left is not null && right is not null && left.Parameter.Ordinal != right.Parameter.Ordinal
+                    && SymbolEqualityComparer.Default.Equals(left.Parameter.ContainingSymbol, lambda.Symbol)
+                    && SymbolEqualityComparer.Default.Equals(right.Parameter.ContainingSymbol, lambda.Symbol);
+            }
+
+            private static bool IsZero(object? value)
+            {
+                switch (value)
+                {
+                    case double d:
+                        return d == 0.0;
+                    case float f:
+                        return f == 0f;
+                    case int i:
+                        return i == 0;
+                    case decimal m:
+                        return m == 0m;
+                    default:
+                        return false;
+                }
             }
 
             private bool ContainsSum(IOperation operation)

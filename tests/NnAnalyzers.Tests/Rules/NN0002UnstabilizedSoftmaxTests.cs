@@ -1405,6 +1405,95 @@ static class Net
             AssertProbabilities(ReferenceSoftmax(s_logits), code.InvokeStatic<double[]>("Net", "Softmax", (object)s_logits), 1e-12);
         }
 
+        // ---------------------------------------------------------------- a sum written as a LINQ fold
+
+        [Fact]
+        public async Task Softmax_summed_with_Aggregate_is_reported_and_fixed()
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+public class OutputLayer
+{
+    public static double[] Softmax(double[] logits)
+    {
+        var exps = logits.Select(z => [|Math.Exp(z)|]).ToArray();
+        var total = exps.Aggregate(0.0, (acc, e) => acc + e);
+        return exps.Select(e => e / total).ToArray();
+    }
+}";
+            var fixedSource = @"
+using System;
+using System.Linq;
+
+public class OutputLayer
+{
+    public static double[] Softmax(double[] logits)
+    {
+        var max = logits.Max();
+        var exps = logits.Select(z => Math.Exp(z - max)).ToArray();
+        var total = exps.Aggregate(0.0, (acc, e) => acc + e);
+        return exps.Select(e => e / total).ToArray();
+    }
+}";
+            await Verify.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Theory]
+        [InlineData("var exps = x.Select(v => [|Math.Exp(v)|]).ToArray(); var s = exps.Aggregate((a, b) => a + b); return exps.Select(e => e / s).ToArray();")]
+        [InlineData("var exps = x.Select([|Math.Exp|]).ToList(); var s = exps.Aggregate(0d, (acc, e) => e + acc); return exps.Select(e => e / s).ToArray();")]
+        [InlineData("var exps = x.Select(v => [|Math.Exp(v)|]); return new[] { Math.Log(exps.Aggregate(0.0, (acc, e) => acc + e)) };")]
+        public async Task Summing_aggregates_are_sums_of_the_exponentials(string body)
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+static class Net
+{
+    public static double[] Softmax(double[] x)
+    {
+        " + body + @"
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Aggregates_that_are_not_sums_or_are_stable_are_not_reported()
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+static class Net
+{
+    public static double[] Product(double[] x)
+    {
+        var exps = x.Select(v => Math.Exp(v)).ToArray();
+        var p = exps.Aggregate(1.0, (acc, e) => acc * e);
+        return exps.Select(e => e / p).ToArray();
+    }
+
+    public static double[] ByMaximum(double[] x)
+    {
+        var exps = x.Select(v => Math.Exp(v)).ToArray();
+        var m = exps.Aggregate((a, b) => Math.Max(a, b));
+        return exps.Select(e => e / m).ToArray();
+    }
+
+    public static double[] Stable(double[] x)
+    {
+        var max = x.Max();
+        var exps = x.Select(v => Math.Exp(v - max)).ToArray();
+        var s = exps.Aggregate(0.0, (acc, e) => acc + e);
+        return exps.Select(e => e / s).ToArray();
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
         // ---------------------------------------------------------------- helpers
 
         private static async Task<string[]> FixTitlesAsync(string markup)
