@@ -290,8 +290,13 @@ namespace NnAnalyzers.CodeFixes.Rules
                 }
             }
 
-            // The block that holds one normalisation group: where the sum is declared, else the exponential's own block.
-            var block = SumBlock(site) ?? BlockStatement(exp.Operation.Syntax)?.Parent as BlockSyntax;
+            // The block that holds one normalisation group: where the sum is declared, else the exponential's own block, else
+            // for a 1-D collection filled by a MathNet builder (Build.Dense(n, i => Math.Exp(x[i])), the function runs at once)
+            // the builder's block. A matrix filled that way has no per-sample maximum to declare outside its function: no fix.
+            var block = SumBlock(site) ?? BlockStatement(exp.Operation.Syntax)?.Parent as BlockSyntax
+                ?? (exp.Carrier != exp.Operation && exp.Carrier.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Dense" } }
+                    && exp.Element is { Indices.Count: <= 1 }
+                    ? BlockStatement(exp.Carrier.Syntax)?.Parent as BlockSyntax : null);
             if (block is null)
             {
                 return null;

@@ -282,8 +282,11 @@ namespace NnAnalyzers.Semantics
             }
         }
 
-        /// <summary>The exponential's value holder: the enclosing Select/Map/Sum when the call is a lambda's whole result.</summary>
-        private static IOperation CarrierOf(IInvocationOperation exp)
+        /// <summary>
+        /// The exponential's value holder: the enclosing Select/Map/Sum when the call is a lambda's whole result, or the
+        /// MathNet builder call that fills a vector or matrix with it (<c>Vector&lt;double&gt;.Build.Dense(n, i =&gt; Math.Exp(x[i]))</c>).
+        /// </summary>
+        private IOperation CarrierOf(IInvocationOperation exp)
         {
             IOperation current = exp;
             while (current.Parent is IConversionOperation || current.Parent is IParenthesizedOperation)
@@ -294,12 +297,27 @@ namespace NnAnalyzers.Semantics
             if (current.Parent is IReturnOperation { Parent: IBlockOperation { Parent: IAnonymousFunctionOperation lambda } }
                 && Collections.CallTakingLambda(lambda) is { } call
                 && (call.TargetMethod.Name == "Select" || call.TargetMethod.Name == "Map" || call.TargetMethod.Name == "Sum"
-                    || call.TargetMethod.Name == "MapIndexed"))
+                    || call.TargetMethod.Name == "MapIndexed" || IsBuilderInit(call)))
             {
                 return call;
             }
 
             return exp;
+        }
+
+        /// <summary>MathNet's <c>Build.Dense(n, i =&gt; …)</c> / <c>Build.Dense(r, c, (i, j) =&gt; …)</c>: every element from the function.</summary>
+        private bool IsBuilderInit(IInvocationOperation call)
+        {
+            var method = call.TargetMethod;
+            if (method.Name != "Dense" || (call.Arguments.Length != 2 && call.Arguments.Length != 3))
+            {
+                return false;
+            }
+
+            var builder = method.ContainingType?.OriginalDefinition;
+            return builder is not null
+                && (SymbolEqualityComparer.Default.Equals(builder, _symbols.VectorBuilderOfT)
+                    || SymbolEqualityComparer.Default.Equals(builder, _symbols.MatrixBuilderOfT));
         }
 
         private static bool IsWrapper(IMethodSymbol method)

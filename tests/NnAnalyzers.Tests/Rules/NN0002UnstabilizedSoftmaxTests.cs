@@ -1494,6 +1494,98 @@ static class Net
             await Analyze.VerifyAnalyzerAsync(source);
         }
 
+        // ---------------------------------------------------------------- MathNet vectors and matrices built from exponentials
+
+        internal const string BuildDenseVector = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public class PolicyNetwork
+{
+    public Matrix<double> Weights;
+
+    public Vector<double> Probabilities(Vector<double> state)
+    {
+        var logits = Weights * state;
+        var exps = Vector<double>.Build.Dense(logits.Count, i => [|Math.Exp(logits[i])|]);
+        return exps / exps.Sum();
+    }
+}";
+
+        internal const string BuildDenseVectorFixed = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public class PolicyNetwork
+{
+    public Matrix<double> Weights;
+
+    public Vector<double> Probabilities(Vector<double> state)
+    {
+        var logits = Weights * state;
+        var max = logits.Maximum();
+        var exps = Vector<double>.Build.Dense(logits.Count, i => Math.Exp(logits[i] - max));
+        return exps / exps.Sum();
+    }
+}";
+
+        [Fact]
+        public async Task Vector_built_from_exponentials_is_reported_and_fixed()
+        {
+            await Verify.VerifyCodeFixAsync(BuildDenseVector, BuildDenseVectorFixed);
+        }
+
+        internal const string BuildDenseMatrix = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public static class Net
+{
+    public static Matrix<double> Softmax(Matrix<double> z)
+    {
+        var e = Matrix<double>.Build.Dense(z.RowCount, z.ColumnCount, (i, j) => [|Math.Exp(z[i, j])|]);
+        return e.NormalizeColumns(1.0);
+    }
+}";
+
+        [Fact]
+        public async Task Matrix_built_from_exponentials_is_reported_without_a_fix()
+        {
+            await Verify.VerifyCodeFixAsync(BuildDenseMatrix, BuildDenseMatrix);
+        }
+
+        [Fact]
+        public async Task Built_vectors_that_are_stable_or_not_normalised_are_not_reported()
+        {
+            var source = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public class PolicyNetwork
+{
+    public Matrix<double> Weights;
+
+    public Vector<double> Probabilities(Vector<double> state)
+    {
+        var logits = Weights * state;
+        var max = logits.Maximum();
+        var exps = Vector<double>.Build.Dense(logits.Count, i => Math.Exp(logits[i] - max));
+        return exps / exps.Sum();
+    }
+
+    public Vector<double> Schedule(int epochs, double lr0) => Vector<double>.Build.Dense(epochs, t => lr0 * Math.Exp(-0.1 * t));
+
+    public Vector<double> ExpActivation(Vector<double> z) => Vector<double>.Build.Dense(z.Count, i => Math.Exp(z[i]));
+
+    public Matrix<double> StableColumns(Matrix<double> z)
+    {
+        var e = Matrix<double>.Build.Dense(z.RowCount, z.ColumnCount, (i, j) => Math.Exp(z[i, j] - z.Column(j).Maximum()));
+        return e.NormalizeColumns(1.0);
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
         // ---------------------------------------------------------------- helpers
 
         private static async Task<string[]> FixTitlesAsync(string markup)
