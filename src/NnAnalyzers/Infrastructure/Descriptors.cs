@@ -18,7 +18,7 @@ namespace NnAnalyzers
         public static readonly DiagnosticDescriptor NN0002UnstabilizedSoftmax = DescriptorFactory.Create(
             RuleIds.UnstabilizedSoftmax,
             title: "Unstabilized softmax",
-            messageFormat: "{0} of '{1}' exponentiates unshifted logits; subtract their maximum first",
+            messageFormat: "{0} of '{1}' exponentiates logits not shifted by their maximum; subtract their maximum first",
             RuleCategories.NumericalStability,
             DiagnosticSeverity.Warning,
             description: "exp overflows above ~709 for double and ~88 for float; a softmax or log-sum-exp of unshifted logits then returns NaN. Subtracting the maximum of the same logits leaves the result unchanged and keeps every exponent at or below zero.");

@@ -22,7 +22,8 @@ namespace NnAnalyzers.Semantics
     /// Answers "is this value the maximum (or an upper bound) of that collection?", however it is computed: LINQ
     /// <c>Max()</c>, MathNet <c>Maximum()</c>/<c>AbsoluteMaximum()</c>, per row or column (<c>x.Column(j).Maximum()</c>,
     /// <c>x[i].Max()</c>, <c>FoldByColumn(Math.Max, -∞)</c>), or a loop that starts at an element, −∞ or MinValue and
-    /// keeps the larger value. A max over another buffer, a max that starts at 0 or a constant is not one.
+    /// keeps the larger value. A max over another buffer, a max that starts at 0, a constant, or a minimum, mean or median
+    /// (<c>Min()</c>, <c>Average()</c>, <c>Minimum()</c>, <c>Mean()</c>) is not one.
     /// Also splits a shifted collection (<c>x - m</c>, <c>x.Subtract(m)</c>, <c>x.Select(v => v - m)</c>,
     /// <c>x.MapIndexed((i, j, v) => v - m[j])</c>) into the collection and its shift.
     /// </summary>
@@ -164,6 +165,12 @@ namespace NnAnalyzers.Semantics
                     : Certainty.No;
             }
 
+            if (IsMinimumOrCentre(call.TargetMethod, name))
+            {
+                // A known shift that is not an upper bound: exp(x - min) still overflows once the logits spread beyond ~709.
+                return Certainty.No;
+            }
+
             var receiver = Collections.Receiver(call);
             if (receiver is null)
             {
@@ -217,6 +224,28 @@ namespace NnAnalyzers.Semantics
             }
 
             return Certainty.Unknown;
+        }
+
+        /// <summary>
+        /// The minimum, mean or median of a collection, computed by a library we know: LINQ <c>Min()</c>/<c>Average()</c>,
+        /// MathNet <c>Minimum()</c>/<c>AbsoluteMinimum()</c>, MathNet statistics <c>Mean()</c>/<c>Median()</c>. A method of the
+        /// user's with those names is not known (its value may be anything, even a maximum).
+        /// </summary>
+        private static bool IsMinimumOrCentre(IMethodSymbol method, string name)
+        {
+            switch (name)
+            {
+                case "Min":
+                case "Average":
+                    return Namespaces.Is(method.ContainingType?.ContainingNamespace, "System.Linq");
+                case "Minimum":
+                case "AbsoluteMinimum":
+                case "Mean":
+                case "Median":
+                    return Namespaces.IsWithin(method.ContainingType?.ContainingNamespace, "MathNet.Numerics");
+                default:
+                    return false;
+            }
         }
 
         private static IOperation StripAbs(IOperation op)

@@ -1586,6 +1586,100 @@ public class PolicyNetwork
             await Analyze.VerifyAnalyzerAsync(source);
         }
 
+        // ---------------------------------------------------------------- shifts by the minimum or the mean
+
+        [Fact]
+        public async Task Shift_by_the_minimum_is_reported_and_replaced_by_the_maximum()
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+public class OutputLayer
+{
+    public static double[] Softmax(double[] logits)
+    {
+        double min = logits.Min();
+        var e = logits.Select(v => {|#0:Math.Exp(v - min)|}).ToArray();
+        var s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+}";
+            var fixedSource = @"
+using System;
+using System.Linq;
+
+public class OutputLayer
+{
+    public static double[] Softmax(double[] logits)
+    {
+        double min = logits.Min();
+        var max = logits.Max();
+        var e = logits.Select(v => Math.Exp(v - max)).ToArray();
+        var s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+}";
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0)
+                .WithMessage("softmax of 'logits' exponentiates logits not shifted by their maximum; subtract their maximum first"));
+            await test.RunAsync();
+        }
+
+        [Theory]
+        [InlineData("var e = x.Select(a => [|Math.Exp(a - x.Average())|]).ToArray(); var s = e.Sum(); return Vector<double>.Build.DenseOfArray(e) / s;")]
+        [InlineData("var e = [|(v - v.Minimum()).PointwiseExp()|]; return e / e.Sum();")]
+        [InlineData("var e = [|(v - v.Mean()).PointwiseExp()|]; return e / e.Sum();")]
+        [InlineData("var e = [|v.Subtract(Statistics.Median(v)).PointwiseExp()|]; return e.Divide(e.Sum());")]
+        public async Task Shifts_by_a_minimum_mean_or_median_are_reported(string body)
+        {
+            var source = @"
+using System;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Statistics;
+
+static class Net
+{
+    public static Vector<double> Softmax(double[] x, Vector<double> v)
+    {
+        " + body + @"
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Shift_by_a_method_of_the_users_is_not_reported()
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+static class Net
+{
+    static double Centre(double[] x) => x.Max();
+
+    static double Min(double[] x) => x.Max();
+
+    public static double[] Softmax(double[] logits)
+    {
+        var c = Centre(logits);
+        var e = logits.Select(v => Math.Exp(v - c)).ToArray();
+        var s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+
+    public static double[] SoftmaxByOwnMin(double[] logits)
+    {
+        var e = logits.Select(v => Math.Exp(v - Min(logits))).ToArray();
+        var s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
         // ---------------------------------------------------------------- helpers
 
         private static async Task<string[]> FixTitlesAsync(string markup)
