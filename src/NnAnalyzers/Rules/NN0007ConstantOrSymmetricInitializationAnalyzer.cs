@@ -10,7 +10,7 @@ using NnAnalyzers.Semantics;
 namespace NnAnalyzers.Rules
 {
     /// <summary>
-    /// NN0007: every weight of a layer starts with the same value (a constant written in a fill loop, a constant-filled
+    /// NN0007: every weight of a layer starts with the same value (a constant or one formula written in a fill loop, a constant-filled
     /// builder or sequence, or zeros allocated and never filled), or a new <c>Random</c> with the same seed is created
     /// for each neuron in a loop. Equal weights get equal gradients and stay equal: the layer works as one unit.
     /// Biases are not concerned (zero biases are the norm); weights filled, loaded or copied anywhere in their type

@@ -19,8 +19,8 @@ namespace NnAnalyzers.Semantics
         /// <summary>Allocates zeros: <c>Build.Dense(r, c)</c>, <c>new double[n]</c>, <c>new double[r, c]</c>.</summary>
         Zero,
 
-        /// <summary>Gives every element the same constant: <c>w[i, j] = 0.5</c> in a loop, <c>Build.Dense(r, c, 0.5)</c>,
-        /// <c>Enumerable.Repeat(0.1, n)</c>, <c>Array.Fill(w, 0.1)</c>, <c>list.Add(0.1)</c> in a loop.</summary>
+        /// <summary>Gives every element the same value: <c>w[i, j] = 0.5</c> or <c>w[i, j] = 1.0 / inputs</c> in a loop,
+        /// <c>Build.Dense(r, c, 0.5)</c>, <c>Enumerable.Repeat(0.1, n)</c>, <c>Array.Fill(w, 0.1)</c>, <c>list.Add(0.1)</c> in a loop.</summary>
         Constant,
 
         /// <summary>Updates the values from themselves (<c>W -= lr * dW</c>, <c>W = W - …</c>).</summary>
@@ -362,6 +362,12 @@ namespace NnAnalyzers.Semantics
                 return InUnconditionalLoop(assignment) ? StorageWrite.Constant : StorageWrite.Fill;
             }
 
+            // w[u, i] = 1.0 / inputs in the fill loop: the same value for every element, though not a literal.
+            if (element && IsNumeric(value.Type) && InUnconditionalLoop(assignment) && IsSameForEveryElement(value, OutermostLoop(assignment)))
+            {
+                return StorageWrite.Constant;
+            }
+
             if (!element && RandomSign.TryConstant(value, out _))
             {
                 return StorageWrite.Neutral; // a scalar named like a weight: its siblings are set elsewhere
@@ -439,7 +445,7 @@ namespace NnAnalyzers.Semantics
             // Enumerable.Repeat(0.1, n), optionally materialized by ToArray/ToList.
             if (_symbols.Enumerable is not null && SymbolEqualityComparer.Default.Equals(containing, _symbols.Enumerable))
             {
-                if (method.Name == "Repeat" && call.Arguments.Length == 2 && RandomSign.TryConstant(call.Arguments[0].Value, out _)
+                if (method.Name == "Repeat" && call.Arguments.Length == 2 && IsSameForEveryElement(call.Arguments[0].Value, null)
                     && IsNumeric(method.TypeArguments.Length == 1 ? method.TypeArguments[0] : null))
                 {
                     return StorageWrite.Constant;
@@ -473,7 +479,7 @@ namespace NnAnalyzers.Semantics
                 }
 
                 if (call.Arguments.Length == dimensions + 1 && AllIntegral(call, dimensions)
-                    && ((IsNumeric(last.Type) && RandomSign.TryConstant(last, out _)) || IsConstantGenerator(last)))
+                    && ((IsNumeric(last.Type) && IsSameForEveryElement(last, null)) || IsConstantGenerator(last)))
                 {
                     return StorageWrite.Constant;
                 }
@@ -545,7 +551,7 @@ namespace NnAnalyzers.Semantics
                 : null;
         }
 
-        /// <summary>A lambda that returns the same constant whatever its arguments: <c>_ => 0.5</c>, <c>(i, j) => 0.0</c>.</summary>
+        /// <summary>A lambda that returns the same value whatever its arguments: <c>_ => 0.5</c>, <c>(i, j) => 1.0 / inputs</c>.</summary>
         private static bool IsConstantGenerator(IOperation value)
         {
             var op = value;
@@ -561,7 +567,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            return IsNumeric(lambda.Symbol.ReturnType) && RandomSign.TryConstant(returned, out _);
+            return IsNumeric(lambda.Symbol.ReturnType) && IsSameForEveryElement(returned, lambda);
         }
 
         /// <summary>Two or more elements, all the same numeric constant (a flat or nested initializer).</summary>
@@ -631,7 +637,7 @@ namespace NnAnalyzers.Semantics
             if (!element && name == "Add" && call.Arguments.Length == 1 && call.TargetMethod.ContainingType?.Name == "List")
             {
                 var value = call.Arguments[0].Value;
-                if (RandomSign.TryConstant(value, out _))
+                if (IsSameForEveryElement(value, OutermostLoop(call)))
                 {
                     site = call;
                     return InUnconditionalLoop(call) ? StorageWrite.Constant : StorageWrite.Fill;
@@ -679,7 +685,7 @@ namespace NnAnalyzers.Semantics
             {
                 // Array.Fill(w, 0.1); Array.Fill(w[row], 0.1) for every row of a jagged array.
                 var value = call.Arguments[1].Value;
-                if (RandomSign.TryConstant(value, out _) && (!element || InUnconditionalLoop(call)))
+                if ((!element || InUnconditionalLoop(call)) && IsSameForEveryElement(value, element ? OutermostLoop(call) : null))
                 {
                     site = call;
                     return StorageWrite.Constant;
@@ -842,26 +848,43 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>A seed that is the same on every iteration: constants, parameters, fields and locals the loop does not write.</summary>
-        private static bool IsInvariantIn(IOperation value, IOperation loop)
+        private static bool IsInvariantIn(IOperation value, IOperation loop) => IsInvariantIn(value, loop, out _);
+
+        /// <summary>
+        /// True when <paramref name="value"/> is the same on every iteration of <paramref name="loop"/> (a loop, or a
+        /// generator lambda whose parameters are the indices; null for a value evaluated once): made of constants,
+        /// parameters, fields, stored properties and locals the loop does not write, combined by operators and pure
+        /// <c>Math</c>/<c>MathF</c> functions — nothing drawn, nothing read from an element. <paramref name="computed"/>
+        /// tells a formula (a literal or a <c>Math</c> call in it: <c>1.0 / inputs</c>) from a value merely handed on.
+        /// </summary>
+        private static bool IsInvariantIn(IOperation value, IOperation? loop, out bool computed)
         {
+            computed = false;
             foreach (var op in value.DescendantsAndSelf())
             {
                 switch (op)
                 {
                     case ILiteralOperation _:
+                        computed = true;
+                        break;
                     case IConversionOperation _:
                     case IBinaryOperation _:
                     case IUnaryOperation _:
                     case IParenthesizedOperation _:
+                    case IArgumentOperation _:
                     case IParameterReferenceOperation parameter when !(loop is IAnonymousFunctionOperation lambda && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, lambda.Symbol)):
                         break;
-                    case IFieldReferenceOperation field when field.Field.IsConst || field.Field.IsReadOnly || !IsWrittenIn(field.Field, loop):
+                    case IFieldReferenceOperation field when field.Field.IsConst || field.Field.IsReadOnly || loop is null || !IsWrittenIn(field.Field, loop):
+                        computed |= field.Field.IsConst;
                         break;
-                    case IPropertyReferenceOperation property when property.Arguments.Length == 0 && !IsWrittenIn(property.Property, loop):
+                    case IPropertyReferenceOperation property when property.Arguments.Length == 0 && IsStored(property.Property) && (loop is null || !IsWrittenIn(property.Property, loop)):
                         break;
                     case IInstanceReferenceOperation _:
                         break;
-                    case ILocalReferenceOperation local when !IsDeclaredOrWrittenIn(local.Local, loop):
+                    case ILocalReferenceOperation local when loop is null || !IsDeclaredOrWrittenIn(local.Local, loop):
+                        break;
+                    case IInvocationOperation call when call.Instance is null && IsPureMath(call.TargetMethod):
+                        computed = true;
                         break;
                     default:
                         return false;
@@ -869,6 +892,65 @@ namespace NnAnalyzers.Semantics
             }
 
             return true;
+        }
+
+        /// <summary>A function of <c>System.Math</c>/<c>System.MathF</c>: the same arguments give the same result.</summary>
+        private static bool IsPureMath(IMethodSymbol method)
+            => method.ContainingType is { Name: "Math" or "MathF" } type && Namespaces.Is(type.ContainingNamespace, "System");
+
+        /// <summary>
+        /// A property that returns what was stored in it (an auto-property, a record's positional property, a library
+        /// property such as <c>Length</c>), not one whose getter computes — and may draw — a new value on each read.
+        /// </summary>
+        private static bool IsStored(IPropertySymbol property)
+        {
+            foreach (var reference in property.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is PropertyDeclarationSyntax declaration
+                    && (declaration.ExpressionBody is not null || declaration.AccessorList is null
+                        || declaration.AccessorList.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// True when <paramref name="value"/> gives every element of a fill the same value (NN0007): a numeric constant,
+        /// or a formula of values the fill does not change that draws nothing (<c>1.0 / inputs</c>,
+        /// <c>Math.Sqrt(2.0 / fanIn)</c>). <paramref name="fill"/> is the outermost loop around an element write or a
+        /// generator lambda; null for a value evaluated once (<c>Enumerable.Repeat(v, n)</c>, <c>Build.Dense(r, c, v)</c>).
+        /// A value only handed on (<c>w[i, j] = value</c> in a <c>Fill(double value)</c> utility) is the caller's choice: not counted.
+        /// </summary>
+        public static bool IsSameForEveryElement(IOperation value, IOperation? fill)
+        {
+            if (RandomSign.TryConstant(value, out _))
+            {
+                return true;
+            }
+
+            return IsNumeric(value.Type) && IsInvariantIn(value, fill, out var computed) && computed;
+        }
+
+        /// <summary>The outermost loop around <paramref name="operation"/> in its function (not crossing a lambda or local function).</summary>
+        private static IOperation? OutermostLoop(IOperation operation)
+        {
+            IOperation? loop = null;
+            for (var op = operation.Parent; op is not null; op = op.Parent)
+            {
+                if (op is ILoopOperation)
+                {
+                    loop = op;
+                }
+                else if (op is IAnonymousFunctionOperation || op is ILocalFunctionOperation)
+                {
+                    break;
+                }
+            }
+
+            return loop;
         }
 
         private static bool IsWrittenIn(ISymbol symbol, IOperation loop)

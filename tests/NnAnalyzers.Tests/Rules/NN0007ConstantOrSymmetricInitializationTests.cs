@@ -257,6 +257,183 @@ public class Neuron
         }
 
         [Fact]
+        public async Task Same_non_literal_value_in_a_fill_loop_gets_a_glorot_draw()
+        {
+            const string source = @"
+using System;
+
+public class HiddenLayer
+{
+    private readonly double[,] _weights;
+
+    public HiddenLayer(int inputs, int units, Random rng)
+    {
+        _weights = new double[units, inputs];
+        for (int u = 0; u < units; u++)
+            for (int i = 0; i < inputs; i++)
+                _weights[u, i] = [|1.0 / inputs|];
+    }
+
+    public double Forward(int u, double[] x)
+    {
+        double z = 0;
+        for (int i = 0; i < x.Length; i++) z += _weights[u, i] * x[i];
+        return Math.Tanh(z);
+    }
+}";
+            const string fixedSource = @"
+using System;
+
+public class HiddenLayer
+{
+    private readonly double[,] _weights;
+
+    public HiddenLayer(int inputs, int units, Random rng)
+    {
+        _weights = new double[units, inputs];
+        for (int u = 0; u < units; u++)
+            for (int i = 0; i < inputs; i++)
+                _weights[u, i] = (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (inputs + units));
+    }
+
+    public double Forward(int u, double[] x)
+    {
+        double z = 0;
+        for (int i = 0; i < x.Length; i++) z += _weights[u, i] * x[i];
+        return Math.Tanh(z);
+    }
+}";
+            await Fix(source, fixedSource, Glorot);
+        }
+
+        [Fact]
+        public async Task Same_non_literal_value_from_a_generator_a_math_call_or_a_repeat_is_reported()
+        {
+            const string source = @"
+using System;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+public class DenseLayer
+{
+    private readonly Matrix<double> _weights;
+    private readonly Matrix<double> _recurrentWeights;
+    private readonly float[,] _inputWeights;
+    private readonly double[] _outputWeights;
+
+    public DenseLayer(int inputs, int outputs)
+    {
+        var scale = 1.0 / inputs;
+        _weights = [|Matrix<double>.Build.Dense(outputs, inputs, (i, j) => 1.0 / inputs)|];
+        _recurrentWeights = [|Matrix<double>.Build.Dense(outputs, outputs, scale * 0.5)|];
+        _inputWeights = new float[outputs, inputs];
+        for (int o = 0; o < outputs; o++)
+            for (int i = 0; i < inputs; i++)
+                _inputWeights[o, i] = [|MathF.Sqrt(2f / inputs)|];
+        _outputWeights = [|Enumerable.Repeat(Math.Sqrt(scale), outputs).ToArray()|];
+    }
+
+    public Vector<double> Forward(Vector<double> x)
+        => (_weights * x + _recurrentWeights * x).Map(z => 1.0 / (1.0 + Math.Exp(-z))) * _inputWeights[0, 0] * _outputWeights[0];
+}";
+            await NoFixOffered(source);
+        }
+
+        [Fact]
+        public async Task Values_varying_over_the_fill_biases_and_non_nn_uniform_values_are_not_reported()
+        {
+            await NoDiagnostic(@"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public class HiddenLayer
+{
+    private readonly double[,] _weights;
+    private readonly double[,] _inputWeights;
+    private readonly double[,] _outputWeights;
+    private readonly double[,] _gateWeights;
+    private readonly Matrix<double> _recurrentWeights;
+    private readonly double[] _biases;
+    private readonly Random _rng = new Random(1);
+
+    private double Draw => _rng.NextDouble() - 0.5;
+
+    public HiddenLayer(int inputs, int units)
+    {
+        var scale = Math.Sqrt(2.0 / inputs);
+        _weights = new double[units, inputs];
+        _inputWeights = new double[units, inputs];
+        _outputWeights = new double[units, inputs];
+        _gateWeights = new double[units, inputs];
+        _biases = new double[units];
+        for (int u = 0; u < units; u++)
+        {
+            _biases[u] = 1.0 / units;
+            for (int i = 0; i < inputs; i++)
+            {
+                _weights[u, i] = (u + i) * 0.01;
+                _inputWeights[u, i] = Math.Sin(i) * scale;
+                _outputWeights[u, i] = scale * (_rng.NextDouble() * 2 - 1);
+                _gateWeights[u, i] = Draw * 0.1;
+            }
+        }
+
+        _recurrentWeights = Matrix<double>.Build.Dense(units, units, (i, j) => Math.Cos(i + j) / units);
+    }
+
+    public double Forward(int u, double[] x)
+    {
+        double z = _biases[u];
+        for (int i = 0; i < x.Length; i++) z += (_weights[u, i] + _inputWeights[u, i] + _outputWeights[u, i] + _gateWeights[u, i]) * x[i];
+        return Math.Tanh(z + _recurrentWeights[0, 0]);
+    }
+
+    public double[,] Blur(double[,] image, int size)
+    {
+        var kernel = new double[size, size];
+        for (int i = 0; i < size; i++)
+            for (int j = 0; j < size; j++)
+                kernel[i, j] = 1.0 / (size * size);
+        var prior = new double[size];
+        for (int i = 0; i < size; i++)
+            prior[i] = 1.0 / size;
+        image[0, 0] *= kernel[0, 0] * prior[0];
+        return image;
+    }
+}
+
+public class OutputLayer
+{
+    private readonly double[,] _weights;
+
+    public OutputLayer(int inputs, int units) => _weights = new double[units, inputs];
+
+    public void Fill(double value)
+    {
+        for (int u = 0; u < _weights.GetLength(0); u++)
+            for (int i = 0; i < _weights.GetLength(1); i++)
+                _weights[u, i] = value;
+    }
+
+    public double Forward(double[] x) => 1.0 / (1.0 + Math.Exp(-_weights[0, 0] * x[0]));
+}
+
+public class Portfolio
+{
+    private readonly double[] _weights;
+
+    public Portfolio(int assets)
+    {
+        _weights = new double[assets];
+        for (int i = 0; i < assets; i++)
+            _weights[i] = 1.0 / assets;
+    }
+
+    public double Value(double[] prices) => _weights[0] * prices[0];
+}");
+        }
+
+        [Fact]
         public async Task Local_zero_weight_matrix_used_in_a_product_is_reported()
         {
             const string source = @"
