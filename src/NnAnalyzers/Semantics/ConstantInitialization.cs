@@ -203,9 +203,9 @@ namespace NnAnalyzers.Semantics
                 case ITupleOperation _ when current.Parent.Parent is IDeconstructionAssignmentOperation:
                     return StorageWrite.Fill;
                 case IInvocationOperation call when call.Instance == current:
-                    return ClassifyInstanceCall(call, element, out site);
+                    return ClassifyInstanceCall(call, storage, element, out site);
                 case IArgumentOperation argument:
-                    return ClassifyArgument(argument, element, out site);
+                    return ClassifyArgument(argument, storage, element, out site);
                 case IReturnOperation _:
                     return StorageWrite.Escape;
                 case ISimpleAssignmentOperation other when other.Value == current:
@@ -304,7 +304,7 @@ namespace NnAnalyzers.Semantics
         /// (<c>W[i, j] += velocity[i, j]</c>, <c>W -= lr * mW</c>, <c>W = W - step</c>): the storage is an optimizer's
         /// state, not a layer's weights.
         /// </summary>
-        private static bool IsAddedToAnotherWeight(IOperation reference, ISymbol storage)
+        private bool IsAddedToAnotherWeight(IOperation reference, ISymbol storage)
         {
             for (var op = reference; op.Parent is not null; op = op.Parent)
             {
@@ -320,6 +320,19 @@ namespace NnAnalyzers.Semantics
                     var written = NetworkParameters.StorageOf(assignment.Target);
                     target = written is not null && Mentions(assignment.Value, written) ? assignment.Target : null;
                 }
+                else if (parent is IArgumentOperation { Parent: IInvocationOperation call } argument
+                    && (call.TargetMethod.Name == "Add" || call.TargetMethod.Name == "Subtract") && ResultArgument(call) is { } result)
+                {
+                    // W.Subtract(lr * mW, W): the in-place form of W -= lr * mW.
+                    var written = NetworkParameters.StorageOf(result.Value);
+                    target = argument != result && written is not null && SymbolEqualityComparer.Default.Equals(NetworkParameters.StorageOf(call.Instance), written)
+                        ? result.Value
+                        : null;
+                    if (target is null)
+                    {
+                        return false;
+                    }
+                }
                 else if (parent is IBlockOperation || parent is IExpressionStatementOperation || parent is IAnonymousFunctionOperation || parent is IVariableDeclaratorOperation)
                 {
                     return false;
@@ -334,6 +347,29 @@ namespace NnAnalyzers.Semantics
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// The <c>result</c> argument of a MathNet overload that writes its result there (<c>a.Subtract(b, result)</c>,
+        /// <c>a.Multiply(s, result)</c>), or null for any other call. Cheap checks first: void, then the receiver's type.
+        /// </summary>
+        private IArgumentOperation? ResultArgument(IInvocationOperation call)
+        {
+            if (!call.TargetMethod.ReturnsVoid || call.Instance is null || !_symbols.IsMathNetTensor(call.TargetMethod.ContainingType))
+            {
+                return null;
+            }
+
+            var index = MathNetOperations.ResultParameterIndex(call.TargetMethod);
+            foreach (var argument in call.Arguments)
+            {
+                if (index >= 0 && argument.Parameter?.Ordinal == index)
+                {
+                    return argument;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Classifies the initial value of a declared storage (<c>var w = Build.Dense(r, c);</c>, a field initializer).</summary>
@@ -630,7 +666,7 @@ namespace NnAnalyzers.Semantics
             return true;
         }
 
-        private static StorageWrite ClassifyInstanceCall(IInvocationOperation call, bool element, out IOperation? site)
+        private StorageWrite ClassifyInstanceCall(IInvocationOperation call, ISymbol storage, bool element, out IOperation? site)
         {
             site = null;
             var name = call.TargetMethod.Name;
@@ -659,11 +695,24 @@ namespace NnAnalyzers.Semantics
                 return StorageWrite.Constant;
             }
 
+            // W.Subtract(dW * lr, W): MathNet's overload writing the receiver's own storage is W = W - dW * lr, an update;
+            // one writing another storage only reads this one.
+            if (!element && ResultArgument(call) is { } result)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(NetworkParameters.StorageOf(result.Value), storage))
+                {
+                    return StorageWrite.Read;
+                }
+
+                site = call;
+                return StorageWrite.Update;
+            }
+
             // A void method on the storage (SetRow, MapInplace, At(i, j, v), CopyFrom…) may fill it.
             return call.TargetMethod.ReturnsVoid ? StorageWrite.Fill : StorageWrite.Read;
         }
 
-        private StorageWrite ClassifyArgument(IArgumentOperation argument, bool element, out IOperation? site)
+        private StorageWrite ClassifyArgument(IArgumentOperation argument, ISymbol storage, bool element, out IOperation? site)
         {
             site = null;
             if (argument.Parameter is null || argument.Parameter.RefKind == RefKind.Ref || argument.Parameter.RefKind == RefKind.Out)
@@ -677,6 +726,19 @@ namespace NnAnalyzers.Semantics
                 return argument.Parent is IObjectCreationOperation creation && creation.Constructor is { } ctor && ctor.Locations.Length > 0 && ctor.Locations[0].IsInSource
                     ? StorageWrite.Escape
                     : StorageWrite.Read;
+            }
+
+            // MathNet's result overloads: W as the result of its own operation (W.Subtract(dW, W)) is updated, as the
+            // result of another's (a.Add(b, W)) it is filled; a velocity added into another weight (W.Add(v, W)) is a step.
+            if (!element && ResultArgument(call) is { } result)
+            {
+                if (argument == result)
+                {
+                    site = call;
+                    return SymbolEqualityComparer.Default.Equals(NetworkParameters.StorageOf(call.Instance), storage) ? StorageWrite.Update : StorageWrite.Fill;
+                }
+
+                return IsAddedToAnotherWeight(argument.Value, storage) ? StorageWrite.Step : StorageWrite.Read;
             }
 
             var method = call.TargetMethod;

@@ -434,6 +434,55 @@ public class Portfolio
         }
 
         [Fact]
+        public async Task Constant_weights_updated_in_place_through_the_result_overload_are_reported()
+        {
+            await NoFixOffered(@"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+internal class HiddenLayer
+{
+    private readonly Matrix<double> _weights;
+
+    internal HiddenLayer(int inputs, int units) { _weights = [|Matrix<double>.Build.Dense(units, inputs, 0.01)|]; }
+
+    internal Vector<double> Forward(Vector<double> x) => (_weights * x).Map(Math.Tanh);
+
+    internal void Update(Matrix<double> dW, double lr) => _weights.Subtract(dW * lr, _weights);
+}");
+        }
+
+        [Fact]
+        public async Task Weights_written_as_the_result_of_another_matrix_and_in_place_moments_are_not_reported()
+        {
+            await NoDiagnostic(@"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+internal class HiddenLayer
+{
+    private readonly Matrix<double> _weights;
+    private readonly Matrix<double> _mWeights;
+
+    internal HiddenLayer(int inputs, int units, Matrix<double> initial)
+    {
+        _weights = Matrix<double>.Build.Dense(units, inputs);
+        _mWeights = Matrix<double>.Build.Dense(units, inputs);
+        initial.Multiply(0.1, _weights);
+    }
+
+    internal Vector<double> Forward(Vector<double> x) => (_weights * x).Map(Math.Tanh);
+
+    internal void Update(Matrix<double> dW, double lr)
+    {
+        _mWeights.Multiply(0.9, _mWeights);
+        _mWeights.Add(dW, _mWeights);
+        _weights.Subtract(_mWeights * lr, _weights);
+    }
+}");
+        }
+
+        [Fact]
         public async Task Local_zero_weight_matrix_used_in_a_product_is_reported()
         {
             const string source = @"
