@@ -56,6 +56,7 @@ namespace NnAnalyzers.Rules
                 start.RegisterOperationAction(c => AnalyzeDeclarator(c, semantics, options), OperationKind.VariableDeclarator);
                 start.RegisterOperationAction(c => AnalyzeMemberInitializer(c, semantics, options), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
                 start.RegisterOperationAction(c => AnalyzeAdd(c, semantics, options), OperationKind.Invocation);
+                start.RegisterOperationAction(c => AnalyzeDeconstruction(c, semantics, options), OperationKind.DeconstructionAssignment);
             });
         }
 
@@ -113,10 +114,23 @@ namespace NnAnalyzers.Rules
 
         private static void AnalyzeAdd(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options)
         {
-            // weights.Add(r.NextDouble()) on a list of parameters.
             var invocation = (IInvocationOperation)context.Operation;
-            if (invocation.TargetMethod.Name != "Add" || invocation.Arguments.Length != 1 || invocation.Instance is null
-                || invocation.Instance.Type?.Name != "List")
+            if (invocation.Instance is null || invocation.Arguments.Length == 0)
+            {
+                return;
+            }
+
+            // W.MapInplace(_ => r.NextDouble()): a function that ignores the old values writes what it returns.
+            var name = invocation.TargetMethod.Name;
+            if ((name == "MapInplace" || name == "MapIndexedInplace") && semantics.Symbols.IsMathNetTensor(invocation.Instance.Type)
+                && RandomSign.ReplacesValues(invocation) && RandomSign.ReturnedValue(invocation.Arguments[0].Value) is { } returned)
+            {
+                Check(context, semantics, options, RandomSign.StorageOf(invocation.Instance), null, returned, invocation);
+                return;
+            }
+
+            // weights.Add(r.NextDouble()) on a list of parameters.
+            if (name != "Add" || invocation.Arguments.Length != 1 || invocation.Instance.Type?.Name != "List")
             {
                 return;
             }
@@ -124,8 +138,26 @@ namespace NnAnalyzers.Rules
             Check(context, semantics, options, RandomSign.StorageOf(invocation.Instance), null, invocation.Arguments[0].Value);
         }
 
-        /// <summary>The rule: a parameter ← a non-negative random value that nothing centres.</summary>
-        private static void Check(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options, ISymbol? storage, IOperation? target, IOperation value)
+        private static void AnalyzeDeconstruction(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options)
+        {
+            // (Weight, Bias) = (r.NextDouble(), r.NextDouble()): each element of the tuple is written to its target.
+            var deconstruction = (IDeconstructionAssignmentOperation)context.Operation;
+            if (deconstruction.Target is ITupleOperation targets
+                && Operations.WithoutConversions(deconstruction.Value) is ITupleOperation values
+                && targets.Elements.Length == values.Elements.Length)
+            {
+                for (var i = 0; i < targets.Elements.Length; i++)
+                {
+                    Check(context, semantics, options, RandomSign.StorageOf(targets.Elements[i]), targets.Elements[i], values.Elements[i]);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The rule: a parameter ← a non-negative random value that nothing centres. <paramref name="map"/> is the
+        /// <c>MapInplace</c> whose function returns <paramref name="value"/>, when the write is one.
+        /// </summary>
+        private static void Check(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options, ISymbol? storage, IOperation? target, IOperation value, IInvocationOperation? map = null)
         {
             if (storage is null || value.ConstantValue.HasValue || semantics.Symbols.Random is null || !CanHoldParameterValues(value.Type, semantics.Symbols))
             {
@@ -174,7 +206,7 @@ namespace NnAnalyzers.Rules
             }
 
             var root = RandomSign.Root(value);
-            if (RandomSign.IsAdjustedInPlace(storage, root))
+            if (RandomSign.IsAdjustedInPlace(storage, root, map))
             {
                 return;
             }
@@ -248,7 +280,7 @@ namespace NnAnalyzers.Rules
             }
 
             // The operation the analyzer held: the outermost one of this syntax (an implicit conversion around the value).
-            while (value.Parent is { } parent && parent.Syntax == value.Syntax)
+            while (value.Parent is { } parent && parent.Syntax == value.Syntax && !(parent is IReturnOperation))
             {
                 value = parent;
             }

@@ -189,9 +189,12 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>
         /// True when, within <paramref name="root"/>, the storage is also updated from itself (<c>w[i] -= 0.5</c>,
-        /// <c>W = W * 2 - 1</c>, <c>W.MapInplace(…)</c>, <c>W.Subtract(0.5, W)</c>): a later centring step.
+        /// <c>W = W * 2 - 1</c>, <c>W.MapInplace(v =&gt; v - 0.5)</c>, <c>W.Subtract(0.5, W)</c>): a later centring step.
+        /// A <c>…Inplace</c> map whose function ignores the old value (<c>W.MapInplace(_ =&gt; rng.NextDouble())</c>) replaces
+        /// the values: it counts for the other writes (they are overwritten) but not for itself, <paramref name="write"/>,
+        /// which is a fill to be judged like any other (see <see cref="ReplacesValues"/>).
         /// </summary>
-        public static bool IsAdjustedInPlace(ISymbol storage, IOperation root)
+        public static bool IsAdjustedInPlace(ISymbol storage, IOperation root, IInvocationOperation? write = null)
         {
             foreach (var op in BodyOperations.Shared(root).WithoutFirst().OfKind(s_storageWrites))
             {
@@ -204,7 +207,7 @@ namespace NnAnalyzers.Semantics
                     case ISimpleAssignmentOperation assignment when RefersTo(assignment.Target, storage) && Mentions(assignment.Value, storage):
                         return true;
                     case IInvocationOperation invocation when invocation.Instance is not null && RefersTo(invocation.Instance, storage):
-                        if (invocation.TargetMethod.Name.EndsWith("Inplace", StringComparison.Ordinal))
+                        if (invocation.TargetMethod.Name.EndsWith("Inplace", StringComparison.Ordinal) && invocation.Syntax != write?.Syntax)
                         {
                             return true;
                         }
@@ -222,6 +225,54 @@ namespace NnAnalyzers.Semantics
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// True when a <c>Map…Inplace</c> call's function never reads the element it is given (its last parameter):
+        /// <c>MapInplace(_ =&gt; rng.NextDouble())</c>, <c>MapIndexedInplace((i, j, _) =&gt; …)</c> write new values; a
+        /// method group or a delegate may read it.
+        /// </summary>
+        public static bool ReplacesValues(IInvocationOperation call)
+        {
+            if (call.Arguments.Length == 0)
+            {
+                return false;
+            }
+
+            var function = call.Arguments[0].Value;
+            while (function is IDelegateCreationOperation || function is IConversionOperation)
+            {
+                function = function is IDelegateCreationOperation creation ? creation.Target : ((IConversionOperation)function).Operand;
+            }
+
+            if (!(function is IAnonymousFunctionOperation lambda) || lambda.Symbol.Parameters.Length == 0)
+            {
+                return false;
+            }
+
+            var element = lambda.Symbol.Parameters[lambda.Symbol.Parameters.Length - 1];
+            foreach (var op in BodyOperations.Shared(lambda.Body).OfKind(OperationKind.ParameterReference))
+            {
+                if (op is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, element))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The value a lambda of one expression returns (<c>_ =&gt; rng.NextDouble()</c>), or null.</summary>
+        public static IOperation? ReturnedValue(IOperation function)
+        {
+            while (function is IDelegateCreationOperation || function is IConversionOperation)
+            {
+                function = function is IDelegateCreationOperation creation ? creation.Target : ((IConversionOperation)function).Operand;
+            }
+
+            return function is IAnonymousFunctionOperation { Body.Operations: { Length: 1 } body } && body[0] is IReturnOperation { ReturnedValue: { } returned }
+                ? returned
+                : null;
         }
 
         /// <summary>The storage a reference or an element of it denotes (see <see cref="NetworkParameters.StorageOf"/>).</summary>
@@ -701,6 +752,13 @@ namespace NnAnalyzers.Semantics
             if (SymbolEqualityComparer.Default.Equals(containing, _symbols.Enumerable))
             {
                 return AnalyzeLinq(invocation, state, depth);
+            }
+
+            // Array.ConvertAll(source, f): the elements are what f returns for the source's elements.
+            if (containing.SpecialType == SpecialType.System_Array && name == "ConvertAll" && invocation.Arguments.Length == 2)
+            {
+                var source = Analyze(invocation.Arguments[0].Value, state, depth + 1);
+                return MapWith(invocation.Arguments[1].Value, source, state, depth).WithDims(source.Rows, null);
             }
 
             if (method.DeclaringSyntaxReferences.Length > 0 && !method.IsImplicitlyDeclared)

@@ -1059,6 +1059,151 @@ class Network
         }
 
         [Fact]
+        public async Task MapInplace_replacing_zero_weights_with_draws_is_reported_and_centred()
+        {
+            const string source = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public class Layer
+{
+    private readonly Matrix<double> _w;
+
+    public Layer(int nIn, int nOut, Random rng)
+    {
+        _w = Matrix<double>.Build.Dense(nOut, nIn);
+        _w.MapInplace(_ => [|rng.NextDouble()|]);
+    }
+
+    public Vector<double> Forward(Vector<double> x) => (_w * x).Map(z => 1 / (1 + Math.Exp(-z)));
+}";
+            const string fixedSource = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public class Layer
+{
+    private readonly Matrix<double> _w;
+
+    public Layer(int nIn, int nOut, Random rng)
+    {
+        _w = Matrix<double>.Build.Dense(nOut, nIn);
+        _w.MapInplace(_ => 2 * rng.NextDouble() - 1);
+    }
+
+    public Vector<double> Forward(Vector<double> x) => (_w * x).Map(z => 1 / (1 + Math.Exp(-z)));
+}";
+            // Without fans the centring fix is the recommended one.
+            await Fix(source, fixedSource, Glorot);
+        }
+
+        [Fact]
+        public async Task Array_convert_all_of_draws_is_reported_and_centred()
+        {
+            const string source = @"
+using System;
+using System.Linq;
+
+public class OutputLayer
+{
+    public double[] Weights;
+    public double Bias;
+
+    public OutputLayer(int inputs, Random rng) { Weights = [|Array.ConvertAll(new double[inputs], _ => rng.NextDouble())|]; }
+
+    public double Forward(double[] h) => 1 / (1 + Math.Exp(-(Weights.Zip(h, (w, v) => w * v).Sum() + Bias)));
+}";
+            const string fixedSource = @"
+using System;
+using System.Linq;
+
+public class OutputLayer
+{
+    public double[] Weights;
+    public double Bias;
+
+    public OutputLayer(int inputs, Random rng) { Weights = Array.ConvertAll(new double[inputs], _ => 2 * rng.NextDouble() - 1); }
+
+    public double Forward(double[] h) => 1 / (1 + Math.Exp(-(Weights.Zip(h, (w, v) => w * v).Sum() + Bias)));
+}";
+            // Without fans the centring fix is the recommended one.
+            await Fix(source, fixedSource, Glorot);
+        }
+
+        [Fact]
+        public async Task Tuple_deconstruction_of_draws_reports_each_parameter()
+        {
+            const string source = @"
+using System;
+
+public class Neuron
+{
+    public double Weight, Bias;
+
+    public Neuron(Random rng) { (Weight, Bias) = ([|rng.NextDouble()|], [|rng.NextDouble()|]); }
+
+    public double Fire(double x) => 1 / (1 + Math.Exp(-(Weight * x + Bias)));
+}";
+            const string recommended = @"
+using System;
+
+public class Neuron
+{
+    public double Weight, Bias;
+
+    public Neuron(Random rng) { (Weight, Bias) = (2 * rng.NextDouble() - 1, 0.0); }
+
+    public double Fire(double x) => 1 / (1 + Math.Exp(-(Weight * x + Bias)));
+}";
+            // The weight is centred (no fans known), the bias set to zero.
+            await Fix(source, recommended, Zero);
+        }
+
+        [Fact]
+        public async Task Centring_maps_centred_replacements_and_non_nn_conversions_are_not_reported()
+        {
+            await NoDiagnostic(@"
+using System;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+public class Layer
+{
+    private readonly Matrix<double> _w;
+    private readonly Matrix<double> _weights;
+    private readonly Matrix<double> _recurrentWeights;
+    private readonly Matrix<double> _mask;
+    public double Weight, Bias;
+
+    public Layer(int nIn, int nOut, Random rng)
+    {
+        _w = Matrix<double>.Build.Random(nOut, nIn, new ContinuousUniform(0, 1));
+        _w.MapInplace(v => v - 0.5);
+        _weights = Matrix<double>.Build.Random(nOut, nIn, new ContinuousUniform(0, 1));
+        _weights.MapInplace(v => 2 * v - 1);
+        _recurrentWeights = Matrix<double>.Build.Random(nOut, nOut, new ContinuousUniform(0, 1));
+        _recurrentWeights.MapInplace(_ => rng.NextDouble() - 0.5);
+        _mask = Matrix<double>.Build.Dense(nOut, nIn);
+        _mask.MapInplace(_ => rng.NextDouble());
+        (Weight, Bias) = (rng.NextDouble() - 0.5, 0.0);
+    }
+
+    public Vector<double> Forward(Vector<double> x) => (_w * x + _weights * x + _recurrentWeights * x).Map(z => 1 / (1 + Math.Exp(-z)));
+}
+
+public class MonteCarlo
+{
+    public double X, Y;
+
+    public double[] Samples(int n, Random rng)
+    {
+        (X, Y) = (rng.NextDouble(), rng.NextDouble());
+        return Array.ConvertAll(new double[n], _ => rng.NextDouble());
+    }
+}");
+        }
+
+        [Fact]
         public async Task Weights_centred_after_the_draw_are_not_reported()
         {
             const string source = @"
