@@ -494,10 +494,23 @@ namespace NnAnalyzers.Semantics
                     return StorageWrite.Constant;
                 }
 
+                // Enumerable.Range(0, o).Select(_ => Enumerable.Repeat(0.5, n).ToArray()): every row the same constant
+                // row (or zeros), whatever the row index.
+                if (method.Name == "Select" && call.Arguments.Length == 2 && method.TypeArguments.Length == 2
+                    && method.TypeArguments[1] is IArrayTypeSymbol { ElementType: var element } && IsNumeric(element)
+                    && GeneratorResult(call.Arguments[1].Value) is { } row && !ReadsLambdaParameter(row))
+                {
+                    var rows = ClassifyCreation(row);
+                    return rows == StorageWrite.Constant || rows == StorageWrite.Zero ? rows : StorageWrite.Fill;
+                }
+
                 if ((method.Name == "ToArray" || method.Name == "ToList") && call.Arguments.Length == 1
                     && call.Arguments[0].Value is { } source && Operations.WithoutConversions(source) is IInvocationOperation inner)
                 {
-                    return ClassifyCreationCall(inner) == StorageWrite.Constant ? StorageWrite.Constant : StorageWrite.Fill;
+                    var materialized = ClassifyCreationCall(inner);
+                    return materialized == StorageWrite.Constant || (materialized == StorageWrite.Zero && inner.TargetMethod.Name == "Select")
+                        ? materialized
+                        : StorageWrite.Fill;
                 }
 
                 return StorageWrite.Fill;
@@ -559,7 +572,8 @@ namespace NnAnalyzers.Semantics
                     foreach (var argument in call.Arguments)
                     {
                         var candidate = argument.Value;
-                        if (GeneratorResult(candidate) is { } returned && RandomSign.TryConstant(returned, out value))
+                        if (GeneratorResult(candidate) is { } returned
+                            && (RandomSign.TryConstant(returned, out value) || (!IsNumeric(returned.Type) && TryGetFillValue(returned, out value))))
                         {
                             return true;
                         }
@@ -585,6 +599,20 @@ namespace NnAnalyzers.Semantics
                 && lambda.Body.Operations[0] is IReturnOperation { ReturnedValue: { } returned }
                 ? returned
                 : null;
+        }
+
+        /// <summary>True when <paramref name="value"/> (a lambda's result) reads a parameter of a lambda around it.</summary>
+        private static bool ReadsLambdaParameter(IOperation value)
+        {
+            foreach (var op in BodyOperations.Shared(value).OfKind(OperationKind.ParameterReference))
+            {
+                if (op is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>A lambda that returns the same value whatever its arguments: <c>_ => 0.5</c>, <c>(i, j) => 1.0 / inputs</c>.</summary>
@@ -742,6 +770,11 @@ namespace NnAnalyzers.Semantics
             }
 
             var method = call.TargetMethod;
+            if (IsSpanView(method) && argument.Parameter.Ordinal == 0)
+            {
+                return ClassifySpanView(call, element, out site);
+            }
+
             if (method.Name == "Fill" && method.ContainingType?.SpecialType == SpecialType.System_Array
                 && argument.Parameter.Ordinal == 0 && call.Arguments.Length == 2)
             {
@@ -774,6 +807,38 @@ namespace NnAnalyzers.Semantics
                 || words.IndexOf("Set", StringComparison.Ordinal) >= 0
                 ? StorageWrite.Fill
                 : StorageWrite.Read;
+        }
+
+        /// <summary><c>w.AsSpan()</c>, <c>w.AsMemory()</c> (System.MemoryExtensions): a view through which the storage's elements are written.</summary>
+        private static bool IsSpanView(IMethodSymbol method)
+            => method.IsExtensionMethod && (method.Name.StartsWith("AsSpan", StringComparison.Ordinal) || method.Name.StartsWith("AsMemory", StringComparison.Ordinal))
+                && method.ContainingType is { Name: "MemoryExtensions" } type && Namespaces.Is(type.ContainingNamespace, "System");
+
+        /// <summary>
+        /// What is done through a span of the storage: <c>w.AsSpan().Fill(0.1)</c> gives every element the same value (like
+        /// <c>Array.Fill</c>), <c>Clear()</c> zeroes them, a read-only view reads them, anything else may write them.
+        /// </summary>
+        private static StorageWrite ClassifySpanView(IInvocationOperation view, bool element, out IOperation? site)
+        {
+            site = null;
+            switch (view.Parent)
+            {
+                case IInvocationOperation { TargetMethod.Name: "Fill", Arguments.Length: 1 } fill when fill.Instance == view:
+                    var value = fill.Arguments[0].Value;
+                    if ((!element || InUnconditionalLoop(fill)) && IsSameForEveryElement(value, element ? OutermostLoop(fill) : null))
+                    {
+                        site = fill;
+                        return StorageWrite.Constant;
+                    }
+
+                    return StorageWrite.Fill;
+                case IInvocationOperation { TargetMethod.Name: "Clear", Arguments.Length: 0 } clear when clear.Instance == view:
+                    return StorageWrite.Neutral;
+                case IConversionOperation { Type.Name: "ReadOnlySpan" or "ReadOnlyMemory" }:
+                    return StorageWrite.Read;
+                default:
+                    return StorageWrite.Fill;
+            }
         }
 
         /// <summary>

@@ -483,6 +483,90 @@ internal class HiddenLayer
         }
 
         [Fact]
+        public async Task Jagged_rows_of_one_repeated_constant_and_a_span_fill_are_reported_without_a_fix()
+        {
+            await NoFixOffered(@"
+using System;
+using System.Linq;
+
+public class DenseLayer
+{
+    public double[][] Weights { get; }
+    private readonly double[][] _inputWeights;
+
+    public DenseLayer(int inputs, int outputs)
+    {
+        Weights = [|Enumerable.Range(0, outputs).Select(_ => Enumerable.Repeat(0.5, inputs).ToArray()).ToArray()|];
+        _inputWeights = [|Enumerable.Range(0, outputs).Select(_ => new double[inputs]).ToArray()|];
+    }
+
+    public double[] Forward(double[] x) => Weights.Select((w, o) => Math.Tanh(w.Zip(x, (a, b) => a * b).Sum() + _inputWeights[o][0])).ToArray();
+}
+
+public class Neuron
+{
+    public double[] Weights;
+    public double Bias;
+
+    public Neuron(int inputs) { Weights = new double[inputs]; [|Weights.AsSpan().Fill(0.1)|]; }
+
+    public double Fire(double[] x) => 1 / (1 + Math.Exp(-(Weights.Zip(x, (w, v) => w * v).Sum() + Bias)));
+}");
+        }
+
+        [Fact]
+        public async Task Rows_varying_with_their_index_span_writes_and_non_nn_span_fills_are_not_reported()
+        {
+            await NoDiagnostic(@"
+using System;
+using System.Linq;
+
+public class DenseLayer
+{
+    public double[][] Weights { get; }
+    public double[][] InputWeights { get; }
+
+    public DenseLayer(int inputs, int outputs, Random rng)
+    {
+        Weights = Enumerable.Range(0, outputs).Select(o => Enumerable.Repeat(1.0 / (o + 1), inputs).ToArray()).ToArray();
+        InputWeights = Enumerable.Range(0, outputs).Select(_ => Enumerable.Range(0, inputs).Select(__ => rng.NextDouble() - 0.5).ToArray()).ToArray();
+    }
+
+    public double[] Forward(double[] x) => Weights.Select((w, o) => Math.Tanh(w.Zip(x, (a, b) => a * b).Sum() + InputWeights[o][0])).ToArray();
+}
+
+public class Neuron
+{
+    private readonly double[] _weights;
+    private readonly double[] _biases;
+
+    public Neuron(int inputs, Random rng)
+    {
+        _weights = new double[inputs];
+        var span = _weights.AsSpan();
+        for (var i = 0; i < span.Length; i++) span[i] = rng.NextDouble() - 0.5;
+        _biases = new double[1];
+        _biases.AsSpan().Fill(0.1);
+    }
+
+    public double Fire(double[] x) => 1 / (1 + Math.Exp(-(_weights.Zip(x, (w, v) => w * v).Sum() + _biases[0])));
+}
+
+public class Portfolio
+{
+    private readonly double[] _weights;
+
+    public Portfolio(int assets)
+    {
+        _weights = new double[assets];
+        _weights.AsSpan().Fill(1.0 / assets);
+    }
+
+    public double Value(double[] prices) => _weights[0] * prices[0];
+}");
+        }
+
+        [Fact]
         public async Task Local_zero_weight_matrix_used_in_a_product_is_reported()
         {
             const string source = @"
