@@ -9,7 +9,7 @@ namespace NnAnalyzers.Semantics
 {
     /// <summary>
     /// Answers "does this code belong to a neural network?": a type (or a method) is an NN context when its own names
-    /// and its members' names show NN signs — one strong sign (neuron, sigmoid, softmax, backprop, activation…)
+    /// and its members' names (its methods' parameters included) show NN signs — one strong sign (neuron, sigmoid, softmax, backprop, activation…)
     /// or two distinct weaker ones (layer, forward, backward, loss, gradient, learning rate, epochs, batches, weights + bias…), or when it
     /// uses our reference library. A portfolio's or a graph's weights live outside any NN context.
     /// One instance per compilation; answers are cached per type.
@@ -158,8 +158,17 @@ namespace NnAnalyzers.Semantics
             {
                 switch (member)
                 {
-                    case MethodDeclarationSyntax method:
-                        signs.AddName(method.Identifier.ValueText);
+                    case BaseMethodDeclarationSyntax method:
+                        if (method is MethodDeclarationSyntax named)
+                        {
+                            signs.AddName(named.Identifier.ValueText);
+                        }
+
+                        foreach (var parameter in method.ParameterList.Parameters)
+                        {
+                            signs.AddName(parameter.Identifier.ValueText);
+                        }
+
                         break;
                     case PropertyDeclarationSyntax property:
                         signs.AddName(property.Identifier.ValueText);
@@ -282,6 +291,16 @@ namespace NnAnalyzers.Semantics
                 }
 
                 signs.AddName(member.Name);
+
+                // A method's parameters are named in the type's own vocabulary: a LogisticLayer whose Step takes a
+                // learningRate is a network's layer (its name says layer, its method says learning).
+                if (member is IMethodSymbol withParameters)
+                {
+                    foreach (var p in withParameters.Parameters)
+                    {
+                        signs.AddName(p.Name);
+                    }
+                }
 
                 // Member types count only when our library is referenced: without it, no type is read.
                 switch (_symbols.NetworkNamespaceMarker is null ? null : member)

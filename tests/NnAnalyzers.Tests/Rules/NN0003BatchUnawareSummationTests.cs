@@ -1009,6 +1009,47 @@ public sealed class Network
             return Task.WhenAll(NoDiagnosticAsync(divided), NoDiagnosticAsync(sumLoss), NoDiagnosticAsync(averagedAtTheSource), NoDiagnosticAsync(samplesInRows));
         }
 
+        // The rule page's own form in a layer whose NN signs are split between the type (a layer) and its method (a
+        // learning rate): regression for the probe's LogisticLayer, missed whatever the input was called.
+        private const string LogisticLayerSource = Usings + @"
+public class LogisticLayer
+{
+    public Matrix<double> W;
+
+    public double Step(Matrix<double> X, Matrix<double> Y, double learningRate)
+    {
+        var A = (W * X).Map(z => 1.0 / (1.0 + Math.Exp(-z)));
+        var delta = A - Y;
+        var loss = LOSS / X.ColumnCount;
+        var gradW = delta * X.Transpose();
+        W = W - learningRate * GRADIENT;
+        return loss;
+    }
+}
+";
+
+        [Theory]
+        [InlineData("X", "delta.PointwiseMultiply(delta).Enumerate().Sum()")]
+        [InlineData("x", "delta.PointwiseMultiply(delta).Enumerate().Sum()")]
+        [InlineData("X", "delta.PointwisePower(2).Enumerate().Sum()")]
+        [InlineData("input", "delta.PointwisePower(2).Enumerate().Sum()")]
+        public Task A_layer_with_a_learning_rate_applying_a_matrix_product_gradient_undivided_is_reported(string input, string loss)
+        {
+            var source = LogisticLayerSource.Replace("LOSS", loss).Replace("X", input);
+            var fixedSource = source.Replace("GRADIENT", "gradW / delta.ColumnCount");
+            return FixAsync(source.Replace("GRADIENT", "{|#0:gradW|}"), fixedSource, null, LanguageVersion.Latest,
+                D(0, "gradients summed over the batch in 'gradW' are applied without dividing by the batch size ('delta.ColumnCount')").WithSeverity(DiagnosticSeverity.Info));
+        }
+
+        [Fact]
+        public Task A_layer_with_a_learning_rate_and_an_averaged_gradient_is_not_reported()
+        {
+            var averaged = LogisticLayerSource.Replace("LOSS", "delta.PointwisePower(2).Enumerate().Sum()").Replace("GRADIENT", "gradW / X.ColumnCount");
+            var averagedAtTheSource = LogisticLayerSource.Replace("LOSS", "delta.PointwisePower(2).Enumerate().Sum()").Replace("GRADIENT", "gradW")
+                .Replace("delta * X.Transpose();", "delta * X.Transpose() / X.ColumnCount;");
+            return Task.WhenAll(NoDiagnosticAsync(averaged), NoDiagnosticAsync(averagedAtTheSource));
+        }
+
         // ---------------------------------------------------------------- the seed port's shape, all together
 
         [Fact]

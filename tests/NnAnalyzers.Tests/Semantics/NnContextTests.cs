@@ -85,6 +85,29 @@ static class Activations
         }
 
         [Fact]
+        public void A_type_counts_its_methods_parameters_with_its_own_names()
+        {
+            const string source = @"
+class LogisticLayer
+{
+    public double[,] W;
+    public double Step(double[,] X, double[,] y, double learningRate) => 0;
+}
+class Portfolio
+{
+    double[] _weights;
+    public void Rebalance(double[] prices, double threshold) { }
+}";
+            var compilation = SemanticsTestHelper.Compile(source);
+            var semantics = NnSemantics.Create(compilation);
+            var layer = compilation.GetTypeByMetadataName("LogisticLayer")!;
+            Assert.True(semantics.Context.IsNnType(layer));
+            Assert.Equal(ParameterKind.Weight, semantics.Parameters.Classify(layer.GetMembers("W")[0]));
+            Assert.False(semantics.Context.IsNnType(compilation.GetTypeByMetadataName("Portfolio")!));
+            Assert.True(NnContext.DeclarationsShowSigns(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source)));
+        }
+
+        [Fact]
         public void Epochs_alone_do_not_make_a_simulation_nn_code_but_epochs_and_batches_do()
         {
             var compilation = SemanticsTestHelper.Compile(@"
