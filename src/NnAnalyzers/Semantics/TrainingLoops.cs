@@ -25,7 +25,8 @@ namespace NnAnalyzers.Semantics
     /// or any loop of a method named Train/Fit/Learn, not in an evaluation/loss/check/gradient method, that runs a forward
     /// pass and computes a loss), "does it show the intent to train?" (gradients computed in it — see
     /// <see cref="DescribeGradients"/> — or epochs repeated in a training method), "does this loop write a parameter?"
-    /// (an assignment to a weight or bias per <see cref="NetworkParameters"/> that is not a snapshot, a step along a
+    /// (an assignment to a weight or bias per <see cref="NetworkParameters"/> that is not a snapshot nor a write into a
+    /// local copy that is thrown away, a step along a
     /// gradient into any storage, an in-place MathNet call, a ref/destination argument, or a call to a method of this
     /// compilation that does — transitively, cached per method, through the implementations and overrides the
     /// compilation declares for interface/virtual calls, and through the lambdas and method groups a delegate is bound to
@@ -40,6 +41,7 @@ namespace NnAnalyzers.Semantics
             OperationKind.Increment, OperationKind.Decrement, OperationKind.Invocation);
         private static readonly KindSet s_gradientSigns = KindSet.Of(OperationKind.Invocation, OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
         private static readonly KindSet s_localWrites = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
+        private static readonly KindSet s_localUses = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.LocalReference);
         private static readonly KindSet s_shapeSigns = KindSet.Of(OperationKind.Invocation, OperationKind.Binary, OperationKind.CompoundAssignment, OperationKind.SimpleAssignment, OperationKind.VariableDeclarator);
         // The operations that name something a loop header reads.
         private static readonly KindSet s_namedReferences = KindSet.Of(
@@ -867,7 +869,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            if (call.TargetMethod.Name != "CopyTo" && IsParameter(call.Instance))
+            if (call.TargetMethod.Name != "CopyTo" && IsWrittenParameter(call.Instance))
             {
                 // W.CopyTo(best) writes best, not W.
                 return true;
@@ -875,7 +877,7 @@ namespace NnAnalyzers.Semantics
 
             foreach (var argument in call.Arguments)
             {
-                if (argument.Parameter is { Name: "result" or "target" } && IsParameter(argument.Value))
+                if (argument.Parameter is { Name: "result" or "target" } && IsWrittenParameter(argument.Value))
                 {
                     return true;
                 }
@@ -893,7 +895,7 @@ namespace NnAnalyzers.Semantics
                     {
                         if (target is IFieldReferenceOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation or IParameterReferenceOperation
                             or ILocalReferenceOperation { IsDeclaration: false }
-                            && IsParameter(target))
+                            && IsWrittenParameter(target))
                         {
                             return true;
                         }
@@ -902,14 +904,20 @@ namespace NnAnalyzers.Semantics
                     return false;
                 case ISimpleAssignmentOperation assignment:
                     // bestWeights = (double[])_weights.Clone(): a snapshot of the parameters, not a step.
-                    return IsParameter(assignment.Target) ? !IsCopyOfParameter(assignment.Value) : IsGradientStep(assignment.Target, assignment.Value);
+                    return IsParameter(assignment.Target)
+                        ? !IsCopyOfParameter(assignment.Value) && !LandsInDiscardedCopy(assignment.Target)
+                        : IsElementOfAlias(assignment.Target)
+                            || IsGradientStep(assignment.Target, assignment.Value) && !LandsInDiscardedCopy(assignment.Target);
                 case ICompoundAssignmentOperation compound:
                     return IsParameter(compound.Target)
-                        || compound.OperatorKind is BinaryOperatorKind.Subtract or BinaryOperatorKind.Add && IsGradientStep(compound.Target, compound.Value);
+                        ? !LandsInDiscardedCopy(compound.Target)
+                        : IsElementOfAlias(compound.Target)
+                            || compound.OperatorKind is BinaryOperatorKind.Subtract or BinaryOperatorKind.Add && IsGradientStep(compound.Target, compound.Value)
+                                && !LandsInDiscardedCopy(compound.Target);
                 case IAssignmentOperation assignment:
-                    return IsParameter(assignment.Target);
+                    return IsWrittenParameter(assignment.Target);
                 case IIncrementOrDecrementOperation increment:
-                    return IsParameter(increment.Target);
+                    return IsWrittenParameter(increment.Target);
                 case IInvocationOperation invocation when _semantics.Symbols.IsMathNetTensor(invocation.TargetMethod.ContainingType):
                     return IsInPlaceOnParameter(invocation);
                 case IInvocationOperation invocation:
@@ -1019,6 +1027,132 @@ namespace NnAnalyzers.Semantics
             var storage = NetworkParameters.StorageOf(Operations.WithoutConversions(target));
             return storage is not null && _semantics.Parameters.Classify(storage) != ParameterKind.None;
         }
+
+        // A write of a weight or bias (also through a local alias of one), unless it lands in a local copy that is thrown away.
+        private bool IsWrittenParameter(IOperation target)
+            => IsParameter(target) ? !LandsInDiscardedCopy(target) : IsElementOfAlias(target);
+
+        /// <summary>
+        /// True when <paramref name="target"/> is an element of a local that holds a parameter itself, whatever the local
+        /// is called: <c>next[i]</c> where <c>var next = Weights;</c> (an array or matrix is a reference: the same object)
+        /// and the local is never assigned anything else.
+        /// </summary>
+        private bool IsElementOfAlias(IOperation target)
+        {
+            var local = Operations.WithoutConversions(target) switch
+            {
+                IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation l } => l.Local,
+                IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation l } => l.Local,
+                _ => null,
+            };
+            if (local is null || local.Type.IsValueType)
+            {
+                return false;
+            }
+
+            IOperation top = target;
+            while (top.Parent is not null)
+            {
+                top = top.Parent;
+            }
+
+            var alias = false;
+            foreach (var op in BodyOperations.Shared(top).OfKind(s_localWrites))
+            {
+                switch (op)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        alias = declarator.GetVariableInitializer()?.Value is { } value
+                            && Operations.WithoutConversions(value) is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation
+                            && IsParameter(value);
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } when SymbolEqualityComparer.Default.Equals(assigned.Local, local):
+                        return false;
+                }
+            }
+
+            return alias;
+        }
+
+        /// <summary>
+        /// True when a write of <paramref name="target"/> lands in a local that holds a copy and whose value never leaves
+        /// it: <c>w[i]</c> or <c>w</c> where <c>var w = (double[])Weights.Clone()</c> (a clone is another array), or
+        /// <c>c.Weight</c> where <c>var c = Inputs[k]</c> holds a struct (a value type is copied when read). The local
+        /// leaves when it is read as a whole — assigned back (<c>Weights = w</c>, <c>Inputs[k] = c</c>), passed, returned,
+        /// reassigned —; only its elements and members may be read. An alias (<c>var w = Weights</c>) is the parameter
+        /// itself; a shallow clone's rows (<c>w[i][j]</c>) are the parameter's rows.
+        /// </summary>
+        private bool LandsInDiscardedCopy(IOperation target)
+        {
+            ILocalReferenceOperation? reference;
+            bool valueCopy;
+            switch (Operations.WithoutConversions(target))
+            {
+                case ILocalReferenceOperation local:
+                    reference = local;
+                    valueCopy = false;
+                    break;
+                case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation local }:
+                    reference = local;
+                    valueCopy = false;
+                    break;
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation local } when !local.Local.Type.IsValueType:
+                    reference = local;
+                    valueCopy = false;
+                    break;
+                case IFieldReferenceOperation { Instance: ILocalReferenceOperation local } when local.Local.Type.IsValueType:
+                    reference = local;
+                    valueCopy = true;
+                    break;
+                case IPropertyReferenceOperation { Instance: ILocalReferenceOperation local } when local.Local.Type.IsValueType:
+                    reference = local;
+                    valueCopy = true;
+                    break;
+                default:
+                    return false;
+            }
+
+            var symbol = reference.Local;
+            if (symbol.IsRef || reference.IsDeclaration)
+            {
+                return false;
+            }
+
+            IOperation top = reference;
+            while (top.Parent is not null)
+            {
+                top = top.Parent;
+            }
+
+            IOperation? initializer = null;
+            foreach (var op in BodyOperations.Shared(top).OfKind(s_localUses))
+            {
+                switch (op)
+                {
+                    case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, symbol):
+                        initializer = declarator.GetVariableInitializer()?.Value;
+                        break;
+                    case ILocalReferenceOperation use when !use.IsDeclaration && SymbolEqualityComparer.Default.Equals(use.Local, symbol) && LeavesLocal(use):
+                        return false;
+                }
+            }
+
+            // Only a copy: of a parameter (a clone), or of a struct read from other storage (an element, a field).
+            return initializer is not null
+                && (valueCopy
+                    ? Operations.WithoutConversions(initializer) is IArrayElementReferenceOperation or IPropertyReferenceOperation or IFieldReferenceOperation
+                    : IsCopyOfParameter(initializer));
+        }
+
+        // A use of a local that reads it as a whole (its value leaves, or it is reassigned), rather than one of its
+        // elements or members (w[i], w.Length, c.Weight).
+        private static bool LeavesLocal(ILocalReferenceOperation use) => use.Parent switch
+        {
+            IArrayElementReferenceOperation element => element.ArrayReference != use,
+            IPropertyReferenceOperation property => property.Instance != use,
+            IFieldReferenceOperation field => field.Instance != use,
+            _ => true,
+        };
 
         // ---------------------------------------------------------------- gradients
 

@@ -607,6 +607,77 @@ public static class Training
             await test.RunAsync();
         }
 
+        // A local clone of the parameters is another array: stepping it, whatever it is called, updates nothing.
+        private const string ClonedWeights = @"
+using System;
+
+public class Perceptron
+{
+    public double[] Weights = new double[3];
+
+    public double Predict(double[] x) { double z = 0; for (int i = 0; i < x.Length; i++) z += Weights[i] * x[i]; return 1 / (1 + Math.Exp(-z)); }
+
+    public void Train(double[][] xs, double[] ys, int epochs, double lr)
+    {
+        {|#0:for|} (int epoch = 0; epoch < epochs; epoch++)
+            for (int n = 0; n < xs.Length; n++)
+            {
+                var error = Predict(xs[n]) - ys[n];
+                var loss = error * error;
+                var COPY = (double[])Weights.Clone();
+                for (int i = 0; i < COPY.Length; i++) COPY[i] -= lr * error * xs[n][i];
+WRITEBACK            }
+    }
+}";
+
+        [Theory]
+        [InlineData("w")]
+        [InlineData("next")]
+        [InlineData("weights")]
+        public async Task Stepping_a_local_clone_of_the_weights_is_not_an_update(string copy)
+        {
+            await NoFix(ClonedWeights.Replace("COPY", copy).Replace("WRITEBACK", ""), At(0,
+                "this loop runs a forward pass (Predict(...)) and a loss ('error') but never updates a weight or bias: no gradients are even computed"));
+        }
+
+        // A struct read from a list is a copy: its field is written, the list's element is not.
+        private const string StructConnections = @"
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+public KIND Connection { public int From; public double Weight; }
+
+public class Neuron
+{
+    public List<Connection> Inputs = new List<Connection>();
+
+    public double Forward(double[] x) => Math.Tanh(Inputs.Sum(c => c.Weight * x[c.From]));
+
+    public void Train(double[][] xs, double[] ys, int epochs, double lr)
+    {
+        {|#0:for|} (int epoch = 0; epoch < epochs; epoch++)
+            for (int n = 0; n < xs.Length; n++)
+            {
+                var o = Forward(xs[n]);
+                var error = o - ys[n];
+                var loss = error * error;
+                for (int k = 0; k < Inputs.Count; k++)
+                {
+                    var c = Inputs[k];
+                    c.Weight -= lr * error * (1 - o * o) * xs[n][c.From];
+WRITEBACK                }
+            }
+    }
+}";
+
+        [Fact]
+        public async Task Stepping_a_copy_of_a_struct_connection_is_not_an_update()
+        {
+            await NoFix(StructConnections.Replace("KIND", "struct").Replace("WRITEBACK", ""), At(0,
+                "this loop runs a forward pass (Forward(...)) and a loss ('error') but never updates a weight or bias: no gradients are even computed"));
+        }
+
         // ------------------------------------------------------------------ correct programs: the rule is silent
 
         [Fact]
@@ -1374,6 +1445,32 @@ public static class Timing
     }
 }
 ");
+        }
+
+        [Fact]
+        public async Task An_alias_or_a_clone_written_back_is_an_update()
+        {
+            var alias = ClonedWeights.Replace("{|#0:for|}", "for").Replace("(double[])Weights.Clone()", "Weights").Replace("WRITEBACK", "");
+            var aliasNamedNext = alias.Replace("COPY", "next");
+            var writtenBack = ClonedWeights.Replace("{|#0:for|}", "for").Replace("COPY", "next").Replace("WRITEBACK", "                Weights = next;\n");
+            var copiedBack = ClonedWeights.Replace("{|#0:for|}", "for").Replace("COPY", "w").Replace("WRITEBACK", "                Array.Copy(w, Weights, w.Length);\n");
+            var jaggedRows = ClonedWeights.Replace("{|#0:for|}", "for").Replace("COPY", "w").Replace("WRITEBACK", "")
+                .Replace("public double[] Weights = new double[3];", "public double[] Weights = new double[3];\n    public double[][] Hidden = new double[2][];")
+                .Replace("(double[])Weights.Clone();", "(double[][])Hidden.Clone();").Replace("w[i] -= ", "w[0][i] -= ").Replace("w.Length", "3");
+            await Verify.VerifyAnalyzerAsync(alias.Replace("COPY", "w"));
+            await Verify.VerifyAnalyzerAsync(aliasNamedNext);
+            await Verify.VerifyAnalyzerAsync(writtenBack);
+            await Verify.VerifyAnalyzerAsync(copiedBack);
+            await Verify.VerifyAnalyzerAsync(jaggedRows);
+        }
+
+        [Fact]
+        public async Task A_struct_copy_written_back_or_a_class_connection_is_an_update()
+        {
+            var writtenBack = StructConnections.Replace("{|#0:for|}", "for").Replace("KIND", "struct").Replace("WRITEBACK", "                    Inputs[k] = c;\n");
+            var referenceType = StructConnections.Replace("{|#0:for|}", "for").Replace("KIND", "class").Replace("WRITEBACK", "");
+            await Verify.VerifyAnalyzerAsync(writtenBack);
+            await Verify.VerifyAnalyzerAsync(referenceType);
         }
     }
 }
