@@ -221,6 +221,13 @@ namespace NnAnalyzers.Rules
                     if (normaliser is not null)
                     {
                         ReportMatrixNormaliser(context, normaliser, _axis.OfMatrix(normaliser.Values, body));
+                        continue;
+                    }
+
+                    var arrayNormaliser = _normalization.FromCollectionSum(sum, body);
+                    if (arrayNormaliser is not null)
+                    {
+                        ReportArrayNormaliser(context, arrayNormaliser);
                     }
                 }
 
@@ -316,6 +323,10 @@ namespace NnAnalyzers.Rules
                 {
                     axis = SampleAxis.Columns;
                 }
+                else if (normaliser.RowsWalkBatch)
+                {
+                    axis = SampleAxis.Rows;
+                }
 
                 if (!BatchAxis.Crosses(normaliser.Reduction, axis) || (axis == SampleAxis.Unknown && !normaliser.NonNegative))
                 {
@@ -329,7 +340,7 @@ namespace NnAnalyzers.Rules
                 var properties = ImmutableDictionary.CreateBuilder<string, string?>();
                 properties[KindKey] = KindArrayNormaliser;
                 properties[AxisKey] = axis.ToString();
-                properties[FixableKey] = normaliser.SumLocalIsPrivate && normaliser.ArrayDeclaredBeforeSum ? "true" : "false";
+                properties[FixableKey] = normaliser.IndexLoops && normaliser.SumLocalIsPrivate && normaliser.ArrayDeclaredBeforeSum ? "true" : "false";
                 properties[AccumulationCountKey] = normaliser.Accumulations.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 properties[DivisionCountKey] = normaliser.Divisions.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 properties[LayoutKey] = normaliser.Layout.ToString();
@@ -339,8 +350,9 @@ namespace NnAnalyzers.Rules
                 var name = normaliser.SumDeclarator?.Symbol.Name ?? "sum";
                 var message = "'" + normaliser.ArrayText + "' is normalised by '" + name + "', one sum over all its rows and columns; normalise each sample ("
                     + AxisWords(axis) + ") by its own sum";
+                var at = normaliser.Accumulations.IsEmpty ? normaliser.Sum : normaliser.Accumulations[0];
                 context.Report(Diagnostic.Create(
-                    Descriptors.NN0003BatchUnawareSummation, normaliser.Accumulations[0].Syntax.GetLocation(), locations, properties.ToImmutable(), message));
+                    Descriptors.NN0003BatchUnawareSummation, at.Syntax.GetLocation(), locations, properties.ToImmutable(), message));
             }
 
             private static void ReportGradient(OperationBlockAnalysisContext context, UnscaledBatchGradient gradient)

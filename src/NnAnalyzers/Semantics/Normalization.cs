@@ -63,6 +63,15 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>Arrays: true when the array is in scope and assigned where the sum is declared.</summary>
         public bool ArrayDeclaredBeforeSum { get; set; }
+
+        /// <summary>
+        /// Arrays summed without index loops (<c>foreach</c>, LINQ): true when the walk over the first axis is a walk over
+        /// a batch (<c>batchExps.Select(row =&gt; …)</c>: its bound is <c>batchExps.Length</c>, a batch size).
+        /// </summary>
+        public bool RowsWalkBatch { get; set; }
+
+        /// <summary>True for the nested-loop form, whose scalar the fix turns into one sum per sample.</summary>
+        public bool IndexLoops { get; set; } = true;
     }
 
     /// <summary>
@@ -113,12 +122,12 @@ namespace NnAnalyzers.Semantics
             }
 
             var name = inner.TargetMethod.Name;
-            if (name != "Enumerate" && name != "ColumnSums" && name != "RowSums")
+            if (name != "Enumerate" && name != "ColumnSums" && name != "RowSums" && !IsFlattening(name))
             {
                 return null;
             }
 
-            if (name == "Enumerate" && inner.Arguments.Length > 1)
+            if ((name == "Enumerate" && inner.Arguments.Length > 1) || (IsFlattening(name) && inner.Arguments.Length != 0))
             {
                 return null;
             }
@@ -179,6 +188,324 @@ namespace NnAnalyzers.Semantics
             };
         }
 
+        // Every element of a matrix as one array: a sum of it is a sum over the whole matrix, as Enumerate().Sum() is.
+        private static bool IsFlattening(string name)
+            => name is "ToColumnMajorArray" or "ToRowMajorArray" or "AsColumnMajorArray" or "AsRowMajorArray";
+
+        /// <summary>
+        /// The arrays' forms of a whole sum by LINQ: <c>e.Cast&lt;double&gt;().Sum()</c> (or <c>OfType</c>) over a 2-D
+        /// array, <c>batch.Sum(row =&gt; row.Sum())</c> or <c>batch.SelectMany(row =&gt; row).Sum()</c> over a jagged
+        /// one, when the elements of the same array are then divided by it (<c>e[n, c] /= s</c>,
+        /// <c>batch.Select(row =&gt; row.Select(v =&gt; v / s))</c>); otherwise null. The same question as
+        /// <see cref="FromAccumulation"/>, answered for a sum written as one call.
+        /// </summary>
+        public Normaliser? FromCollectionSum(IInvocationOperation sum, IOperation body)
+        {
+            if (!MayBeMatrixSum(sum) || sum.Instance is not null || !sum.TargetMethod.IsExtensionMethod || sum.Arguments.Length == 0)
+            {
+                return null;
+            }
+
+            var source = BatchAxis.Unwrap(sum.Arguments[0].Value);
+            IOperation? collection = null;
+            var layout = ElementLayout.Array2D;
+            if (sum.Arguments.Length == 1 && source is IInvocationOperation flatten && flatten.Instance is null && flatten.Arguments.Length >= 1)
+            {
+                var flattened = BatchAxis.Unwrap(flatten.Arguments[0].Value);
+                if (flatten.TargetMethod.Name is "Cast" or "OfType" && flatten.Arguments.Length == 1 && flattened?.Type is IArrayTypeSymbol { Rank: 2 })
+                {
+                    collection = flattened;
+                }
+                else if (flatten.TargetMethod.Name == "SelectMany" && flatten.Arguments.Length == 2 && IsJagged(flattened?.Type)
+                         && LambdaReturnsOwnParameter(flatten.Arguments[1].Value, sumsIt: false))
+                {
+                    collection = flattened;
+                    layout = ElementLayout.Jagged;
+                }
+            }
+            else if (sum.Arguments.Length == 2 && IsJagged(source?.Type) && LambdaReturnsOwnParameter(sum.Arguments[1].Value, sumsIt: true))
+            {
+                collection = source;
+                layout = ElementLayout.Jagged;
+            }
+
+            var array = BatchAxis.StorageSymbol(collection);
+            if (collection is null || array is null)
+            {
+                return null;
+            }
+
+            var divisions = ImmutableArray.CreateBuilder<IOperation>();
+            IVariableDeclaratorOperation? declarator = null;
+            var isPrivate = false;
+            if (Parent(sum) is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation d } && !d.Symbol.IsConst)
+            {
+                declarator = d;
+                isPrivate = true;
+                foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(OperationKind.LocalReference))
+                {
+                    if (op is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, d.Symbol))
+                    {
+                        var division = ElementDivision(r, array);
+                        if (division is not null)
+                        {
+                            divisions.Add(division);
+                            continue;
+                        }
+
+                        if (IsWrite(r))
+                        {
+                            return null;
+                        }
+
+                        isPrivate = false;
+                    }
+                }
+            }
+            else if (ElementDivision(sum, array) is { } division)
+            {
+                divisions.Add(division);
+            }
+
+            return divisions.Count == 0 ? null : ElementNormaliser(sum, collection, array, layout, declarator, isPrivate, divisions.ToImmutable(), ImmutableArray<IOperation>.Empty, body);
+        }
+
+        // A normaliser of array elements found without index loops: the loops around its first element division, if any,
+        // say which axis is walked by a batch size; a walk over a batch-named array's rows says the rows are samples.
+        private Normaliser ElementNormaliser(IOperation sum, IOperation collection, ISymbol array, ElementLayout layout,
+            IVariableDeclaratorOperation? declarator, bool isPrivate, ImmutableArray<IOperation> divisions, ImmutableArray<IOperation> accumulations, IOperation body)
+        {
+            ILoopOperation? firstLoop = null;
+            ILoopOperation? secondLoop = null;
+            if (FindElement(divisions[0], out var first, out var second, out _, out _) is not null && first is not null && second is not null)
+            {
+                firstLoop = LoopOf(divisions[0], first);
+                secondLoop = LoopOf(divisions[0], second);
+            }
+
+            return new Normaliser
+            {
+                Values = collection,
+                Reduction = ReductionKind.Whole,
+                Sum = sum,
+                Divisions = divisions,
+                Accumulations = accumulations,
+                SumDeclarator = declarator,
+                SumLocalIsPrivate = isPrivate,
+                NonNegative = IsFilledWithExp(array, body),
+                FirstIndexLoop = firstLoop,
+                SecondIndexLoop = secondLoop,
+                Layout = layout,
+                ArrayText = collection.Syntax.ToString(),
+                RowsWalkBatch = BatchAxis.IsBatchName(array.Name),
+                IndexLoops = false,
+            };
+        }
+
+        private static bool IsJagged(ITypeSymbol? type) => type is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } };
+
+        // row => row (sumsIt: false) or row => row.Sum() (sumsIt: true).
+        private static bool LambdaReturnsOwnParameter(IOperation argument, bool sumsIt)
+        {
+            if (!(BatchAxis.Unwrap(argument) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda })
+                || lambda.Symbol.Parameters.Length != 1 || lambda.Body.Operations.Length != 1
+                || !(lambda.Body.Operations[0] is IReturnOperation { ReturnedValue: { } returned }))
+            {
+                return false;
+            }
+
+            var value = BatchAxis.Unwrap(returned);
+            if (sumsIt)
+            {
+                value = value is IInvocationOperation { TargetMethod.Name: "Sum", Instance: null, Arguments.Length: 1 } rowSum
+                    ? BatchAxis.Unwrap(rowSum.Arguments[0].Value)
+                    : null;
+            }
+
+            return value is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, lambda.Symbol.Parameters[0]);
+        }
+
+        // The division of an element of the array by the sum: e[n, c] / s, e[n][k] /= s, v / s with v an element of a row of it.
+        private static IOperation? ElementDivision(IOperation divisor, ISymbol array)
+        {
+            var parent = Parent(divisor);
+            if (parent is IConversionOperation conversion)
+            {
+                divisor = conversion;
+                parent = Parent(conversion);
+            }
+
+            return parent switch
+            {
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } binary when binary.RightOperand == divisor && IsElementOf(binary.LeftOperand, array) => binary,
+                ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Divide } compound when compound.Value == divisor && IsElementOf(compound.Target, array) => compound,
+                _ => null,
+            };
+        }
+
+        /// <summary>
+        /// True when <paramref name="operand"/> is one element of <paramref name="array"/>: <c>e[n, c]</c>, <c>e[n][k]</c>,
+        /// <c>row[k]</c> or <c>v</c> where <c>row</c> walks the rows of the array and <c>v</c> the elements of a row
+        /// (a <c>foreach</c> variable or a lambda parameter of <c>Select</c>).
+        /// </summary>
+        private static bool IsElementOf(IOperation operand, ISymbol array)
+        {
+            switch (BatchAxis.Unwrap(operand))
+            {
+                case IArrayElementReferenceOperation { Indices.Length: 2 } element:
+                    return SymbolEqualityComparer.Default.Equals(BatchAxis.StorageSymbol(element.ArrayReference), array);
+                case IArrayElementReferenceOperation { Indices.Length: 1 } element:
+                    return IsRowOf(element.ArrayReference, array);
+                case IParameterReferenceOperation or ILocalReferenceOperation when WalkedCollection(operand) is { } row:
+                    return IsRowOf(row, array);
+                default:
+                    return false;
+            }
+        }
+
+        // A row of the array: e[n], or a variable that walks the array (foreach (var row in e), e.Select(row => …)).
+        private static bool IsRowOf(IOperation operand, ISymbol array)
+        {
+            var row = BatchAxis.Unwrap(operand);
+            if (row is IArrayElementReferenceOperation { Indices.Length: 1 } element)
+            {
+                return Simple(BatchAxis.Unwrap(element.ArrayReference)!) is { } owner && SymbolEqualityComparer.Default.Equals(owner, array);
+            }
+
+            var walked = row is null ? null : WalkedCollection(row);
+            return walked is not null && Simple(BatchAxis.Unwrap(walked)!) is { } walkedArray && SymbolEqualityComparer.Default.Equals(walkedArray, array);
+        }
+
+        /// <summary>
+        /// The collection a variable walks: the collection of the <c>foreach</c> that declares a local, or the source of the
+        /// LINQ call (<c>Select</c>, <c>Sum</c>…) whose lambda declares a parameter; null for any other variable.
+        /// </summary>
+        private static IOperation? WalkedCollection(IOperation variable)
+        {
+            switch (BatchAxis.Unwrap(variable))
+            {
+                case ILocalReferenceOperation local:
+                    for (var p = variable.Parent; p is not null; p = p.Parent)
+                    {
+                        if (p is IForEachLoopOperation loop && loop.Locals.Contains(local.Local, SymbolEqualityComparer.Default))
+                        {
+                            return loop.Collection;
+                        }
+                    }
+
+                    return null;
+                case IParameterReferenceOperation parameter:
+                    for (var p = variable.Parent; p is not null; p = p.Parent)
+                    {
+                        if (p is IAnonymousFunctionOperation lambda)
+                        {
+                            if (!SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, lambda.Symbol))
+                            {
+                                continue;
+                            }
+
+                            return lambda.Symbol.Parameters.Length == 1 && Parent(lambda) is IDelegateCreationOperation creation
+                                && Parent(creation) is IArgumentOperation { Parent: IInvocationOperation { Instance: null, TargetMethod.IsExtensionMethod: true } call }
+                                && call.Arguments.Length == 2 && call.Arguments[1].Value == creation
+                                ? call.Arguments[0].Value
+                                : null;
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>
+        /// The <c>foreach</c> form of a whole sum: <c>foreach (var v in e) s += v;</c> over a 2-D array, or
+        /// <c>foreach (var row in batch) foreach (var v in row) s += v;</c> over a jagged one, with the scalar declared
+        /// and never reset inside the walk, and the elements of the same array divided by it; otherwise null.
+        /// </summary>
+        private Normaliser? FromElementWalk(ICompoundAssignmentOperation accumulation, ILocalSymbol sumLocal, IOperation body)
+        {
+            var value = BatchAxis.Unwrap(accumulation.Value);
+            if (!(value is ILocalReferenceOperation element) || !(WalkedCollection(element) is { } walked))
+            {
+                return null;
+            }
+
+            IOperation? collection;
+            ElementLayout layout;
+            ILoopOperation? outer = null;
+            if (BatchAxis.Unwrap(walked)?.Type is IArrayTypeSymbol { Rank: 2 })
+            {
+                collection = BatchAxis.Unwrap(walked);
+                layout = ElementLayout.Array2D;
+            }
+            else if (BatchAxis.Unwrap(walked) is ILocalReferenceOperation row && WalkedCollection(row) is { } rows && IsJagged(BatchAxis.Unwrap(rows)?.Type))
+            {
+                collection = BatchAxis.Unwrap(rows);
+                layout = ElementLayout.Jagged;
+            }
+            else
+            {
+                return null;
+            }
+
+            for (var p = accumulation.Parent; p is not null; p = p.Parent)
+            {
+                if (p is IForEachLoopOperation loop && BatchAxis.Unwrap(loop.Collection) is { } c
+                    && (c == collection || (layout == ElementLayout.Jagged && c == BatchAxis.Unwrap(walked))))
+                {
+                    outer = loop;
+                }
+            }
+
+            var array = BatchAxis.StorageSymbol(collection);
+            var declarationSyntax = sumLocal.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
+            if (array is null || collection is null || outer is null || declarationSyntax is null || outer.Syntax.Span.Contains(declarationSyntax.Span))
+            {
+                return null;
+            }
+
+            var divisions = ImmutableArray.CreateBuilder<IOperation>();
+            var accumulations = ImmutableArray.CreateBuilder<IOperation>();
+            IVariableDeclaratorOperation? declarator = null;
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_declaratorsAndReferences))
+            {
+                if (op is IVariableDeclaratorOperation decl && SymbolEqualityComparer.Default.Equals(decl.Symbol, sumLocal))
+                {
+                    declarator = decl;
+                    continue;
+                }
+
+                if (!(op is ILocalReferenceOperation r) || !SymbolEqualityComparer.Default.Equals(r.Local, sumLocal))
+                {
+                    continue;
+                }
+
+                var parent = Parent(r);
+                if (parent == accumulation)
+                {
+                    accumulations.Add(accumulation);
+                    continue;
+                }
+
+                if (ElementDivision(r, array) is { } division)
+                {
+                    divisions.Add(division);
+                    continue;
+                }
+
+                // Reset inside the walk: a per-row sum. Any other write: not one sum.
+                if (IsWrite(r) && (outer.Syntax.Span.Contains(r.Syntax.Span) || !(parent is ISimpleAssignmentOperation)))
+                {
+                    return null;
+                }
+            }
+
+            return divisions.Count == 0 || declarator is null
+                ? null
+                : ElementNormaliser(declarator, collection, array, layout, declarator, false, divisions.ToImmutable(), accumulations.ToImmutable(), body);
+        }
+
         /// <summary>Cheap pre-check for <see cref="FromAccumulation"/>: <c>local += …</c> of a floating-point scalar.</summary>
         public static bool MayBeAccumulation(ICompoundAssignmentOperation assignment)
             => assignment.OperatorKind == BinaryOperatorKind.Add
@@ -199,7 +526,12 @@ namespace NnAnalyzers.Semantics
 
             var sumLocal = ((ILocalReferenceOperation)accumulation.Target).Local;
             var element = FindElement(accumulation.Value, out var first, out var second, out var layout, out var collection);
-            if (element is null || first is null || second is null || SymbolEqualityComparer.Default.Equals(first, second))
+            if (element is null)
+            {
+                return FromElementWalk(accumulation, sumLocal, body);
+            }
+
+            if (first is null || second is null || SymbolEqualityComparer.Default.Equals(first, second))
             {
                 return null;
             }

@@ -1050,6 +1050,163 @@ public class LogisticLayer
             return Task.WhenAll(NoDiagnosticAsync(averaged), NoDiagnosticAsync(averagedAtTheSource));
         }
 
+        // ---------------------------------------------------------------- whole sums written without index loops
+
+        // A whole sum of a 2-D array of samples (one per row: the loops' bound is batchSize), SUM standing for its form.
+        private const string WholeArraySum = Usings + @"
+public class OutputLayer
+{
+    public double[,] Weights;
+
+    public void Normalize(double[,] e)
+    {
+        int batchSize = e.GetLength(0), classes = e.GetLength(1);
+SUM
+        for (int n = 0; n < batchSize; n++)
+            for (int c = 0; c < classes; c++)
+                e[n, c] /= sum;
+    }
+}
+";
+
+        [Theory]
+        [InlineData("        double sum = 0;\n        foreach (var v in e) {|#0:sum += v|};")]
+        [InlineData("        double sum = {|#0:e.Cast<double>().Sum()|};")]
+        [InlineData("        var sum = {|#0:e.OfType<double>().Sum()|};")]
+        public Task A_whole_sum_of_a_2d_array_by_foreach_or_linq_is_reported_without_a_fix(string sum)
+        {
+            var source = WholeArraySum.Replace("SUM", sum);
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            test.ExpectedDiagnostics.Add(D(0, "'e' is normalised by 'sum', one sum over all its rows and columns; normalise each sample (row) by its own sum"));
+            return test.RunAsync(CancellationToken.None);
+        }
+
+        [Theory]
+        [InlineData("var total = {|#0:batchExps.Sum(row => row.Sum())|};", "return batchExps.Select(row => row.Select(v => v / total).ToArray()).ToArray();")]
+        [InlineData("var total = {|#0:batchExps.SelectMany(row => row).Sum()|};", "return batchExps.Select(row => row.Select(v => v / total).ToArray()).ToArray();")]
+        [InlineData("double total = 0;\n        foreach (var row in batchExps) foreach (var v in row) {|#0:total += v|};", "foreach (var row in batchExps) for (int k = 0; k < row.Length; k++) row[k] /= total;\n        return batchExps;")]
+        public Task A_whole_sum_of_a_jagged_batch_by_foreach_or_linq_is_reported_without_a_fix(string sum, string division)
+        {
+            var source = Usings + @"
+public class SoftmaxLayer
+{
+    public double[][] Weights;
+
+    public double[][] Normalize(double[][] batchExps)
+    {
+        " + sum + @"
+        " + division + @"
+    }
+}
+";
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            test.ExpectedDiagnostics.Add(D(0, "'batchExps' is normalised by 'total', one sum over all its rows and columns; normalise each sample (row) by its own sum"));
+            return test.RunAsync(CancellationToken.None);
+        }
+
+        [Theory]
+        [InlineData("ToColumnMajorArray")]
+        [InlineData("ToRowMajorArray")]
+        public Task A_sum_of_a_matrix_flattened_to_an_array_is_reported_and_normalised_per_column(string flatten)
+        {
+            const string source = Usings + @"
+public class SoftmaxClassifier
+{
+    public Matrix<double> W;
+
+    public Matrix<double> Forward(Matrix<double> X)
+    {
+        var e = (W * X).PointwiseExp();
+        var s = {|#0:e.FLATTEN().Sum()|};
+        return e / s;
+    }
+}
+";
+            const string fixedSource = Usings + @"
+public class SoftmaxClassifier
+{
+    public Matrix<double> W;
+
+    public Matrix<double> Forward(Matrix<double> X)
+    {
+        var e = (W * X).PointwiseExp();
+        return e.NormalizeColumns(1.0);
+    }
+}
+";
+            return FixAsync(source.Replace("FLATTEN", flatten), fixedSource, null, LanguageVersion.Latest,
+                D(0, "'e' is normalised by a sum over the whole batch matrix; normalise each sample (column) by its own sum"));
+        }
+
+        [Fact]
+        public Task Per_row_sums_single_samples_and_matrices_without_samples_are_not_reported()
+        {
+            var perRowLinq = Usings + @"
+public class SoftmaxLayer
+{
+    public double[][] Weights;
+
+    public double[][] Normalize(double[][] batchExps)
+        => batchExps.Select(row => { var total = row.Sum(); return row.Select(v => v / total).ToArray(); }).ToArray();
+}
+";
+            var perRowForeach = Usings + @"
+public class SoftmaxLayer
+{
+    public double[][] Weights;
+
+    public void Normalize(double[][] batchExps)
+    {
+        foreach (var row in batchExps)
+        {
+            double total = 0;
+            foreach (var v in row) total += v;
+            for (int k = 0; k < row.Length; k++) row[k] /= total;
+        }
+    }
+}
+";
+            var singleSample = Usings + @"
+public class SoftmaxLayer
+{
+    public double[] Weights;
+
+    public double[] Normalize(double[] exps)
+    {
+        var total = exps.Sum();
+        double other = 0;
+        foreach (var v in exps) other += v;
+        return exps.Select(v => v / total / other).ToArray();
+    }
+}
+";
+            // A confusion matrix made a joint distribution: no exponential and no batch in sight.
+            var jointDistribution = Usings + @"
+public class NetworkEvaluation
+{
+    public double[,] Weights;
+
+    public void ToJoint(double[,] counts, int classes)
+    {
+        var total = counts.Cast<double>().Sum();
+        for (int i = 0; i < classes; i++)
+            for (int j = 0; j < classes; j++)
+                counts[i, j] /= total;
+    }
+
+    public void ToJointByForeach(double[,] counts, int classes)
+    {
+        double total = 0;
+        foreach (var c in counts) total += c;
+        for (int i = 0; i < classes; i++)
+            for (int j = 0; j < classes; j++)
+                counts[i, j] /= total;
+    }
+}
+";
+            return Task.WhenAll(NoDiagnosticAsync(perRowLinq), NoDiagnosticAsync(perRowForeach), NoDiagnosticAsync(singleSample), NoDiagnosticAsync(jointDistribution));
+        }
+
         // ---------------------------------------------------------------- the seed port's shape, all together
 
         [Fact]
