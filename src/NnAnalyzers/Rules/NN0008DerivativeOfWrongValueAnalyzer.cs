@@ -139,7 +139,7 @@ namespace NnAnalyzers.Rules
             {
                 // Named in the message by the method, or by the call's text for Map(f).
                 var swap = ActivationValues.IsLibraryMethod(method) ? SwapName(method, "FromOutput", "FromPreActivation") : null;
-                var site = new Site(invocation.Syntax.SyntaxTree, invocation.Syntax.Span, method.Name == "Map" ? null : method.Name);
+                var site = new Site(invocation.Syntax.SyntaxTree, invocation.Syntax.Span, method.Name == "Map" || method.Name == "Select" ? null : method.Name);
                 Check(report, site, role, new[] { argument }, activations, values, swap, ct);
                 return;
             }

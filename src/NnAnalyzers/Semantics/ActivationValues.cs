@@ -42,6 +42,9 @@ namespace NnAnalyzers.Semantics
             return role;
         }
 
+        private static bool IsEnumerableMethod(IMethodSymbol method)
+            => method.ContainingType is { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+
         /// <summary>Whether the method is one of our library's activation helpers.</summary>
         public static bool IsLibraryMethod(IMethodSymbol method)
             => method.ContainingType is { Name: "Activations" } type && type.ToDisplayString() == LibraryActivations;
@@ -54,6 +57,14 @@ namespace NnAnalyzers.Semantics
         public ActivationRole AsActivation(IOperation? operation, CancellationToken cancellationToken, out IOperation? argument)
         {
             argument = null;
+
+            // z.Select(Sigmoid).ToArray() / .ToList(): the materialised sequence holds what the Select computes.
+            if (Operations.WithoutConversions(operation) is IInvocationOperation { TargetMethod.Name: "ToArray" or "ToList", Arguments.Length: <= 1 } materialised
+                && IsEnumerableMethod(materialised.TargetMethod) && Collections.Receiver(materialised) is { } sequence)
+            {
+                operation = sequence;
+            }
+
             var role = AsCall(operation, cancellationToken, out argument);
             if (ActivationFormulas.IsActivation(role))
             {
@@ -88,6 +99,20 @@ namespace NnAnalyzers.Semantics
             }
 
             var method = invocation.TargetMethod;
+
+            // LINQ's map: z.Select(Sigmoid), z.Select(v => v * (1 - v)) — the function's role, applied to the source.
+            if (method.Name == "Select" && invocation.Arguments.Length == 2 && IsEnumerableMethod(method))
+            {
+                var function = MapFunctionRole(invocation.Arguments[1].Value, cancellationToken);
+                if (function != ActivationRole.None && Operations.WithoutConversions(invocation.Arguments[0].Value) is { } source)
+                {
+                    argument = source;
+                    return function;
+                }
+
+                return ActivationRole.None;
+            }
+
             if (method.Name == "Map" && invocation.Instance is { } receiver && invocation.Arguments.Length >= 1)
             {
                 var function = MapFunctionRole(invocation.Arguments[0].Value, cancellationToken);

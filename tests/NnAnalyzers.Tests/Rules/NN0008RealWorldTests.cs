@@ -689,6 +689,118 @@ public static class Proportions
 ");
         }
 
+        // LINQ as the map: a layer activated with z.Select(Sigmoid), its derivative taken with Select as well.
+        private const string LinqLayer = @"
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+public class Network
+{
+    public List<double[,]> Weights = new List<double[,]>();
+    private readonly List<double[]> _zs = new List<double[]>();
+    private readonly List<double[]> _activations = new List<double[]>();
+
+    private static double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
+
+    public double[] Forward(double[] x)
+    {
+        _zs.Clear();
+        _activations.Clear();
+        _activations.Add(x);
+        var a = x;
+        foreach (var w in Weights)
+        {
+            var z = new double[w.GetLength(0)];
+            for (int j = 0; j < z.Length; j++)
+            {
+                for (int i = 0; i < a.Length; i++)
+                {
+                    z[j] += w[j, i] * a[i];
+                }
+            }
+
+            _zs.Add(z);
+            a = z.Select(Sigmoid).ToArray();
+            _activations.Add(a);
+        }
+
+        return a;
+    }
+
+    public double[] OutputDelta(double[] y)
+    {
+        var a = _activations[^1];
+        var d = new double[a.Length];
+        for (int k = 0; k < d.Length; k++)
+        {
+            d[k] = (a[k] - y[k]) * DERIV;
+        }
+
+        return d;
+    }
+
+    public double[] HiddenSlope()
+    {
+        var z = _zs[0];
+        var a = _activations[1];
+        return SLOPE;
+    }
+}
+";
+
+        [Fact]
+        public async Task Linq_activated_cache_of_zs_derivative_of_the_last_z_is_reported()
+        {
+            // The fix passes the matching element of the activations' cache (the lists are appended in lockstep).
+            var slope = "a.Select(v => v * (1 - v)).ToArray()";
+            await Fix(LinqLayer.Replace("DERIV", "[|_zs[^1][k] * (1 - _zs[^1][k])|]").Replace("SLOPE", slope),
+                LinqLayer.Replace("DERIV", "_activations[^1][k] * (1 - _activations[^1][k])").Replace("SLOPE", slope));
+        }
+
+        [Fact]
+        public async Task Linq_select_of_an_output_form_derivative_over_z_is_reported()
+        {
+            const string template = @"
+using System;
+using System.Linq;
+
+public class Layer
+{
+    public double[][] W = new double[2][];
+    public double[] B = new double[2];
+
+    public double[] Backward(double[] x, double[] dOut)
+    {
+        var z = new double[B.Length];
+        var a = new double[B.Length];
+        for (int j = 0; j < z.Length; j++)
+        {
+            z[j] = B[j];
+            for (int i = 0; i < x.Length; i++)
+            {
+                z[j] += W[j][i] * x[i];
+            }
+
+            a[j] = 1 / (1 + Math.Exp(-z[j]));
+        }
+
+        var d = DERIV.ToArray();
+        return dOut.Zip(d, (g, s) => g * s).ToArray();
+    }
+}
+";
+            var source = template.Replace("DERIV", "[|z.Select(v => v * (1 - v))|]");
+            await Fix(source, source);
+            await NoDiagnostic(template.Replace("DERIV", "a.Select(v => v * (1 - v))"));
+        }
+
+        [Fact]
+        public async Task Linq_select_of_the_derivative_over_the_outputs_is_correct()
+        {
+            await NoDiagnostic(LinqLayer.Replace("DERIV", "_activations[^1][k] * (1 - _activations[^1][k])").Replace("SLOPE", "a.Select(v => v * (1 - v)).ToArray()"));
+        }
+
         [Fact]
         public async Task Ensemble_probability_variance_is_not_a_derivative()
         {
