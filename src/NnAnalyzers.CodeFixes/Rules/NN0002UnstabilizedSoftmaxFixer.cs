@@ -314,6 +314,16 @@ namespace NnAnalyzers.CodeFixes.Rules
                 statements.Add(statement);
             }
 
+            // A wrong shift written before the exponential's statement (x[i] -= min in an earlier loop, z.Subtract(min, z)):
+            // the maximum declared before the exponential would be read before it exists. No fix.
+            foreach (var s in sites)
+            {
+                if (s.Exponentiation.Shift is { } shift && !statements.Any(statement => statement.Span.Contains(shift.Syntax.Span)))
+                {
+                    return null;
+                }
+            }
+
             var anchor = statements.OrderBy(s => s.SpanStart).First();
             var maxExpression = MaxExpression(model, exp, shape, block);
             if (maxExpression is null)

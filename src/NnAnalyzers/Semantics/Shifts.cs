@@ -83,23 +83,149 @@ namespace NnAnalyzers.Semantics
                         return (op, null);
                     }
 
-                case ILocalReferenceOperation local when Collections.FindForEach(local) is null:
+                case IInvocationOperation call when IsCopy(call) && Collections.Receiver(call) is { } copied:
                     {
-                        var initializer = SingleInitializer(local);
-                        if (initializer is not null)
-                        {
-                            var inner = Unwrap(initializer, depth + 1);
-                            if (inner.Shift is not null)
-                            {
-                                return inner;
-                            }
-                        }
-
-                        return (op, null);
+                        // logits.Select(v => v - max).ToArray(), z.Clone(): a copy holds the same (shifted) values.
+                        var inner = Unwrap(copied, depth + 1);
+                        return inner.Shift is null ? (op, null) : inner;
                     }
+
+                case ILocalReferenceOperation local when Collections.FindForEach(local) is null:
+                    return ShiftedBefore(op, local.Local, depth);
+
+                case IParameterReferenceOperation parameter when Collections.LambdaSource(parameter, out _) is null:
+                    return ShiftedBefore(op, parameter.Parameter, depth);
 
                 default:
                     return (op, null);
+            }
+        }
+
+        /// <summary>
+        /// A copy of a collection that keeps its values: LINQ <c>ToArray()</c>/<c>ToList()</c>/<c>AsEnumerable()</c>, an
+        /// array's or a MathNet vector's or matrix's <c>Clone()</c>/<c>ToArray()</c>.
+        /// </summary>
+        private static bool IsCopy(IInvocationOperation call)
+        {
+            var method = call.TargetMethod;
+            switch (method.Name)
+            {
+                case "ToArray":
+                case "ToList":
+                case "AsEnumerable":
+                case "Clone":
+                    var ns = method.ContainingType?.ContainingNamespace;
+                    return Namespaces.Is(ns, "System.Linq") || Namespaces.IsWithin(ns, "MathNet.Numerics")
+                        || (method.Name == "Clone" && method.ContainingType?.SpecialType == SpecialType.System_Array);
+                default:
+                    return false;
+            }
+        }
+
+        private static readonly KindSet s_storeKinds = KindSet.Of(
+            OperationKind.VariableDeclarator, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Invocation);
+
+        /// <summary>
+        /// The shift the storage read at <paramref name="reference"/> holds from the last write that precedes the read in the
+        /// body (program order): a value assigned to it (<c>z = z - z.Maximum()</c>, <c>var s = x.Select(v =&gt; v - m)</c>),
+        /// its elements shifted in place in a loop (<c>x[i] -= max</c>, <c>x[i] = x[i] - max</c>), or MathNet's
+        /// <c>a.Subtract(m, z)</c> writing <c>a - m</c> into it. A write after the read (a shift after the exponential),
+        /// of a single element, or of another storage does not count.
+        /// </summary>
+        private static (IOperation Logits, IOperation? Shift) ShiftedBefore(IOperation reference, ISymbol storage, int depth)
+        {
+            var position = reference.Syntax.SpanStart;
+            var latest = -1;
+            IOperation? assigned = null;
+            IOperation? logits = null;
+            IOperation? shift = null;
+            var stores = BodyOperations.Shared(Collections.BodyOf(reference)).OfKind(s_storeKinds);
+            while (stores.MoveNext())
+            {
+                var op = stores.Current;
+                var at = op.Syntax.SpanStart;
+                if (at >= position || at < latest || op.Syntax.Span.Contains(reference.Syntax.Span))
+                {
+                    continue; // after the read, before the latest write found, or the read's own statement (z = z.PointwiseExp())
+                }
+
+                switch (stores.CurrentKind)
+                {
+                    case OperationKind.VariableDeclarator when op is IVariableDeclaratorOperation declarator:
+                        if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, storage)
+                            && (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer) is { } init)
+                        {
+                            (latest, assigned, logits, shift) = (at, init.Value, null, null);
+                        }
+
+                        break;
+                    case OperationKind.SimpleAssignment when op is ISimpleAssignmentOperation assignment:
+                        if (IsStorage(assignment.Target, storage))
+                        {
+                            (latest, assigned, logits, shift) = (at, assignment.Value, null, null);
+                        }
+                        else if (IsElementOf(assignment.Target, storage) && InLoop(op)
+                            && Collections.Strip(assignment.Value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } subtract
+                            && Collections.Strip(subtract.LeftOperand).Syntax.IsEquivalentTo(Collections.Strip(assignment.Target).Syntax, topLevel: false))
+                        {
+                            (latest, assigned, logits, shift) = (at, null, reference, subtract.RightOperand);
+                        }
+
+                        break;
+                    case OperationKind.CompoundAssignment when op is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract } compound:
+                        if (IsStorage(compound.Target, storage) || IsElementOf(compound.Target, storage) && InLoop(op))
+                        {
+                            (latest, assigned, logits, shift) = (at, null, reference, compound.Value);
+                        }
+
+                        break;
+                    case OperationKind.Invocation when op is IInvocationOperation { TargetMethod: { Name: "Subtract" }, Instance: { } instance } call
+                        && call.Arguments.Length == 2 && IsStorage(call.Arguments[1].Value, storage):
+                        (latest, assigned, logits, shift) = (at, null, Collections.Strip(instance), call.Arguments[0].Value);
+                        break;
+                }
+            }
+
+            if (shift is not null && logits is not null)
+            {
+                return (logits, shift);
+            }
+
+            if (assigned is not null)
+            {
+                var inner = Unwrap(assigned, depth + 1);
+                if (inner.Shift is not null)
+                {
+                    return inner;
+                }
+            }
+
+            return (reference, null);
+        }
+
+        private static bool IsStorage(IOperation target, ISymbol storage)
+        {
+            switch (Collections.Strip(target))
+            {
+                case ILocalReferenceOperation local:
+                    return SymbolEqualityComparer.Default.Equals(local.Local, storage);
+                case IParameterReferenceOperation parameter:
+                    return SymbolEqualityComparer.Default.Equals(parameter.Parameter, storage);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsElementOf(IOperation target, ISymbol storage)
+        {
+            switch (Collections.Strip(target))
+            {
+                case IArrayElementReferenceOperation element:
+                    return IsStorage(element.ArrayReference, storage);
+                case IPropertyReferenceOperation { Property: { IsIndexer: true }, Instance: { } instance }:
+                    return IsStorage(instance, storage);
+                default:
+                    return false;
             }
         }
 

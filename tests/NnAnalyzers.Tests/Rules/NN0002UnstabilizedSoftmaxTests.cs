@@ -1680,6 +1680,84 @@ static class Net
             await Analyze.VerifyAnalyzerAsync(source);
         }
 
+        // ---------------------------------------------------------------- shifts written before the exponential
+
+        [Theory]
+        // The logits shifted in place by their maximum before the exponential.
+        [InlineData("var x = (double[])logits.Clone(); double max = x.Max(); for (int i = 0; i < x.Length; i++) x[i] -= max; "
+            + "var e = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { e[i] = Math.Exp(x[i]); sum += e[i]; } "
+            + "for (int i = 0; i < e.Length; i++) e[i] /= sum; return e;")]
+        [InlineData("var x = (double[])logits.Clone(); double max = x.Max(); for (int i = 0; i < x.Length; i++) x[i] = x[i] - max; "
+            + "var e = x.Select(Math.Exp).ToArray(); var s = e.Sum(); return e.Select(v => v / s).ToArray();")]
+        // A derived array of the shifted logits.
+        [InlineData("var max = logits.Max(); var shifted = logits.Select(v => v - max).ToArray(); var exps = shifted.Select(Math.Exp).ToArray(); "
+            + "var total = exps.Sum(); return exps.Select(v => v / total).ToArray();")]
+        [InlineData("var shifted = logits.Select(v => v - logits.Max()).ToList(); var exps = shifted.Select(v => Math.Exp(v)).ToArray(); "
+            + "var total = exps.Sum(); return exps.Select(v => v / total).ToArray();")]
+        // MathNet: reassigned, subtracted into itself, or into a copy.
+        [InlineData("z = z - z.Maximum(); var e = z.PointwiseExp(); return (e / e.Sum()).ToArray();")]
+        [InlineData("var y = z.Clone(); y.Subtract(y.Maximum(), y); var e = y.PointwiseExp(); return (e / e.Sum()).ToArray();")]
+        [InlineData("var y = Vector<double>.Build.Dense(z.Count); z.Subtract(z.Maximum(), y); var e = y.PointwiseExp(); return (e / e.Sum()).ToArray();")]
+        [InlineData("z -= z.Maximum(); var e = z.Map(Math.Exp); return (e / e.Sum()).ToArray();")]
+        // Shifted, exponentiated later, then reassigned: the read at the exponential sees the shift.
+        [InlineData("z = z - z.Maximum(); var e = z.PointwiseExp(); z = z * 2; return (e / e.Sum()).ToArray();")]
+        public async Task Logits_shifted_by_their_maximum_before_the_exponential_are_not_reported(string body)
+        {
+            var source = @"
+using System;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+static class Net
+{
+    public static double[] Softmax(double[] logits, Vector<double> z)
+    {
+        " + body + @"
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
+        [Theory]
+        // Shifted in place by something that is not the maximum.
+        [InlineData("var x = (double[])logits.Clone(); double min = x.Min(); for (int i = 0; i < x.Length; i++) x[i] -= min; "
+            + "var e = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { e[i] = [|Math.Exp(x[i])|]; sum += e[i]; } "
+            + "for (int i = 0; i < e.Length; i++) e[i] /= sum; return e;")]
+        // Shifted after the exponential.
+        [InlineData("var x = (double[])logits.Clone(); double max = x.Max(); "
+            + "var e = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { e[i] = [|Math.Exp(x[i])|]; sum += e[i]; } "
+            + "for (int i = 0; i < x.Length; i++) x[i] -= max; for (int i = 0; i < e.Length; i++) e[i] /= sum; return e;")]
+        // Another array shifted.
+        [InlineData("var x = (double[])logits.Clone(); var y = (double[])logits.Clone(); double max = y.Max(); for (int i = 0; i < y.Length; i++) y[i] -= max; "
+            + "var e = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { e[i] = [|Math.Exp(x[i])|]; sum += e[i]; } "
+            + "for (int i = 0; i < e.Length; i++) e[i] /= sum; return e;")]
+        // Only the first element shifted.
+        [InlineData("var x = (double[])logits.Clone(); x[0] -= x.Max(); "
+            + "var e = new double[x.Length]; double sum = 0; for (int i = 0; i < x.Length; i++) { e[i] = [|Math.Exp(x[i])|]; sum += e[i]; } "
+            + "for (int i = 0; i < e.Length; i++) e[i] /= sum; return e;")]
+        [InlineData("var shifted = logits.Select(v => v - logits.Min()).ToArray(); var exps = shifted.Select([|Math.Exp|]).ToArray(); "
+            + "var total = exps.Sum(); return exps.Select(v => v / total).ToArray();")]
+        [InlineData("z = z - z.Minimum(); var e = [|z.PointwiseExp()|]; return (e / e.Sum()).ToArray();")]
+        [InlineData("var e = [|z.PointwiseExp()|]; z = z - z.Maximum(); return (e / e.Sum()).ToArray();")]
+        [InlineData("var y = z.Clone(); y.Subtract(y.Minimum(), y); var e = [|y.PointwiseExp()|]; return (e / e.Sum()).ToArray();")]
+        [InlineData("var y = z.Clone(); var w = z.Clone(); w.Subtract(w.Maximum(), w); var e = [|y.PointwiseExp()|]; return (e / e.Sum()).ToArray();")]
+        public async Task Logits_shifted_by_something_else_after_or_elsewhere_are_reported(string body)
+        {
+            var source = @"
+using System;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+static class Net
+{
+    public static double[] Softmax(double[] logits, Vector<double> z)
+    {
+        " + body + @"
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
         // ---------------------------------------------------------------- helpers
 
         private static async Task<string[]> FixTitlesAsync(string markup)
