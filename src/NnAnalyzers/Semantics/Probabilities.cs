@@ -310,7 +310,8 @@ namespace NnAnalyzers.Semantics
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } divide:
                     if (IsSigmoid(divide))
                     {
-                        return ProbabilitySource.Sigmoid;
+                        // 1 / (1 + Math.Exp(-Math.Clamp(z, -30, 30))): bounded away from 0 and 1, its logs are finite.
+                        return IsBoundedSigmoid(divide) ? ProbabilitySource.None : ProbabilitySource.Sigmoid;
                     }
 
                     return ContainsExponential(divide) && _softmax.IsSoftmaxNormaliser(divide, out _)
@@ -421,7 +422,163 @@ namespace NnAnalyzers.Semantics
                 return _softmax.IsSoftmaxNormaliser(call, out _) ? ProbabilitySource.Softmax : ProbabilitySource.None;
             }
 
-            return Returns(call.TargetMethod, depth + 1, cancellationToken);
+            var source = Returns(call.TargetMethod, depth + 1, cancellationToken);
+            // Sigmoid(Math.Clamp(z, -30, 30)): a helper computing the sigmoid of its parameter, called on a clamped logit.
+            return source == ProbabilitySource.Sigmoid && call.Arguments.Length == 1
+                && RangeOf(call.Arguments[0].Value) is { } range
+                && LogitSignOfParameter(call.TargetMethod, cancellationToken) is int sign
+                && IsInsideOpenUnit(sign > 0 ? range : Negate(range), call.TargetMethod.ReturnType.SpecialType == SpecialType.System_Single)
+                ? ProbabilitySource.None : source;
+        }
+
+        // σ(z) = 1 / (1 + exp(-z)) rounds to exactly 1 once exp(-z) ≤ 2^-53 (half an ulp of 1): z ≥ 53·ln 2 ≈ 36.74 for
+        // double, 24·ln 2 ≈ 16.64 for float (measured on .NET: the largest z with σ(z) < 1 is 36.7368005696771, 16.63553 for
+        // MathF; e / (1 + e) later, 37.22 and 17.33). It is exactly 0 once exp(-z) overflows: z < −709.78 (double), −88.72
+        // (float); measured σ(−709) = 1.2e-308, σ(−710) = 0, σf(−88) = 6.1e-39, σf(−89) = 0. Inside the bounds below (a margin
+        // for an exp one ulp off) p and 1 − p stay positive — 1 − σ(36) = 2.2e-16, 1 − σf(16) = 1.2e-7 — and both logs finite.
+        private const double DoubleLogitHigh = 36.0;
+        private const double DoubleLogitLow = -709.0;
+        private const double FloatLogitHigh = 16.0;
+        private const double FloatLogitLow = -88.0;
+
+        /// <summary>
+        /// The constant range of a value clamped to constants: <c>Math.Clamp(z, -30, 30)</c>, <c>Math.Max(-30, Math.Min(z, 30))</c>,
+        /// <c>Math.Min(30, Math.Max(z, -30))</c>, negated or not, or a local holding one; null when it is not bounded on both sides.
+        /// </summary>
+        private (double Low, double High)? RangeOf(IOperation value)
+        {
+            var op = Collections.Strip(value);
+            if (op is IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negated)
+            {
+                return ClampBounds(negated.Operand, 0) is { } range ? Negate(range) : null;
+            }
+
+            return ClampBounds(op, 0);
+        }
+
+        private static (double Low, double High) Negate((double Low, double High) range) => (-range.High, -range.Low);
+
+        /// <summary>A range of logits z where σ(z) stays strictly between 0 and 1 (see the bounds above).</summary>
+        private static bool IsInsideOpenUnit((double Low, double High) logits, bool single)
+        {
+            return logits.Low >= (single ? FloatLogitLow : DoubleLogitLow) && logits.High <= (single ? FloatLogitHigh : DoubleLogitHigh);
+        }
+
+        /// <summary>The constant range a value is clamped to (<c>Math.Clamp</c>, nested <c>Math.Max</c>/<c>Math.Min</c>), or null.</summary>
+        private (double Low, double High)? ClampBounds(IOperation value, int depth)
+        {
+            var op = Collections.Strip(value);
+            if (depth > 2)
+            {
+                return null;
+            }
+
+            if (op is ILocalReferenceOperation local && Shifts.SingleInitializer(local) is { } initializer)
+            {
+                op = Collections.Strip(initializer);
+            }
+
+            if (!(op is IInvocationOperation call) || call.Instance is not null
+                || !(SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, _symbols.Math)
+                     || SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, _symbols.MathF)))
+            {
+                return null;
+            }
+
+            var arguments = call.Arguments;
+            switch (call.TargetMethod.Name)
+            {
+                case "Clamp" when arguments.Length == 3:
+                    return BoundValue(arguments[1].Value) is double low && BoundValue(arguments[2].Value) is double high ? (low, high) : null;
+
+                case "Max" when arguments.Length == 2:
+                    {
+                        // Math.Max(lo, Math.Min(z, hi)): the lower bound outside, the upper one inside.
+                        var (bound, inner) = BoundValue(arguments[0].Value) is double a ? (a, arguments[1].Value)
+                            : BoundValue(arguments[1].Value) is double b ? (b, arguments[0].Value) : (double.NaN, null);
+                        return inner is not null && ClampBounds(inner, depth + 1) is { } range ? (System.Math.Max(bound, range.Low), range.High)
+                            : inner is not null && UpperBound(inner) is double upper ? (bound, upper) : null;
+                    }
+
+                case "Min" when arguments.Length == 2:
+                    {
+                        var (bound, inner) = BoundValue(arguments[0].Value) is double a ? (a, arguments[1].Value)
+                            : BoundValue(arguments[1].Value) is double b ? (b, arguments[0].Value) : (double.NaN, null);
+                        return inner is not null && ClampBounds(inner, depth + 1) is { } range ? (range.Low, System.Math.Min(bound, range.High))
+                            : inner is not null && LowerBound(inner) is double lower ? (lower, bound) : null;
+                    }
+
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>The constant of <c>Math.Min(z, c)</c> (an upper bound), or null.</summary>
+        private double? UpperBound(IOperation value) => OneSidedBound(value, "Min");
+
+        /// <summary>The constant of <c>Math.Max(z, c)</c> (a lower bound), or null.</summary>
+        private double? LowerBound(IOperation value) => OneSidedBound(value, "Max");
+
+        private double? OneSidedBound(IOperation value, string name)
+        {
+            var op = Collections.Strip(value);
+            if (op is IInvocationOperation call && call.Instance is null && call.TargetMethod.Name == name && call.Arguments.Length == 2
+                && (SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, _symbols.Math)
+                    || SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, _symbols.MathF)))
+            {
+                return BoundValue(call.Arguments[0].Value) ?? BoundValue(call.Arguments[1].Value);
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// For a one-parameter method whose single return is a sigmoid (<see cref="IsSigmoid"/>) of that parameter itself,
+        /// +1 when the logit is the parameter (<c>1 / (1 + Math.Exp(-z))</c>), −1 when it is its negation
+        /// (<c>1 / (1 + Math.Exp(z))</c>); null for any other method (bounding its argument says nothing of its logit).
+        /// </summary>
+        private int? LogitSignOfParameter(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            var original = method.OriginalDefinition;
+            if (original.Parameters.Length != 1 || original.DeclaringSyntaxReferences.Length == 0)
+            {
+                return null;
+            }
+
+            var body = _flow.GetBody(original, cancellationToken);
+            if (body is null)
+            {
+                return null;
+            }
+
+            IOperation? returned = null;
+            foreach (var op in BodyOperations.Shared(body).OfKind(s_returns))
+            {
+                if (returned is not null || !(op is IReturnOperation { ReturnedValue: { } value }))
+                {
+                    return null;
+                }
+
+                returned = value;
+            }
+
+            if (returned is null || !(Collections.Strip(returned) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } divide)
+                || !(SigmoidLogit(divide, out var logitIsNegated) is { } exponent))
+            {
+                return null;
+            }
+
+            var exponentSign = 1;
+            var operand = Collections.Strip(exponent);
+            if (operand is IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negation)
+            {
+                exponentSign = -1;
+                operand = Collections.Strip(negation.Operand);
+            }
+
+            return operand is IParameterReferenceOperation parameter
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.OriginalDefinition, original.Parameters[0])
+                ? (logitIsNegated ? -exponentSign : exponentSign) : null;
         }
 
         private ProbabilitySource ClassifyLocal(ILocalSymbol local, IOperation body, int depth, bool allowParameters, CancellationToken cancellationToken)
@@ -1028,23 +1185,47 @@ namespace NnAnalyzers.Semantics
         /// </summary>
         public bool IsSigmoid(IBinaryOperation divide)
         {
+            return SigmoidExponential(divide) is not null;
+        }
+
+        /// <summary>The exponential call of a sigmoid (<c>Math.Exp(-z)</c> in <c>1 / (1 + Math.Exp(-z))</c>), or null.</summary>
+        private IInvocationOperation? SigmoidExponential(IBinaryOperation divide)
+        {
             var denominator = Collections.Strip(divide.RightOperand);
             if (!(denominator is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } add))
             {
-                return false;
+                return null;
             }
 
             IOperation? other = IsOne(add.LeftOperand) ? add.RightOperand : IsOne(add.RightOperand) ? add.LeftOperand : null;
-            if (other is null || !IsExponentialValue(other))
+            var exponential = other is null ? null : ExponentialValue(other);
+            if (exponential is null)
             {
-                return false;
+                return null;
             }
 
             var numerator = Collections.Strip(divide.LeftOperand);
-            return IsOne(numerator) || numerator.Syntax.IsEquivalentTo(Collections.Strip(other).Syntax, topLevel: false);
+            return IsOne(numerator) || numerator.Syntax.IsEquivalentTo(Collections.Strip(other!).Syntax, topLevel: false) ? exponential : null;
         }
 
-        private bool IsExponentialValue(IOperation operation)
+        /// <summary>
+        /// The exponent E of a scalar sigmoid, with <paramref name="logitIsNegated"/> telling which logit it is: −E for
+        /// <c>1 / (1 + exp(E))</c>, E for <c>e / (1 + e)</c> with <c>e = exp(E)</c>; null when not a sigmoid or not a scalar exponential.
+        /// </summary>
+        private IOperation? SigmoidLogit(IBinaryOperation divide, out bool logitIsNegated)
+        {
+            logitIsNegated = IsOne(divide.LeftOperand);
+            return SigmoidExponential(divide) is { } call ? _softmax.Exponentials.ExponentOf(call) : null;
+        }
+
+        /// <summary>A sigmoid whose logit is clamped where it cannot round to 0 or 1 (<c>1 / (1 + Math.Exp(-Math.Clamp(z, -30, 30)))</c>).</summary>
+        private bool IsBoundedSigmoid(IBinaryOperation divide)
+        {
+            return SigmoidLogit(divide, out var logitIsNegated) is { } exponent && RangeOf(exponent) is { } range
+                && IsInsideOpenUnit(logitIsNegated ? Negate(range) : range, divide.Type?.SpecialType == SpecialType.System_Single);
+        }
+
+        private IInvocationOperation? ExponentialValue(IOperation operation)
         {
             var op = Collections.Strip(operation);
             if (op is ILocalReferenceOperation local && Shifts.SingleInitializer(local) is { } initializer)
@@ -1054,7 +1235,8 @@ namespace NnAnalyzers.Semantics
 
             return op is IInvocationOperation call
                 && (_softmax.Exponentials.ExponentOf(call) is not null
-                    || call.TargetMethod.Name == "PointwiseExp" && call.Instance is not null && _symbols.IsMathNetTensor(call.Instance.Type));
+                    || call.TargetMethod.Name == "PointwiseExp" && call.Instance is not null && _symbols.IsMathNetTensor(call.Instance.Type))
+                ? call : null;
         }
 
         private bool ContainsExponential(IOperation operation)

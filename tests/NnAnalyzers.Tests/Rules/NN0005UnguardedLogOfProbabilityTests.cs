@@ -638,6 +638,78 @@ public class SoftmaxNet
             await Analyze.VerifyAnalyzerAsync(source);
         }
 
+        // ---------------------------------------------------------------- clamped logits
+
+        [Theory]
+        [InlineData("double p = Sigmoid(Math.Clamp(z, -30.0, 30.0)); return -(y * Math.Log(p) + (1 - y) * Math.Log(1 - p));")]
+        [InlineData("double p = Sigmoid(Math.Max(-36, Math.Min(z, 36))); return -(y * Math.Log(p) + (1 - y) * Math.Log(1 - p));")]
+        [InlineData("var c = Math.Min(Bound, Math.Max(z, -Bound)); double p = Sigmoid(c); return -(y * Math.Log(p) + (1 - y) * Math.Log(1 - p));")]
+        [InlineData("double p = Sigmoid(Math.Clamp(z, -700.0, 20.0)); return -(y * Math.Log(p) + (1 - y) * Math.Log(1 - p));")]
+        [InlineData("double p = 1.0 / (1.0 + Math.Exp(-Math.Clamp(z, -30.0, 30.0))); return -(y * Math.Log(p) + (1 - y) * Math.Log(1 - p));")]
+        [InlineData("double p = Complement(Math.Clamp(z, -20.0, 700.0)); return -(y * Math.Log(p) + (1 - y) * Math.Log(1 - p));")]
+        [InlineData("float q = SigmoidF(Math.Clamp((float)z, -15f, 15f)); return -(y * MathF.Log(q) + (1 - y) * MathF.Log(1 - q));")]
+        public async Task Sigmoid_of_a_logit_clamped_inside_the_open_unit_range_is_not_reported(string body)
+        {
+            var source = @"
+using System;
+
+static class Loss
+{
+    const double Bound = 30;
+
+    static double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+
+    static double Complement(double z) => 1.0 / (1.0 + Math.Exp(z));
+
+    static float SigmoidF(float z) => 1f / (1f + MathF.Exp(-z));
+
+    static double LogLoss(double z, int y)
+    {
+        " + body + @"
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
+        [Theory]
+        // Not clamped.
+        [InlineData("double p = Sigmoid(z); return -(y * [|Math.Log(p)|] + (1 - y) * [|Math.Log(1 - p)|]);")]
+        // Clamped too wide: σ(1000) rounds to 1 and σ(−1000) to 0.
+        [InlineData("double p = Sigmoid(Math.Clamp(z, -1000.0, 1000.0)); return -(y * [|Math.Log(p)|] + (1 - y) * [|Math.Log(1 - p)|]);")]
+        // Just past the point where σ rounds to 1 (z ≥ 36.74).
+        [InlineData("double p = Sigmoid(Math.Clamp(z, -30.0, 37.0)); return -(y * [|Math.Log(p)|] + (1 - y) * [|Math.Log(1 - p)|]);")]
+        [InlineData("double p = 1.0 / (1.0 + Math.Exp(-Math.Clamp(z, -40.0, 40.0))); return -(y * [|Math.Log(p)|] + (1 - y) * [|Math.Log(1 - p)|]);")]
+        // Negated logit: Complement(z) = σ(−z), so the lower bound −40 lets it round to 1.
+        [InlineData("double p = Complement(Math.Clamp(z, -40.0, 30.0)); return -(y * [|Math.Log(p)|] + (1 - y) * [|Math.Log(1 - p)|]);")]
+        // Clamped on one side only.
+        [InlineData("double p = Sigmoid(Math.Min(z, 30.0)); return -(y * [|Math.Log(p)|] + (1 - y) * [|Math.Log(1 - p)|]);")]
+        // A helper whose logit is not its parameter: Scaled(30) = σ(60) rounds to 1.
+        [InlineData("double p = Scaled(Math.Clamp(z, -30.0, 30.0)); return -(y * [|Math.Log(p)|] + (1 - y) * [|Math.Log(1 - p)|]);")]
+        // ±30 is too wide for float: σf(17) rounds to 1.
+        [InlineData("float q = SigmoidF(Math.Clamp((float)z, -30f, 30f)); return -(y * [|MathF.Log(q)|] + (1 - y) * [|MathF.Log(1 - q)|]);")]
+        public async Task Sigmoid_of_a_logit_unclamped_or_clamped_too_wide_is_reported(string body)
+        {
+            var source = @"
+using System;
+
+static class Loss
+{
+    static double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
+
+    static double Complement(double z) => 1.0 / (1.0 + Math.Exp(z));
+
+    static double Scaled(double z) => Sigmoid(2 * z);
+
+    static float SigmoidF(float z) => 1f / (1f + MathF.Exp(-z));
+
+    static double LogLoss(double z, int y)
+    {
+        " + body + @"
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
         private static string Clean(string markup) => markup.Replace("{|#0:", string.Empty).Replace("|}", string.Empty);
     }
 }
