@@ -249,10 +249,19 @@ namespace NnAnalyzers.Semantics
         /// <summary>Is <paramref name="shift"/> the maximum (or an upper bound) of <paramref name="logits"/>?</summary>
         public static Certainty IsMaximumOf(IOperation shift, IOperation logits)
         {
-            return IsMaximumOf(shift, logits, 0);
+            return IsMaximumOf(shift, logits, null, 0);
         }
 
-        private static Certainty IsMaximumOf(IOperation shift, IOperation logits, int depth)
+        /// <summary>
+        /// Is <paramref name="shift"/> the maximum (or an upper bound) of <paramref name="logits"/>, read at
+        /// <paramref name="element"/> (<c>x[n][i]</c>: the maximum must be of the same row <c>x[n]</c>, however it is named)?
+        /// </summary>
+        public static Certainty IsMaximumOf(IOperation shift, IOperation logits, CollectionElement? element)
+        {
+            return IsMaximumOf(shift, logits, element, 0);
+        }
+
+        private static Certainty IsMaximumOf(IOperation shift, IOperation logits, CollectionElement? element, int depth)
         {
             if (depth > MaxDepth)
             {
@@ -268,24 +277,24 @@ namespace NnAnalyzers.Semantics
             switch (op)
             {
                 case IInvocationOperation call:
-                    return InvocationIsMaximum(call, logits, depth);
-                case IArrayElementReferenceOperation element when Collections.Strip(element.ArrayReference) is ILocalReferenceOperation array:
-                    return LocalIsMaximum(array.Local, logits, elements: true, depth);
+                    return InvocationIsMaximum(call, logits, element, depth);
+                case IArrayElementReferenceOperation arrayElement when Collections.Strip(arrayElement.ArrayReference) is ILocalReferenceOperation array:
+                    return LocalIsMaximum(array.Local, logits, element, elements: true, depth);
                 case ILocalReferenceOperation local when Collections.FindForEach(local) is null:
-                    return LocalIsMaximum(local.Local, logits, elements: false, depth);
+                    return LocalIsMaximum(local.Local, logits, element, elements: false, depth);
                 default:
                     return Certainty.Unknown;
             }
         }
 
-        private static Certainty InvocationIsMaximum(IInvocationOperation call, IOperation logits, int depth)
+        private static Certainty InvocationIsMaximum(IInvocationOperation call, IOperation logits, CollectionElement? at, int depth)
         {
             var name = call.TargetMethod.Name;
             if (name == "Max" && call.Instance is null && !call.TargetMethod.IsExtensionMethod && call.Arguments.Length == 2)
             {
                 // Math.Max(a, b): an upper bound when either side is one.
-                var left = IsMaximumOf(call.Arguments[0].Value, logits, depth + 1);
-                var right = IsMaximumOf(call.Arguments[1].Value, logits, depth + 1);
+                var left = IsMaximumOf(call.Arguments[0].Value, logits, at, depth + 1);
+                var right = IsMaximumOf(call.Arguments[1].Value, logits, at, depth + 1);
                 return left == Certainty.Yes || right == Certainty.Yes ? Certainty.Yes
                     : left == Certainty.Unknown || right == Certainty.Unknown ? Certainty.Unknown
                     : Certainty.No;
@@ -327,11 +336,11 @@ namespace NnAnalyzers.Semantics
                         return Collections.SameCollection(element.Collection, logits) ? Certainty.Yes : Certainty.No;
                     }
 
-                    return IsMaximumOf(value, logits, depth + 1) == Certainty.Yes ? Certainty.Yes : Certainty.Unknown;
+                    return IsMaximumOf(value, logits, at, depth + 1) == Certainty.Yes ? Certainty.Yes : Certainty.Unknown;
                 }
 
                 return Collections.Root(receiver) is null && Collections.Root(logits) is not null ? Certainty.Unknown
-                    : Collections.SameCollection(receiver, logits) ? Certainty.Yes : Certainty.No;
+                    : SameRow(receiver, logits, at) ? Certainty.Yes : Certainty.No;
             }
 
             if (name == "FoldByColumn" || name == "FoldByRow")
@@ -350,6 +359,89 @@ namespace NnAnalyzers.Semantics
             }
 
             return Certainty.Unknown;
+        }
+
+        /// <summary>
+        /// Does the maximum taken over <paramref name="receiver"/> cover the logits read at <paramref name="at"/>? The same
+        /// storage, seen through an alias of it or of one of its rows (<c>var row = x[n]; row.Max()</c> for <c>x[n][i]</c>);
+        /// for a jagged array, the same row: <c>x[0].Max()</c> is not the maximum of <c>x[n]</c>.
+        /// </summary>
+        private static bool SameRow(IOperation receiver, IOperation logits, CollectionElement? at)
+        {
+            if (at is not null && !ReferenceEquals(Collections.Strip(at.Collection), Collections.Strip(logits)))
+            {
+                at = null; // the element of a derived collection (x.Select(v => v - m)): its indices are not the logits' rows
+            }
+
+            var (maxRoot, maxRow) = RowOf(receiver);
+            var (logitsRoot, logitsRow) = RowOf(logits);
+            if (maxRoot is null || !SymbolEqualityComparer.Default.Equals(maxRoot, logitsRoot))
+            {
+                return Collections.SameCollection(receiver, logits);
+            }
+
+            // x[n][i] of a jagged array: the row is x[n], the indices before the last.
+            var rowLength = logitsRow.Count;
+            if (at is not null && rowLength == 0 && at.Indices.Count > 1 && IsJagged(at.Collection.Type))
+            {
+                logitsRow = at.Indices;
+                rowLength = at.Indices.Count - 1;
+            }
+
+            if (maxRow.Count == 0 || rowLength == 0)
+            {
+                return true;
+            }
+
+            if (maxRow.Count != rowLength)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < rowLength; i++)
+            {
+                if (!Collections.Strip(maxRow[i]).Syntax.IsEquivalentTo(Collections.Strip(logitsRow[i]).Syntax, topLevel: false))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsJagged(ITypeSymbol? type) => type is IArrayTypeSymbol { ElementType: IArrayTypeSymbol };
+
+        /// <summary>
+        /// The storage a collection is rooted in and the row it is (<c>x[n]</c>: x and [n]), through a local that aliases it
+        /// (written once, with a storage or a row of one: <c>var row = x[n];</c>).
+        /// </summary>
+        private static (ISymbol? Root, IReadOnlyList<IOperation> Row) RowOf(IOperation collection)
+        {
+            var op = Aliased(collection);
+            if (op is IArrayElementReferenceOperation row && row.Type is IArrayTypeSymbol && Collections.GetElement(row) is { } element)
+            {
+                return (Collections.Root(Aliased(element.Collection)), element.Indices);
+            }
+
+            return (Collections.Root(op), System.Array.Empty<IOperation>());
+        }
+
+        /// <summary>What a local written once with a storage or a row of one stands for (<c>row</c> after <c>var row = x[n];</c>).</summary>
+        private static IOperation Aliased(IOperation collection)
+        {
+            var op = Collections.Strip(collection);
+            if (op is ILocalReferenceOperation local && Collections.FindForEach(local) is null
+                && SingleInitializer(local) is { } initializer)
+            {
+                var aliased = Collections.Strip(initializer);
+                if (aliased is IArrayElementReferenceOperation || aliased is ILocalReferenceOperation || aliased is IParameterReferenceOperation
+                    || aliased is IFieldReferenceOperation)
+                {
+                    return aliased;
+                }
+            }
+
+            return op;
         }
 
         /// <summary>
@@ -381,7 +473,7 @@ namespace NnAnalyzers.Semantics
                 : op;
         }
 
-        private static Certainty LocalIsMaximum(ILocalSymbol local, IOperation logits, bool elements, int depth)
+        private static Certainty LocalIsMaximum(ILocalSymbol local, IOperation logits, CollectionElement? at, bool elements, int depth)
         {
             var body = Collections.BodyOf(logits);
             var starts = 0;
@@ -458,7 +550,7 @@ namespace NnAnalyzers.Semantics
                     return Certainty.No;
                 }
 
-                var nested = IsMaximumOf(value, logits, depth + 1);
+                var nested = IsMaximumOf(value, logits, at, depth + 1);
                 if (nested != Certainty.Yes)
                 {
                     return nested;

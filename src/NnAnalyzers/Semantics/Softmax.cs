@@ -154,7 +154,7 @@ namespace NnAnalyzers.Semantics
         {
             var exponentiation = Exponentials.Match(invocation);
             if (exponentiation is null
-                || (exponentiation.Shift is { } shift && Shifts.IsMaximumOf(shift, exponentiation.Logits) != Certainty.No))
+                || (exponentiation.Shift is { } shift && Shifts.IsMaximumOf(shift, exponentiation.Logits, exponentiation.Element) != Certainty.No))
             {
                 return null;
             }
@@ -185,7 +185,7 @@ namespace NnAnalyzers.Semantics
                 return null; // not a softmax: nothing reads its sums, so none are copied
             }
 
-            var shifted = exponentiation.Shift is null ? Certainty.No : Shifts.IsMaximumOf(exponentiation.Shift, exponentiation.Logits);
+            var shifted = exponentiation.Shift is null ? Certainty.No : Shifts.IsMaximumOf(exponentiation.Shift, exponentiation.Logits, exponentiation.Element);
             return new SoftmaxSite(exponentiation, flow.Kind, shifted, flow.SumOperations.ToImmutableArray(),
                 flow.SumSymbols, flow.Normalisers.ToImmutableArray(), flow.Axis);
         }

@@ -1758,6 +1758,58 @@ static class Net
             await Analyze.VerifyAnalyzerAsync(source);
         }
 
+        // ---------------------------------------------------------------- the maximum of a row through an alias
+
+        [Theory]
+        [InlineData("var row = logits[n]; double max = row.Max(); var e = new double[row.Length]; double s = 0; "
+            + "for (int i = 0; i < row.Length; i++) { e[i] = Math.Exp(logits[n][i] - max); s += e[i]; }")]
+        [InlineData("var row = logits[n]; double max = logits[n].Max(); var e = new double[row.Length]; double s = 0; "
+            + "for (int i = 0; i < row.Length; i++) { e[i] = Math.Exp(row[i] - max); s += e[i]; }")]
+        [InlineData("var all = logits; double max = all[n].Max(); var e = new double[logits[n].Length]; double s = 0; "
+            + "for (int i = 0; i < e.Length; i++) { e[i] = Math.Exp(logits[n][i] - max); s += e[i]; }")]
+        public async Task Maximum_of_the_same_row_through_an_alias_is_not_reported(string body)
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+static class Net
+{
+    public static double[] SoftmaxRow(double[][] logits, int n)
+    {
+        " + body + @"
+        for (int i = 0; i < e.Length; i++) e[i] /= s;
+        return e;
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
+        [Theory]
+        [InlineData("var row = logits[0]; double max = row.Max(); var e = new double[row.Length]; double s = 0; "
+            + "for (int i = 0; i < row.Length; i++) { e[i] = [|Math.Exp(logits[n][i] - max)|]; s += e[i]; }")]
+        [InlineData("double max = logits[0].Max(); var e = new double[logits[n].Length]; double s = 0; "
+            + "for (int i = 0; i < e.Length; i++) { e[i] = [|Math.Exp(logits[n][i] - max)|]; s += e[i]; }")]
+        [InlineData("var row = logits[n]; double max = logits[n + 1].Max(); var e = new double[row.Length]; double s = 0; "
+            + "for (int i = 0; i < row.Length; i++) { e[i] = [|Math.Exp(row[i] - max)|]; s += e[i]; }")]
+        public async Task Maximum_of_another_row_is_reported(string body)
+        {
+            var source = @"
+using System;
+using System.Linq;
+
+static class Net
+{
+    public static double[] SoftmaxRow(double[][] logits, int n)
+    {
+        " + body + @"
+        for (int i = 0; i < e.Length; i++) e[i] /= s;
+        return e;
+    }
+}";
+            await Analyze.VerifyAnalyzerAsync(source);
+        }
+
         // ---------------------------------------------------------------- helpers
 
         private static async Task<string[]> FixTitlesAsync(string markup)
