@@ -508,6 +508,15 @@ namespace NnAnalyzers.Rules
                 return none;
             }
 
+            // A member listed element by element ({ 0.25, 0.25, 0.25, 0.25 }: a size the code fixes, not the layer's
+            // dimensions) that nothing updates, hands on or can write from elsewhere: the coefficients of a fixed formula
+            // (an average pool, a filter), not a trained layer's initial weights.
+            if (constants.Count > 0 && !escapes && !HasUpdate(list) && IsFixedCoefficientList(constants)
+                && (storage.DeclaredAccessibility == Accessibility.Private || (outsideSeen && !IsVisibleOutsideAssembly(storage))))
+            {
+                return none;
+            }
+
             if (constants.Count > 0)
             {
                 foreach (var use in Distinct(constants))
@@ -533,6 +542,28 @@ namespace NnAnalyzers.Rules
             }
 
             return result;
+        }
+
+        /// <summary>Every constant write is an array initializer listing its elements, with no size taken from a variable.</summary>
+        private static bool IsFixedCoefficientList(List<Use> constants)
+        {
+            foreach (var use in constants)
+            {
+                if (!(Operations.WithoutConversions(use.Site) is IArrayCreationOperation { Initializer: { ElementValues.Length: > 0 } } creation))
+                {
+                    return false;
+                }
+
+                foreach (var size in creation.DimensionSizes)
+                {
+                    if (!size.ConstantValue.HasValue)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
         }
 
         private static bool HasUpdate(List<Use> list)

@@ -1097,5 +1097,41 @@ public static class Initializers
     }
 }", LanguageVersion.Preview);
         }
+
+        // ---------------------------------------------------------------- probe false positives
+
+        [Fact]
+        public async Task Fixed_pooling_coefficients_listed_and_never_updated_are_not_reported()
+        {
+            await NoDiagnostic(@"
+class AvgPool2
+{
+    readonly double[] _poolWeights = { 0.25, 0.25, 0.25, 0.25 };
+
+    public double[,] Forward(double[,] x)
+    {
+        var y = new double[x.GetLength(0) / 2, x.GetLength(1) / 2];
+        for (int i = 0; i < y.GetLength(0); i++)
+            for (int j = 0; j < y.GetLength(1); j++)
+                y[i, j] = _poolWeights[0] * x[2 * i, 2 * j] + _poolWeights[1] * x[2 * i, 2 * j + 1]
+                        + _poolWeights[2] * x[2 * i + 1, 2 * j] + _poolWeights[3] * x[2 * i + 1, 2 * j + 1];
+        return y;
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Listed_constant_weights_that_are_trained_are_reported()
+        {
+            await NoFixOffered(@"
+class LearnedPool2
+{
+    readonly double[] _poolWeights = [|{ 0.25, 0.25, 0.25, 0.25 }|];
+
+    public double Forward(double[] x) => _poolWeights[0] * x[0] + _poolWeights[1] * x[1] + _poolWeights[2] * x[2] + _poolWeights[3] * x[3];
+
+    public void Step(double[] grad, double lr) { for (int k = 0; k < 4; k++) _poolWeights[k] -= lr * grad[k]; }
+}");
+        }
     }
 }
