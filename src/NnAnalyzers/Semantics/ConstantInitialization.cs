@@ -950,7 +950,92 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
+            // One seeded Random per whole object built, used and dropped within the iteration (a network per trial of a
+            // learning-rate search or per fold): a controlled comparison, not units of one network drawing one sequence.
+            return !(loop is ILoopOperation && FeedsOnlyObjectsOfTheIteration(creation, loop));
+        }
+
+        /// <summary>
+        /// True when the Random <paramref name="creation"/> — directly or through a local declared in the loop — is only
+        /// handed to constructors whose objects live and die in one iteration of <paramref name="loop"/>.
+        /// </summary>
+        private static bool FeedsOnlyObjectsOfTheIteration(IObjectCreationOperation creation, IOperation loop)
+        {
+            var parent = SkipConversions(creation.Parent);
+            if (parent is IArgumentOperation { Parent: IObjectCreationOperation direct })
+            {
+                return IsObjectOfTheIteration(direct, loop);
+            }
+
+            if (!(parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }))
+            {
+                return false;
+            }
+
+            var any = false;
+            foreach (var op in BodyOperations.Shared(loop).OfKind(OperationKind.LocalReference))
+            {
+                var reference = (ILocalReferenceOperation)op;
+                if (!SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol))
+                {
+                    continue;
+                }
+
+                if (!(SkipConversions(reference.Parent) is IArgumentOperation { Parent: IObjectCreationOperation owner }) || !IsObjectOfTheIteration(owner, loop))
+                {
+                    return false;
+                }
+
+                any = true;
+            }
+
+            return any;
+        }
+
+        /// <summary>
+        /// An object used only as the receiver of calls and member reads (<c>new Net(…).Train()</c>, <c>var net = new Net(…);
+        /// net.Train(…)</c>) within one iteration: stored nowhere that outlives it.
+        /// </summary>
+        private static bool IsObjectOfTheIteration(IObjectCreationOperation owner, IOperation loop)
+        {
+            var parent = SkipConversions(owner.Parent);
+            if (IsReceiver(owner, parent))
+            {
+                return true;
+            }
+
+            if (!(parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }))
+            {
+                return false;
+            }
+
+            foreach (var op in BodyOperations.Shared(loop).OfKind(OperationKind.LocalReference))
+            {
+                var reference = (ILocalReferenceOperation)op;
+                if (SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol) && !IsReceiver(reference, reference.Parent))
+                {
+                    return false;
+                }
+            }
+
             return true;
+        }
+
+        private static bool IsReceiver(IOperation value, IOperation? parent) => parent switch
+        {
+            IInvocationOperation invocation => invocation.Instance == value,
+            IMemberReferenceOperation member => member.Instance == value && !(member.Parent is IAssignmentOperation assignment && assignment.Target == member),
+            _ => false,
+        };
+
+        private static IOperation? SkipConversions(IOperation? operation)
+        {
+            while (operation is IConversionOperation)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
         }
 
         private bool IsGeneratorLambda(IAnonymousFunctionOperation lambda)

@@ -1133,5 +1133,87 @@ class LearnedPool2
     public void Step(double[] grad, double lr) { for (int k = 0; k < 4; k++) _poolWeights[k] -= lr * grad[k]; }
 }");
         }
+
+        [Fact]
+        public async Task One_seeded_random_per_network_per_trial_or_fold_is_not_reported()
+        {
+            await NoDiagnostic(@"
+using System;
+
+class Net
+{
+    readonly double[] _weights;
+    public Net(int n, Random rng) { _weights = new double[n]; for (int i = 0; i < n; i++) _weights[i] = rng.NextDouble() - 0.5; }
+    public double TrainEpoch(double[][] xs, double[] ys, double lr)
+    {
+        double loss = 0;
+        for (int s = 0; s < xs.Length; s++)
+        {
+            double z = 0; for (int i = 0; i < _weights.Length; i++) z += _weights[i] * xs[s][i];
+            double err = z - ys[s]; loss += err * err;
+            for (int i = 0; i < _weights.Length; i++) _weights[i] -= lr * err * xs[s][i];
+        }
+        return loss / xs.Length;
+    }
+}
+
+static class Search
+{
+    public static double Best(double[][] xs, double[] ys, double[] learningRates, int epochs)
+    {
+        double best = double.PositiveInfinity;
+        foreach (var lr in learningRates)
+        {
+            var rng = new Random(1234);
+            var net = new Net(xs[0].Length, rng);
+            double loss = 0;
+            for (int e = 0; e < epochs; e++) loss = net.TrainEpoch(xs, ys, lr);
+            best = Math.Min(best, loss);
+        }
+        return best;
+    }
+
+    public static double CrossValidate(double[][] xs, double[] ys, int folds, int seed)
+    {
+        double total = 0;
+        for (int f = 0; f < folds; f++)
+        {
+            var net = new Net(xs[0].Length, new Random(seed));
+            total += net.TrainEpoch(xs, ys, 0.01);
+        }
+        return total / folds;
+    }
+}");
+        }
+
+        [Fact]
+        public async Task A_seeded_random_per_layer_kept_by_the_network_is_reported()
+        {
+            const string source = @"
+using System;
+
+class Layer
+{
+    public readonly double[] Weights;
+    public Layer(int n, Random rng) { Weights = new double[n]; for (int i = 0; i < n; i++) Weights[i] = rng.NextDouble() - 0.5; }
+    public double Forward(double[] x) { double z = 0; for (int i = 0; i < x.Length; i++) z += Weights[i] * x[i]; return Math.Tanh(z); }
+}
+
+class Network
+{
+    readonly Layer[] _layers;
+    public Network(int[] sizes)
+    {
+        _layers = new Layer[sizes.Length];
+        for (int l = 0; l < sizes.Length; l++)
+        {
+            var rng = [|new Random(1234)|];
+            _layers[l] = new Layer(sizes[l], rng);
+        }
+    }
+}";
+            var fixedSource = source.Replace("        for (int l = 0;", "        var rng = new Random(1234);\n        for (int l = 0;").Replace("            var rng = [|new Random(1234)|];\n", string.Empty);
+            await Fix(source, fixedSource, Hoist);
+        }
     }
 }
