@@ -206,6 +206,8 @@ namespace NnAnalyzers.Semantics
                         return true;
                     case ISimpleAssignmentOperation assignment when RefersTo(assignment.Target, storage) && Mentions(assignment.Value, storage):
                         return true;
+                    case IInvocationOperation call when call.Instance is null && RewritesArgumentFromItself(call, storage):
+                        return true;
                     case IInvocationOperation invocation when invocation.Instance is not null && RefersTo(invocation.Instance, storage):
                         if (invocation.TargetMethod.Name.EndsWith("Inplace", StringComparison.Ordinal) && invocation.Syntax != write?.Syntax)
                         {
@@ -226,6 +228,71 @@ namespace NnAnalyzers.Semantics
 
             return false;
         }
+
+        /// <summary>
+        /// True when <paramref name="call"/> hands <paramref name="storage"/> to a method of this compilation that rewrites
+        /// the elements it receives from themselves (<c>Centre(w, limit)</c> with <c>row[i] = (row[i] * 2 - 1) * limit</c>
+        /// over <c>foreach (var row in w)</c>): the in-place adjustment, one call level down.
+        /// </summary>
+        private static bool RewritesArgumentFromItself(IInvocationOperation call, ISymbol storage)
+        {
+            IParameterSymbol? parameter = null;
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is not null && RefersTo(argument.Value, storage) && StorageOf(argument.Value) is ISymbol && Operations.WithoutConversions(argument.Value) is not IArrayElementReferenceOperation)
+                {
+                    parameter = argument.Parameter;
+                }
+            }
+
+            var method = call.TargetMethod.OriginalDefinition;
+            if (parameter is null || call.SemanticModel is null || method.DeclaringSyntaxReferences.Length != 1 || method.IsVirtual || method.IsAbstract)
+            {
+                return false;
+            }
+
+            var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
+            var model = syntax.SyntaxTree == call.SemanticModel.SyntaxTree ? call.SemanticModel : GetModel(call.SemanticModel.Compilation, syntax.SyntaxTree);
+            var body = model?.GetOperation(syntax);
+            if (body is null)
+            {
+                return false;
+            }
+
+            // The parameter and what holds its rows: a foreach variable over it, a local set to one of its elements.
+            var aliases = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { method.Parameters[parameter.Ordinal] };
+            foreach (var op in BodyOperations.Shared(body).OfKind(s_aliasKinds))
+            {
+                if (op is IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation variable } loop
+                    && StorageOf(loop.Collection) is ISymbol collection && aliases.Contains(collection))
+                {
+                    aliases.Add(variable.Symbol);
+                }
+                else if (op is IVariableDeclaratorOperation declarator && declarator.GetVariableInitializer()?.Value is { } initial
+                    && StorageOf(initial) is ISymbol source && aliases.Contains(source))
+                {
+                    aliases.Add(declarator.Symbol);
+                }
+            }
+
+            foreach (var op in BodyOperations.Shared(body).OfKind(s_storageWrites))
+            {
+                if (op is ISimpleAssignmentOperation assignment && StorageOf(assignment.Target) is ISymbol target && aliases.Contains(target)
+                    && assignment.Target is not ILocalReferenceOperation && Mentions(assignment.Value, target))
+                {
+                    return true;
+                }
+
+                if (op is ICompoundAssignmentOperation compound && StorageOf(compound.Target) is ISymbol added && aliases.Contains(added))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static readonly KindSet s_aliasKinds = KindSet.Of(OperationKind.Loop, OperationKind.VariableDeclarator);
 
         /// <summary>
         /// True when a <c>Map…Inplace</c> call's function never reads the element it is given (its last parameter):

@@ -1547,5 +1547,70 @@ class Network
             var test = new Verify.Test { TestCode = source, FixedCode = source };
             return test.RunAsync(CancellationToken.None);
         }
+
+        // ---------------------------------------------------------------- probe false positives
+
+        [Fact]
+        public async Task Draws_centred_by_a_helper_that_rewrites_the_weights_from_themselves_are_not_reported()
+        {
+            await NoDiagnostic(@"
+using System;
+
+class Layer
+{
+    readonly double[][] _weights;
+
+    public Layer(int nIn, int nOut, Random rng)
+    {
+        _weights = new double[nOut][];
+        for (int o = 0; o < nOut; o++)
+        {
+            _weights[o] = new double[nIn];
+            for (int i = 0; i < nIn; i++) _weights[o][i] = rng.NextDouble();
+        }
+        Centre(_weights, Math.Sqrt(6.0 / (nIn + nOut)));
+    }
+
+    static void Centre(double[][] w, double limit)
+    {
+        foreach (var row in w) for (int i = 0; i < row.Length; i++) row[i] = (row[i] * 2 - 1) * limit;
+    }
+
+    public double Neuron(double[] x, int o) { double z = 0; for (int i = 0; i < x.Length; i++) z += _weights[o][i] * x[i]; return Math.Tanh(z); }
+}");
+        }
+
+        [Fact]
+        public async Task Draws_handed_to_a_helper_that_only_reads_them_are_reported()
+        {
+            const string source = @"
+using System;
+
+class Layer
+{
+    readonly double[][] _weights;
+
+    public Layer(int nIn, int nOut, Random rng)
+    {
+        _weights = new double[nOut][];
+        for (int o = 0; o < nOut; o++)
+        {
+            _weights[o] = new double[nIn];
+            for (int i = 0; i < nIn; i++) _weights[o][i] = [|rng.NextDouble()|];
+        }
+        Console.WriteLine(Norm(_weights));
+    }
+
+    static double Norm(double[][] w)
+    {
+        double s = 0;
+        foreach (var row in w) for (int i = 0; i < row.Length; i++) s += row[i] * row[i];
+        return s;
+    }
+
+    public double Neuron(double[] x, int o) { double z = 0; for (int i = 0; i < x.Length; i++) z += _weights[o][i] * x[i]; return Math.Tanh(z); }
+}";
+            await Fix(source, source.Replace("[|rng.NextDouble()|]", "2 * rng.NextDouble() - 1"), Centre);
+        }
     }
 }
