@@ -211,6 +211,14 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
+            // Last, for the rare value about to be reported: weights used only elementwise or through distances (a
+            // normalisation gain, a self-organising map's prototypes) feed no weighted sum, and [0, 1) is their right range.
+            if (kind == ParameterKind.Weight
+                && NetworkParameters.IsUsedOnlyElementwise(storage, semantics.ConstantInitialization.References(storage, context.CancellationToken)))
+            {
+                return;
+            }
+
             Report(context, semantics, storage, target, value, random, kind);
         }
 

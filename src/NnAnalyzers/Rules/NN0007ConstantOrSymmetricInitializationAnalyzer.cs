@@ -430,6 +430,13 @@ namespace NnAnalyzers.Rules
                     verdict = Judge(semantics, storage, all, type, outsideSeen: true);
                 }
 
+                // A gain used only elementwise (gamma[i] * xHat[i] + beta[i]) is no layer's connections: symmetry is no argument there.
+                if (verdict.Count > 0
+                    && NetworkParameters.IsUsedOnlyElementwise(storage, semantics.ConstantInitialization.References(storage, context.CancellationToken)))
+                {
+                    continue;
+                }
+
                 foreach (var (use, kind) in verdict)
                 {
                     if (!use.Outside && reported.Add(use.Site!.Syntax))

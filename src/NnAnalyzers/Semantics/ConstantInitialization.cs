@@ -126,6 +126,43 @@ namespace NnAnalyzers.Semantics
             return result;
         }
 
+        /// <summary>
+        /// Every reference to <paramref name="storage"/> (a local, field or property) in the compilation, as operations.
+        /// Reads syntax for the name first and binds only those identifiers; meant for the rare storage about to be reported.
+        /// </summary>
+        public List<IOperation> References(ISymbol storage, CancellationToken cancellationToken)
+        {
+            var result = new List<IOperation>();
+            var original = storage.OriginalDefinition;
+            foreach (var identifier in IdentifiersNamed(storage.Name, cancellationToken))
+            {
+                SyntaxNode expression = identifier;
+                if (identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier)
+                {
+                    expression = access;
+                }
+                else if (identifier.Parent is MemberBindingExpressionSyntax binding)
+                {
+                    expression = binding;
+                }
+
+                var op = Model(identifier.SyntaxTree)?.GetOperation(expression, cancellationToken);
+                var symbol = op switch
+                {
+                    ILocalReferenceOperation local => (ISymbol)local.Local,
+                    IFieldReferenceOperation field => field.Field,
+                    IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
+                    _ => null,
+                };
+                if (op is not null && symbol is not null && SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, original))
+                {
+                    result.Add(op);
+                }
+            }
+
+            return result;
+        }
+
         /// <summary>Every identifier of the compilation spelled <paramref name="name"/> (one syntax walk per name, cached).</summary>
         private List<IdentifierNameSyntax> IdentifiersNamed(string name, CancellationToken cancellationToken)
         {

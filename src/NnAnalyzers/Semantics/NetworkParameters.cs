@@ -173,6 +173,293 @@ namespace NnAnalyzers.Semantics
 
         private static IOperation Unwrap(IOperation op) => Operations.WithoutConversions(op)!;
 
+        /// <summary>
+        /// Usage evidence against: true when <paramref name="storage"/> is read, every use of it can be seen (a local, or a
+        /// member no other assembly can reach: <paramref name="references"/> are all its references in the compilation),
+        /// and none sums it over inputs. A connection weight is the <c>w</c> of a weighted sum <c>Σ w·x</c> feeding units
+        /// (<c>z += w[o, i] * x[i]</c>, <c>w0 * x0 + w1 * x1</c>, a product inside <c>Sum</c>, <c>W * x</c>); a storage used only
+        /// elementwise (a normalisation gain <c>gamma[i] * xHat[i] + beta[i]</c>) or through distances (<c>x[k] - w[u, k]</c>,
+        /// the prototypes of a self-organising map) is not one. A use the question cannot read — the whole storage handed
+        /// to a call, multiplied as a matrix, enumerated, returned — counts as a weighted sum.
+        /// </summary>
+        public static bool IsUsedOnlyElementwise(ISymbol storage, IReadOnlyList<IOperation> references)
+        {
+            if (!(storage is ILocalSymbol) && (!(storage is IFieldSymbol || storage is IPropertySymbol) || CanBeReachedFromOtherAssemblies(storage)))
+            {
+                return false;
+            }
+
+            var read = false;
+            foreach (var reference in references)
+            {
+                var element = reference;
+                while (element.Parent is { } parent
+                    && ((parent is IArrayElementReferenceOperation array && array.ArrayReference == element)
+                        || (parent is IPropertyReferenceOperation { Arguments.Length: > 0 } indexer && indexer.Instance == element)))
+                {
+                    element = parent;
+                }
+
+                var context = SkipConversions(element.Parent);
+                if (IsWrittenAt(element, context))
+                {
+                    continue;
+                }
+
+                if (element == reference)
+                {
+                    // The whole storage: only its sizes are readable here.
+                    if (context is IPropertyReferenceOperation { Arguments.Length: 0 } size && size.Instance == reference && s_sizeMembers.Contains(size.Property.Name))
+                    {
+                        continue;
+                    }
+
+                    if (context is IInvocationOperation call && call.Instance == reference && s_sizeMembers.Contains(call.TargetMethod.Name))
+                    {
+                        continue;
+                    }
+
+                    return false;
+                }
+
+                if (!Collections.IsNumber(element.Type))
+                {
+                    return false; // a row of a jagged array handed on
+                }
+
+                // Up through additions and centring shifts to the product or the difference the element is part of.
+                var current = element;
+                var seen = false;
+                while (!seen && SkipConversions(current.Parent) is IBinaryOperation binary)
+                {
+                    switch (binary.OperatorKind)
+                    {
+                        case BinaryOperatorKind.Multiply:
+                        case BinaryOperatorKind.Divide:
+                            if (IsSummed(binary, storage))
+                            {
+                                return false;
+                            }
+
+                            seen = true; // an elementwise scale
+                            break;
+                        case BinaryOperatorKind.Subtract when !OtherOperand(binary, current).ConstantValue.HasValue:
+                            seen = true; // a difference: a distance to an input
+                            break;
+                        case BinaryOperatorKind.Add:
+                        case BinaryOperatorKind.Subtract:
+                            current = binary;
+                            continue;
+                        default:
+                            return false;
+                    }
+                }
+
+                if (!seen)
+                {
+                    return false; // added to something, handed to a function: not shown to be elementwise
+                }
+
+                read = true;
+            }
+
+            return read;
+        }
+
+        private static IOperation OtherOperand(IBinaryOperation binary, IOperation operand)
+            => binary.LeftOperand == operand || binary.LeftOperand == operand.Parent ? binary.RightOperand : binary.LeftOperand;
+
+        private static readonly HashSet<string> s_sizeMembers = new HashSet<string>(System.StringComparer.Ordinal)
+        {
+            "Length", "LongLength", "Count", "Rank", "RowCount", "ColumnCount", "GetLength", "GetLongLength", "GetUpperBound", "GetLowerBound",
+        };
+
+        private static bool IsWrittenAt(IOperation element, IOperation? context) => context switch
+        {
+            IAssignmentOperation assignment => Operations.WithoutConversions(assignment.Target) == element,
+            IIncrementOrDecrementOperation increment => Operations.WithoutConversions(increment.Target) == element,
+            _ => false,
+        };
+
+        /// <summary>
+        /// True when <paramref name="product"/> (an element of <paramref name="storage"/> times something) is summed: added
+        /// up with other products, accumulated (<c>z += …</c>, <c>s = s + …</c>), returned into a <c>Sum</c>/<c>Aggregate</c>
+        /// — or flows somewhere the question does not follow. Written into an element of another storage (<c>y[i] = g[i] * x[i]
+        /// + b[i]</c>) or returned by a <c>Select</c> whose results are kept as they are, it is not.
+        /// </summary>
+        private static bool IsSummed(IOperation product, ISymbol storage)
+        {
+            var current = product;
+            while (true)
+            {
+                var parent = SkipConversions(current.Parent);
+                switch (parent)
+                {
+                    case IBinaryOperation binary when binary.OperatorKind == BinaryOperatorKind.Add || binary.OperatorKind == BinaryOperatorKind.Subtract:
+                        var other = Operations.WithoutConversions(OtherOperand(binary, current));
+                        if (other is not null && ContainsProduct(other))
+                        {
+                            return true; // w0 * x0 + w1 * x1
+                        }
+
+                        current = binary;
+                        continue;
+                    case IBinaryOperation binary when binary.OperatorKind == BinaryOperatorKind.Multiply || binary.OperatorKind == BinaryOperatorKind.Divide:
+                        current = binary;
+                        continue;
+                    case ICompoundAssignmentOperation compound:
+                        return !SymbolEqualityComparer.Default.Equals(StorageOf(compound.Target), storage);
+                    case ISimpleAssignmentOperation assignment:
+                        var target = StorageOf(assignment.Target);
+                        if (SymbolEqualityComparer.Default.Equals(target, storage))
+                        {
+                            return false; // w[i] = w[i] * decay: an update of itself
+                        }
+
+                        return !(Operations.WithoutConversions(assignment.Target) is IArrayElementReferenceOperation || Operations.WithoutConversions(assignment.Target) is IPropertyReferenceOperation { Arguments.Length: > 0 })
+                            || (target is not null && Mentions(assignment.Value, target));
+                    case IReturnOperation ret when ret.Parent?.Parent is IAnonymousFunctionOperation || ret.Parent is IBlockOperation { Parent: IAnonymousFunctionOperation }:
+                        return !IsKeptElementwise(FunctionOf(ret)!);
+                    default:
+                        return true;
+                }
+            }
+        }
+
+        private static IAnonymousFunctionOperation? FunctionOf(IOperation operation)
+        {
+            for (var op = operation.Parent; op is not null; op = op.Parent)
+            {
+                if (op is IAnonymousFunctionOperation function)
+                {
+                    return function;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A selector of <c>Select</c>/<c>Zip</c> whose results are kept one by one (<c>ToArray</c>, <c>ToList</c>, returned): not summed.</summary>
+        private static bool IsKeptElementwise(IAnonymousFunctionOperation function)
+        {
+            var parent = SkipConversions(function.Parent);
+            while (parent is IDelegateCreationOperation)
+            {
+                parent = SkipConversions(parent.Parent);
+            }
+
+            if (!(parent is IArgumentOperation { Parent: IInvocationOperation call }) || !(call.TargetMethod.Name == "Select" || call.TargetMethod.Name == "Zip"))
+            {
+                return false;
+            }
+
+            IOperation current = call;
+            while (true)
+            {
+                var next = SkipConversions(current.Parent);
+                if (next is IArgumentOperation { Parent: IInvocationOperation chained } && chained.Arguments.Length > 0 && Operations.WithoutConversions(chained.Arguments[0].Value) == current)
+                {
+                    if (chained.TargetMethod.Name == "ToArray" || chained.TargetMethod.Name == "ToList")
+                    {
+                        current = chained;
+                        continue;
+                    }
+
+                    return false;
+                }
+
+                // Kept: returned, stored; anything else may sum it.
+                return next is IReturnOperation || next is IVariableInitializerOperation || (next is ISimpleAssignmentOperation assignment && assignment.Value == current);
+            }
+        }
+
+        private static bool ContainsProduct(IOperation operation)
+        {
+            if (operation is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply })
+            {
+                return true;
+            }
+
+            foreach (var op in BodyOperations.Shared(operation).WithoutFirst().OfKind(OperationKind.Binary))
+            {
+                if (op is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Mentions(IOperation value, ISymbol storage)
+        {
+            foreach (var op in BodyOperations.Shared(value))
+            {
+                if ((op is ILocalReferenceOperation || op is IFieldReferenceOperation || op is IPropertyReferenceOperation || op is IParameterReferenceOperation)
+                    && SymbolEqualityComparer.Default.Equals(StorageOf(op), storage))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static IOperation? SkipConversions(IOperation? operation)
+        {
+            while (operation is IConversionOperation)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
+        }
+
+        /// <summary>
+        /// True when code outside this compilation may read or write the member: public or protected all the way out, in a
+        /// library (an executable's public members are not referenced by other code), or internal with InternalsVisibleTo.
+        /// </summary>
+        public static bool CanBeReachedFromOtherAssemblies(ISymbol storage)
+        {
+            for (ISymbol? symbol = storage; symbol is not null && !(symbol is INamespaceSymbol); symbol = symbol.ContainingType)
+            {
+                switch (symbol.DeclaredAccessibility)
+                {
+                    case Accessibility.Public:
+                    case Accessibility.Protected:
+                    case Accessibility.ProtectedOrInternal:
+                        continue;
+                    case Accessibility.Internal:
+                    case Accessibility.ProtectedAndInternal:
+                        return HasInternalsVisibleTo(storage.ContainingAssembly);
+                    default:
+                        return false;
+                }
+            }
+
+            var kind = storage.ContainingAssembly is ISourceAssemblySymbol source ? source.Compilation.Options.OutputKind : OutputKind.DynamicallyLinkedLibrary;
+            return kind == OutputKind.DynamicallyLinkedLibrary || kind == OutputKind.NetModule || kind == OutputKind.WindowsRuntimeMetadata
+                || HasInternalsVisibleTo(storage.ContainingAssembly);
+        }
+
+        private static bool HasInternalsVisibleTo(IAssemblySymbol? assembly)
+        {
+            if (assembly is null)
+            {
+                return false;
+            }
+
+            foreach (var attribute in assembly.GetAttributes())
+            {
+                if (attribute.AttributeClass?.Name == "InternalsVisibleToAttribute")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The storage symbol a reference (or an element of it: <c>w[i]</c>, <c>w[i][j]</c>, <c>W[i, j]</c>, <c>layer.Weights[i]</c>) denotes.</summary>
         public static ISymbol? StorageOf(IOperation? target)
         {

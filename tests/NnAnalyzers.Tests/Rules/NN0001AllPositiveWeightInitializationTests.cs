@@ -1612,5 +1612,119 @@ class Layer
 }";
             await Fix(source, source.Replace("[|rng.NextDouble()|]", "2 * rng.NextDouble() - 1"), Centre);
         }
+
+        [Fact]
+        public async Task Self_organising_map_prototypes_used_only_through_distances_are_not_reported()
+        {
+            await NoDiagnostic(@"
+using System;
+
+class SelfOrganizingMap
+{
+    readonly double[,] _weights;
+
+    public SelfOrganizingMap(int units, int dim, Random rng)
+    {
+        _weights = new double[units, dim];
+        for (int u = 0; u < units; u++)
+            for (int d = 0; d < dim; d++) _weights[u, d] = rng.NextDouble();
+    }
+
+    public void Train(double[][] data, int epochs, double lr)
+    {
+        for (int epoch = 0; epoch < epochs; epoch++)
+            foreach (var x in data)
+            {
+                int bmu = 0; double best = double.MaxValue;
+                for (int u = 0; u < _weights.GetLength(0); u++)
+                {
+                    double d = 0;
+                    for (int k = 0; k < x.Length; k++) d += (x[k] - _weights[u, k]) * (x[k] - _weights[u, k]);
+                    if (d < best) { best = d; bmu = u; }
+                }
+                for (int k = 0; k < x.Length; k++) _weights[bmu, k] += lr * (x[k] - _weights[bmu, k]);
+            }
+    }
+}");
+        }
+
+        [Fact]
+        public async Task A_batch_norm_gain_used_only_elementwise_is_not_reported()
+        {
+            await NoDiagnostic(@"
+using System; using System.Linq;
+
+class BatchNorm
+{
+    public double[] Weight { get; }
+    public double[] Bias { get; }
+
+    public BatchNorm(int features, Random rng)
+    {
+        Weight = new double[features]; Bias = new double[features];
+        for (int i = 0; i < features; i++) Weight[i] = rng.NextDouble();
+    }
+
+    public double[] Forward(double[] xHat) => xHat.Select((v, i) => Weight[i] * v + Bias[i]).ToArray();
+}");
+        }
+
+        [Fact]
+        public async Task Draws_summed_over_the_inputs_or_reachable_from_other_assemblies_are_reported()
+        {
+            const string source = @"
+using System; using System.Linq;
+
+class Unit
+{
+    public double[] Weight { get; }
+
+    public Unit(int features, Random rng)
+    {
+        Weight = new double[features];
+        for (int i = 0; i < features; i++) Weight[i] = [|rng.NextDouble()|];
+    }
+
+    public double Forward(double[] x) => Math.Tanh(x.Select((v, i) => Weight[i] * v).Sum());
+}
+
+public class PublicGain
+{
+    public double[] Weight { get; }
+
+    public PublicGain(int features, Random rng)
+    {
+        Weight = new double[features];
+        for (int i = 0; i < features; i++) Weight[i] = [|rng.NextDouble()|];
+    }
+
+    public double[] Forward(double[] xHat) => xHat.Select((v, i) => Weight[i] * v).ToArray();
+}
+";
+            await Fix(source, source.Replace("[|rng.NextDouble()|]", "2 * rng.NextDouble() - 1"), Glorot);
+
+            const string prototypes = @"
+using System;
+
+class Prototypes
+{
+    readonly double[,] _weights;
+
+    public Prototypes(int units, int dim, Random rng)
+    {
+        _weights = new double[units, dim];
+        for (int u = 0; u < units; u++)
+            for (int d = 0; d < dim; d++) _weights[u, d] = [|rng.NextDouble()|];
+    }
+
+    public double Activation(double[] x, int u)
+    {
+        double z = 0;
+        for (int k = 0; k < x.Length; k++) z += _weights[u, k] * x[k];
+        return Math.Tanh(z);
+    }
+}";
+            await Fix(prototypes, prototypes.Replace("[|rng.NextDouble()|]", "2 * rng.NextDouble() - 1"), Centre);
+        }
     }
 }

@@ -1215,5 +1215,63 @@ class Network
             var fixedSource = source.Replace("        for (int l = 0;", "        var rng = new Random(1234);\n        for (int l = 0;").Replace("            var rng = [|new Random(1234)|];\n", string.Empty);
             await Fix(source, fixedSource, Hoist);
         }
+
+        [Fact]
+        public async Task A_normalisation_gain_of_ones_used_only_elementwise_is_not_reported()
+        {
+            await NoDiagnostic(@"
+using System.Linq;
+
+class LayerNorm
+{
+    public double[] Weight { get; }
+    public double[] Bias { get; }
+
+    public LayerNorm(int features)
+    {
+        Weight = Enumerable.Repeat(1.0, features).ToArray();
+        Bias = new double[features];
+    }
+
+    public double[] Forward(double[] xHat) => xHat.Select((v, i) => Weight[i] * v + Bias[i]).ToArray();
+
+    public void Step(double[] gradWeight, double lr) { for (int i = 0; i < Weight.Length; i++) Weight[i] -= lr * gradWeight[i]; }
+}");
+        }
+
+        [Fact]
+        public async Task Constant_weights_summed_over_the_inputs_or_reachable_from_other_assemblies_are_reported()
+        {
+            await NoFixOffered(@"
+using System.Linq;
+
+class Unit
+{
+    public double[] Weight { get; }
+
+    public Unit(int features)
+    {
+        Weight = [|Enumerable.Repeat(1.0, features).ToArray()|];
+    }
+
+    public double Forward(double[] x) => System.Math.Tanh(x.Select((v, i) => Weight[i] * v).Sum());
+
+    public void Step(double[] gradWeight, double lr) { for (int i = 0; i < Weight.Length; i++) Weight[i] -= lr * gradWeight[i]; }
+}
+
+public class PublicGain
+{
+    public double[] Weight { get; }
+
+    public PublicGain(int features)
+    {
+        Weight = [|Enumerable.Repeat(1.0, features).ToArray()|];
+    }
+
+    public double[] Forward(double[] xHat) => xHat.Select((v, i) => Weight[i] * v).ToArray();
+
+    public void Step(double[] gradWeight, double lr) { for (int i = 0; i < Weight.Length; i++) Weight[i] -= lr * gradWeight[i]; }
+}");
+        }
     }
 }
