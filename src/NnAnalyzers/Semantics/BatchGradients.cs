@@ -207,7 +207,7 @@ namespace NnAnalyzers.Semantics
                 return null;
             }
 
-            if (ContainsDivision(accumulation.Value))
+            if (ContainsDivision(accumulation.Value) || TermIsAveraged(accumulation.Value, body, batchSizeText))
             {
                 return null;
             }
@@ -415,6 +415,58 @@ namespace NnAnalyzers.Semantics
                 default:
                     return false;
             }
+        }
+
+        /// <summary>
+        /// True when a local the per-sample term reads was divided by the batch size where it was computed
+        /// (<c>double dz = err / batch; dw[i, k] += x[n, i] * dz;</c>): the term is already averaged.
+        /// </summary>
+        private static bool TermIsAveraged(IOperation term, IOperation body, string batchSizeText)
+        {
+            foreach (var read in term.DescendantsAndSelf())
+            {
+                if (!(read is ILocalReferenceOperation factor))
+                {
+                    continue;
+                }
+
+                foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_writes))
+                {
+                    var written = op switch
+                    {
+                        IVariableDeclaratorOperation d when SymbolEqualityComparer.Default.Equals(d.Symbol, factor.Local) => d.Initializer?.Value,
+                        IAssignmentOperation a when a.Target is ILocalReferenceOperation t && SymbolEqualityComparer.Default.Equals(t.Local, factor.Local) => a,
+                        _ => null,
+                    };
+                    if (written is not null && DividesByBatchSize(written, batchSizeText))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True when <paramref name="operation"/> divides by the batch size (<c>/ batch</c>, <c>/= batchSize</c>, <c>/ (double)samples.Length</c>).</summary>
+        private static bool DividesByBatchSize(IOperation operation, string batchSizeText)
+        {
+            foreach (var op in operation.DescendantsAndSelf())
+            {
+                var divisor = op switch
+                {
+                    IBinaryOperation b when b.OperatorKind == BinaryOperatorKind.Divide => b.RightOperand,
+                    ICompoundAssignmentOperation c when c.OperatorKind == BinaryOperatorKind.Divide => c.Value,
+                    _ => null,
+                };
+                var unwrapped = BatchAxis.Unwrap(divisor);
+                if (unwrapped is not null && (BatchAxis.IsBatchSize(unwrapped) || unwrapped.Syntax.ToString() == batchSizeText))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool References(IOperation operation, ISymbol symbol)

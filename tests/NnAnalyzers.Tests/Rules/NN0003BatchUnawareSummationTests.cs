@@ -937,6 +937,49 @@ public sealed class Perceptron
             return Task.WhenAll(NoDiagnosticAsync(divided), NoDiagnosticAsync(sumLoss), NoDiagnosticAsync(scaledRate), NoDiagnosticAsync(perSample));
         }
 
+        // Probe repro R07: the per-sample delta is divided by the batch size before it is accumulated.
+        private const string DividedDeltaSource = Usings + @"
+public sealed class Regression
+{
+    private double[,] _w = new double[3, 2];
+
+    public double TrainStep(double[,] x, double[,] y, double lr)
+    {
+        int batch = x.GetLength(0), nIn = _w.GetLength(0), nOut = _w.GetLength(1);
+        double loss = 0;
+        var dw = new double[nIn, nOut];
+        for (int n = 0; n < batch; n++)
+            for (int k = 0; k < nOut; k++)
+            {
+                double p = 0;
+                for (int i = 0; i < nIn; i++) p += x[n, i] * _w[i, k];
+                double err = p - y[n, k];
+                loss += err * err;
+                double dz = DELTA;
+                for (int i = 0; i < nIn; i++) dw[i, k] += x[n, i] * dz;
+            }
+        for (int i = 0; i < nIn; i++)
+            for (int k = 0; k < nOut; k++) _w[i, k] -= lr * READ;
+        return loss / batch;
+    }
+}
+";
+
+        [Fact]
+        public Task Gradient_whose_per_sample_delta_is_divided_by_the_batch_size_is_not_reported()
+            => NoDiagnosticAsync(DividedDeltaSource.Replace("DELTA", "err / batch").Replace("READ", "dw[i, k]"));
+
+        [Fact]
+        public Task Gradient_whose_per_sample_delta_is_undivided_or_divided_by_another_size_is_reported()
+        {
+            var message = "gradients summed over the batch in 'dw' are applied without dividing by the batch size ('batch')";
+            Task Reported(string delta) => FixAsync(
+                DividedDeltaSource.Replace("DELTA", delta).Replace("READ", "{|#0:dw[i, k]|}"),
+                DividedDeltaSource.Replace("DELTA", delta).Replace("READ", "dw[i, k] / batch"),
+                null, LanguageVersion.Latest, D(0, message).WithSeverity(DiagnosticSeverity.Info));
+            return Task.WhenAll(Reported("err"), Reported("err / nOut"));
+        }
+
         [Fact]
         public Task MathNet_bias_gradient_over_a_foreach_batch_is_divided_by_its_count()
         {
