@@ -42,6 +42,7 @@ namespace NnAnalyzers.Semantics
         private static readonly KindSet s_gradientSigns = KindSet.Of(OperationKind.Invocation, OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
         private static readonly KindSet s_localWrites = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
         private static readonly KindSet s_localUses = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.LocalReference);
+        private static readonly KindSet s_returns = KindSet.Of(OperationKind.Return, OperationKind.YieldReturn);
         private static readonly KindSet s_shapeSigns = KindSet.Of(OperationKind.Invocation, OperationKind.Binary, OperationKind.CompoundAssignment, OperationKind.SimpleAssignment, OperationKind.VariableDeclarator);
         // The operations that name something a loop header reads.
         private static readonly KindSet s_namedReferences = KindSet.Of(
@@ -1034,8 +1035,9 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>
         /// True when <paramref name="target"/> is an element of a local that holds a parameter itself, whatever the local
-        /// is called: <c>next[i]</c> where <c>var next = Weights;</c> (an array or matrix is a reference: the same object)
-        /// and the local is never assigned anything else.
+        /// is called: <c>next[i]</c> where <c>var next = Weights;</c> or <c>var row = _weights[o];</c> (an array or matrix
+        /// is a reference: the same object) and the local is never assigned anything else; or an iteration variable over
+        /// parameters (<see cref="IteratesParameters"/>).
         /// </summary>
         private bool IsElementOfAlias(IOperation target)
         {
@@ -1062,16 +1064,141 @@ namespace NnAnalyzers.Semantics
                 switch (op)
                 {
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                        alias = declarator.GetVariableInitializer()?.Value is { } value
-                            && Operations.WithoutConversions(value) is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation
-                            && IsParameter(value);
+                        alias = declarator.GetVariableInitializer()?.Value is { } value && IsParameterStorage(value);
                         break;
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } when SymbolEqualityComparer.Default.Equals(assigned.Local, local):
                         return false;
                 }
             }
 
-            return alias;
+            return alias || IteratesParameters(target, local);
+        }
+
+        // The storage of a parameter itself (not a copy): W, this.Weights, a jagged row _weights[o], a list's element.
+        private bool IsParameterStorage(IOperation value)
+            => Operations.WithoutConversions(value) is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation
+                    or IArrayElementReferenceOperation
+                && IsParameter(value);
+
+        /// <summary>
+        /// True when <paramref name="local"/> is the iteration variable of a foreach around <paramref name="target"/>
+        /// (or an element of its deconstruction, <c>foreach (var (param, grad) in ParamsAndGrads())</c>) over a
+        /// collection whose elements are parameters: an array or collection initialised with them
+        /// (<c>new[] { _w1, _w2 }</c>, <c>new List&lt;double[]&gt; { … }</c>, directly or through a local), or a method of
+        /// this compilation that yields them or returns such a collection (<c>yield return (_weights[o], _gradW[o])</c>).
+        /// </summary>
+        private bool IteratesParameters(IOperation target, ILocalSymbol local)
+        {
+            IForEachLoopOperation? loop = null;
+            for (var p = target.Parent; p is not null && loop is null; p = p.Parent)
+            {
+                if (p is IForEachLoopOperation forEach)
+                {
+                    foreach (var declared in forEach.Locals)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(declared, local))
+                        {
+                            loop = forEach;
+                        }
+                    }
+                }
+            }
+
+            if (loop is null)
+            {
+                return false;
+            }
+
+            // -1: the element itself; otherwise its position in the deconstruction.
+            var position = -1;
+            if (loop.LoopControlVariable is IDeclarationExpressionOperation { Expression: ITupleOperation tuple })
+            {
+                for (var i = 0; i < tuple.Elements.Length && position < 0; i++)
+                {
+                    if (tuple.Elements[i] is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, local))
+                    {
+                        position = i;
+                    }
+                }
+
+                if (position < 0)
+                {
+                    return false;
+                }
+            }
+
+            var collection = Operations.WithoutConversions(loop.Collection);
+            if (collection is ILocalReferenceOperation source)
+            {
+                collection = null;
+                foreach (var op in BodyOperations.Shared(Collections.BodyOf(loop)).OfKind(s_localWrites))
+                {
+                    if (op is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, source.Local))
+                    {
+                        collection = Operations.WithoutConversions(declarator.GetVariableInitializer()?.Value);
+                    }
+                    else if (op is ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } && SymbolEqualityComparer.Default.Equals(assigned.Local, source.Local))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            if (collection is IInvocationOperation call && GradientFlow.HasSourceBody(call.TargetMethod)
+                && Flow.GetBody(call.TargetMethod, CancellationToken.None) is { } body)
+            {
+                foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_returns))
+                {
+                    if (op is IReturnOperation { ReturnedValue: { } returned }
+                        && (op.Kind == OperationKind.YieldReturn ? IsParameterElement(returned, position) : HoldsParameters(returned, position)))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            return collection is not null && HoldsParameters(collection, position);
+        }
+
+        // new[] { _w1, _w2 }, new List<double[]> { _w1, _w2 }, new[] { (_w, _gW), (_b, _gB) }: a parameter among the elements.
+        private bool HoldsParameters(IOperation collection, int position)
+        {
+            switch (Operations.WithoutConversions(collection))
+            {
+                case IArrayCreationOperation { Initializer: { } initializer }:
+                    foreach (var element in initializer.ElementValues)
+                    {
+                        if (IsParameterElement(element, position))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case IObjectCreationOperation { Initializer: { } initializer }:
+                    foreach (var add in initializer.Initializers)
+                    {
+                        if (add is IInvocationOperation { Arguments.Length: 1 } call && IsParameterElement(call.Arguments[0].Value, position))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
+        }
+
+        // An element that is a parameter's storage, or at the given position of a tuple: (_weights[o], _gradW[o]).
+        private bool IsParameterElement(IOperation element, int position)
+        {
+            element = Operations.WithoutConversions(element)!;
+            return position < 0
+                ? IsParameterStorage(element)
+                : element is ITupleOperation tuple && position < tuple.Elements.Length && IsParameterStorage(tuple.Elements[position]);
         }
 
         /// <summary>

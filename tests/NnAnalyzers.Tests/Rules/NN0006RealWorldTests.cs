@@ -1472,5 +1472,99 @@ public static class Timing
             await Verify.VerifyAnalyzerAsync(writtenBack);
             await Verify.VerifyAnalyzerAsync(referenceType);
         }
+    
+        // Probe repro R17: the weights are stepped through a row of the jagged parameter (a reference to its storage).
+        private const string RowAlias = @"
+using System;
+
+class Net
+{
+    readonly double[][] _weights;
+    public Net(double[][] w) => _weights = w;
+    double[] Forward(double[] x)
+    {
+        var y = new double[_weights.Length];
+        for (int o = 0; o < y.Length; o++) { double s = 0; for (int i = 0; i < x.Length; i++) s += _weights[o][i] * x[i]; y[o] = Math.Tanh(s); }
+        return y;
     }
+    public void Train(double[][] xs, double[][] ys, int epochs, double learningRate)
+    {
+        {|#0:for|} (int epoch = 0; epoch < epochs; epoch++)
+        {
+            double loss = 0;
+            for (int n = 0; n < xs.Length; n++)
+            {
+                var y = Forward(xs[n]);
+                for (int o = 0; o < y.Length; o++)
+                {
+                    double err = y[o] - ys[n][o];
+                    loss += err * err;
+                    var row = ROW;
+                    for (int i = 0; i < row.Length; i++) row[i] -= learningRate * err * (1 - y[o] * y[o]) * xs[n][i];
+                }
+            }
+        }
+    }
+}";
+
+        [Fact]
+        public async Task Stepping_a_row_of_the_jagged_weights_through_a_local_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(RowAlias.Replace("{|#0:for|}", "for").Replace("ROW", "_weights[o]"));
+        }
+
+        [Fact]
+        public async Task Stepping_a_clone_of_a_row_of_the_weights_is_not_an_update()
+        {
+            await NoFix(RowAlias.Replace("ROW", "(double[])_weights[o].Clone()"), At(0,
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: no gradients are even computed"));
+        }
+
+        // Probe repro R18: the parameters are stepped through the (parameter, gradient) pairs a method of the network yields.
+        private const string ParamGradPairs = @"
+using System;
+using System.Collections.Generic;
+
+class Net
+{
+    readonly double[][] _weights, _gradW;
+    public Net(double[][] w, double[][] g) { _weights = w; _gradW = g; }
+    IEnumerable<(double[] param, double[] grad)> ParamsAndGrads() { for (int o = 0; o < _weights.Length; o++) yield return (PARAM, _gradW[o]); }
+    double Forward(double[] x) { double s = 0; for (int i = 0; i < x.Length; i++) s += _weights[0][i] * x[i]; return s; }
+    public void Train(double[][] xs, double[] ys, int epochs, double lr)
+    {
+        {|#0:for|} (int epoch = 0; epoch < epochs; epoch++)
+            for (int n = 0; n < xs.Length; n++)
+            {
+                double loss = Math.Pow(Forward(xs[n]) - ys[n], 2);
+                for (int i = 0; i < xs[n].Length; i++) _gradW[0][i] = 2 * (Forward(xs[n]) - ys[n]) * xs[n][i];
+                foreach (var (param, grad) in ParamsAndGrads())
+                    for (int i = 0; i < param.Length; i++) param[i] -= lr * grad[i];
+            }
+    }
+}";
+
+        [Fact]
+        public async Task Stepping_the_parameters_a_method_of_the_network_yields_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(ParamGradPairs.Replace("{|#0:for|}", "for").Replace("PARAM", "_weights[o]"));
+        }
+
+        [Fact]
+        public async Task Stepping_the_parameters_of_an_array_or_list_of_them_is_an_update()
+        {
+            var source = ParamGradPairs.Replace("{|#0:for|}", "for").Replace("PARAM", "_weights[o]");
+            var array = source.Replace("foreach (var (param, grad) in ParamsAndGrads())", "foreach (var param in new[] { _weights[0], _weights[1] })").Replace("grad[i]", "_gradW[0][i]");
+            var list = source.Replace("foreach (var (param, grad) in ParamsAndGrads())", "var layers = new List<double[]> { _weights[0] };\n                foreach (var param in layers)").Replace("grad[i]", "_gradW[0][i]");
+            await Verify.VerifyAnalyzerAsync(array);
+            await Verify.VerifyAnalyzerAsync(list);
+        }
+
+        [Fact]
+        public async Task Stepping_copies_of_the_parameters_a_method_yields_is_not_an_update()
+        {
+            await NoFix(ParamGradPairs.Replace("PARAM", "(double[])_weights[o].Clone()"), At(0,
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of ParamsAndGrads(...) are never applied"));
+        }
+}
 }
