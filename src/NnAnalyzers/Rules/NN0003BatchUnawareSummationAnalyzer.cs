@@ -380,7 +380,9 @@ namespace NnAnalyzers.Rules
 
                 var storage = BatchAxis.StorageReceiving(creation);
                 // A per-sample buffer for a bias gradient (biasGrad[units, batch]) is fine: it is summed later.
-                if (storage is null || _semantics.Parameters.Classify(storage) != ParameterKind.Bias || BatchGradients.IsGradientName(storage.Name))
+                // A local broadcast of the real bias for an addition (Dense(units, batchSize, (i, j) => B[i])) is a temporary.
+                if (storage is null || _semantics.Parameters.Classify(storage) != ParameterKind.Bias || BatchGradients.IsGradientName(storage.Name)
+                    || _axis.IsBroadcastOfParameter(storage, creation))
                 {
                     return;
                 }

@@ -429,6 +429,66 @@ namespace NnAnalyzers.Semantics
             }
         }
 
+        /// <summary>
+        /// True when <paramref name="creation"/>, stored in the local <paramref name="storage"/>, is a broadcast of another
+        /// parameter over the batch: a temporary rebuilt from the real bias on every call, not a parameter itself
+        /// (<c>var biasMatrix = Build.Dense(units, batchSize, (i, j) =&gt; B[i]);</c>, or
+        /// <c>new double[units, batch]</c> whose elements are written <c>biasMatrix[i, j] = B[i]</c>).
+        /// </summary>
+        public bool IsBroadcastOfParameter(ISymbol storage, IOperation creation)
+        {
+            if (!(storage is ILocalSymbol))
+            {
+                return false;
+            }
+
+            if (creation is IInvocationOperation call)
+            {
+                foreach (var argument in call.Arguments)
+                {
+                    if (Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } && ReadsOtherParameter(lambda.Body, storage))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            IOperation body = creation;
+            while (body.Parent is not null)
+            {
+                body = body.Parent;
+            }
+
+            foreach (var op in BodyOperations.Shared(body).OfKind(OperationKind.SimpleAssignment))
+            {
+                if (op is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation local } } assignment
+                    && SymbolEqualityComparer.Default.Equals(local.Local, storage) && ReadsOtherParameter(assignment.Value, storage))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A read of a parameter (B[i], _bias[j]) other than the local being filled.
+        private bool ReadsOtherParameter(IOperation value, ISymbol storage)
+        {
+            foreach (var op in value.DescendantsAndSelf())
+            {
+                if (op is IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.Length: 0 }
+                    && NetworkParameters.StorageOf(op) is { } read && !SymbolEqualityComparer.Default.Equals(read, storage)
+                    && _parameters.Classify(read) != ParameterKind.None)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static void AddIntArguments(ImmutableArray<IArgumentOperation> arguments, List<IOperation> sizes)
         {
             foreach (var argument in arguments)

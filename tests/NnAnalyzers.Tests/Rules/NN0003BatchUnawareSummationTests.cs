@@ -792,6 +792,66 @@ public sealed class DenseLayer
                 D(1, "bias '_hiddenBias' is allocated with a batch-size dimension ('batchSize'); a bias has one row"));
         }
 
+        // Probe repro R06: the real bias broadcast over the batch for the addition is a temporary, not a parameter.
+        [Fact]
+        public Task Bias_broadcast_over_the_batch_into_a_local_is_not_reported()
+            => NoDiagnosticAsync(Usings + @"
+public sealed class Layer
+{
+    private Matrix<double> W = Matrix<double>.Build.Dense(3, 2);
+    private Vector<double> B = Vector<double>.Build.Dense(3);
+    private double[,] _weights = new double[3, 2];
+    private double[] _bias = new double[3];
+
+    public Matrix<double> Forward(Matrix<double> x)
+    {
+        int batchSize = x.ColumnCount;
+        var biasMatrix = Matrix<double>.Build.Dense(W.RowCount, batchSize, (i, j) => B[i]);
+        return (W * x + biasMatrix).PointwiseMaximum(0.0);
+    }
+
+    public double[,] Forward(double[,] x)
+    {
+        int batch = x.GetLength(1), units = _bias.Length;
+        var bias = new double[units, batch];
+        for (int i = 0; i < units; i++)
+            for (int j = 0; j < batch; j++)
+                bias[i, j] = _bias[i];
+        var z = new double[units, batch];
+        for (int i = 0; i < units; i++)
+            for (int j = 0; j < batch; j++)
+            {
+                z[i, j] = bias[i, j];
+                for (int k = 0; k < x.GetLength(0); k++) z[i, j] += _weights[i, k] * x[k, j];
+            }
+
+        return z;
+    }
+}
+");
+
+        [Fact]
+        public Task Bias_field_built_from_a_batch_size_with_a_function_is_still_reported()
+        {
+            const string source = Usings + @"
+public sealed class Layer
+{
+    private Matrix<double> W = Matrix<double>.Build.Dense(3, 2);
+    private Matrix<double> _bias;
+
+    public Layer(int units, int batchSize, Random rng)
+    {
+        _bias = Matrix<double>.Build.Dense(units, {|#0:batchSize|}, (i, j) => W[i, 0] * 0.0);
+    }
+
+    public Matrix<double> Forward(Matrix<double> x) => (W * x + _bias).PointwiseMaximum(0.0);
+}
+";
+            var fixedSource = source.Replace("{|#0:batchSize|}", "1");
+            return FixAsync(source, fixedSource, null, LanguageVersion.Latest,
+                D(0, "bias '_bias' is allocated with a batch-size dimension ('batchSize'); a bias has one column"));
+        }
+
         [Fact]
         public Task Bias_field_initializer_with_a_batch_property()
         {
