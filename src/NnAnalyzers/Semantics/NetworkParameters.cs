@@ -184,7 +184,10 @@ namespace NnAnalyzers.Semantics
         /// </summary>
         public static bool IsUsedOnlyElementwise(ISymbol storage, IReadOnlyList<IOperation> references)
         {
-            if (!(storage is ILocalSymbol) && (!(storage is IFieldSymbol || storage is IPropertySymbol) || CanBeReachedFromOtherAssemblies(storage)))
+            // A member other assemblies can reach is judged by its uses here too: the type's own forward pass says what
+            // the storage is (a LayerNorm's public Weight scaled elementwise is a gain). A storage with no visible read
+            // (one only handed out) is not shown to be elementwise.
+            if (!(storage is ILocalSymbol || storage is IFieldSymbol || storage is IPropertySymbol))
             {
                 return false;
             }

@@ -1240,7 +1240,7 @@ class LayerNorm
         }
 
         [Fact]
-        public async Task Constant_weights_summed_over_the_inputs_or_reachable_from_other_assemblies_are_reported()
+        public async Task Constant_weights_summed_over_the_inputs_or_never_read_here_are_reported()
         {
             await NoFixOffered(@"
 using System.Linq;
@@ -1259,16 +1259,45 @@ class Unit
     public void Step(double[] gradWeight, double lr) { for (int i = 0; i < Weight.Length; i++) Weight[i] -= lr * gradWeight[i]; }
 }
 
-public class PublicGain
+public class PublicWeights
 {
     public double[] Weight { get; }
 
-    public PublicGain(int features)
+    public PublicWeights(int features)
     {
         Weight = [|Enumerable.Repeat(1.0, features).ToArray()|];
     }
 
-    public double[] Forward(double[] xHat) => xHat.Select((v, i) => Weight[i] * v).ToArray();
+    public void Step(double[] gradWeight, double lr) { for (int i = 0; i < Weight.Length; i++) Weight[i] -= lr * gradWeight[i]; }
+}");
+        }
+
+        [Fact]
+        public async Task A_public_layer_norm_gain_of_ones_used_only_elementwise_is_not_reported()
+        {
+            // PyTorch's LayerNorm in a library: public members, judged by the type's own forward pass.
+            await NoFixOffered(@"
+using System;
+using System.Linq;
+
+public class LayerNorm
+{
+    public double[] Weight { get; }
+    public double[] Bias { get; }
+
+    public LayerNorm(int features)
+    {
+        Weight = Enumerable.Repeat(1.0, features).ToArray();
+        Bias = new double[features];
+    }
+
+    public double[] Forward(double[] x)
+    {
+        double mean = x.Average();
+        double var = x.Select(v => (v - mean) * (v - mean)).Average();
+        var invStd = 1.0 / Math.Sqrt(var + 1e-5);
+        return x.Select((v, i) => Weight[i] * (v - mean) * invStd + Bias[i]).ToArray();
+    }
 
     public void Step(double[] gradWeight, double lr) { for (int i = 0; i < Weight.Length; i++) Weight[i] -= lr * gradWeight[i]; }
 }");
