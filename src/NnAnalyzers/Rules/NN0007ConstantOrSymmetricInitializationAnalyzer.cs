@@ -606,50 +606,8 @@ namespace NnAnalyzers.Rules
             return vector && !IdentifierWords.ContainsAny(owner.Name, s_perNeuronTypeWords);
         }
 
-        /// <summary>
-        /// True when code outside this compilation may write the member: public or protected all the way out, in a
-        /// library (an executable's public members are not referenced by other code).
-        /// </summary>
-        private static bool IsVisibleOutsideAssembly(ISymbol storage)
-        {
-            for (ISymbol? symbol = storage; symbol is not null && !(symbol is INamespaceSymbol); symbol = symbol.ContainingType)
-            {
-                switch (symbol.DeclaredAccessibility)
-                {
-                    case Accessibility.Public:
-                    case Accessibility.Protected:
-                    case Accessibility.ProtectedOrInternal:
-                        continue;
-                    case Accessibility.Internal:
-                    case Accessibility.ProtectedAndInternal:
-                        return HasInternalsVisibleTo(storage.ContainingAssembly);
-                    default:
-                        return false;
-                }
-            }
-
-            var kind = storage.ContainingAssembly is ISourceAssemblySymbol source ? source.Compilation.Options.OutputKind : OutputKind.DynamicallyLinkedLibrary;
-            return kind == OutputKind.DynamicallyLinkedLibrary || kind == OutputKind.NetModule || kind == OutputKind.WindowsRuntimeMetadata
-                || HasInternalsVisibleTo(storage.ContainingAssembly);
-        }
-
-        private static bool HasInternalsVisibleTo(IAssemblySymbol? assembly)
-        {
-            if (assembly is null)
-            {
-                return false;
-            }
-
-            foreach (var attribute in assembly.GetAttributes())
-            {
-                if (attribute.AttributeClass?.Name == "InternalsVisibleToAttribute")
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        // True when code outside this compilation may write the member (public or protected all the way out, in a library).
+        private static bool IsVisibleOutsideAssembly(ISymbol storage) => NetworkParameters.CanBeReachedFromOtherAssemblies(storage);
 
         private static IEnumerable<Use> Distinct(List<Use> uses)
         {
