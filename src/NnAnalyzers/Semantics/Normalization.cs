@@ -467,20 +467,9 @@ namespace NnAnalyzers.Semantics
 
             var divisions = ImmutableArray.CreateBuilder<IOperation>();
             var accumulations = ImmutableArray.CreateBuilder<IOperation>();
-            IVariableDeclaratorOperation? declarator = null;
-            foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_declaratorsAndReferences))
+            var declarator = UsesOf(body, sumLocal, out var references);
+            foreach (var r in references)
             {
-                if (op is IVariableDeclaratorOperation decl && SymbolEqualityComparer.Default.Equals(decl.Symbol, sumLocal))
-                {
-                    declarator = decl;
-                    continue;
-                }
-
-                if (!(op is ILocalReferenceOperation r) || !SymbolEqualityComparer.Default.Equals(r.Local, sumLocal))
-                {
-                    continue;
-                }
-
                 var parent = Parent(r);
                 if (parent == accumulation)
                 {
@@ -504,6 +493,27 @@ namespace NnAnalyzers.Semantics
             return divisions.Count == 0 || declarator is null
                 ? null
                 : ElementNormaliser(declarator, collection, array, layout, declarator, false, divisions.ToImmutable(), accumulations.ToImmutable(), body);
+        }
+
+        // The declarator of a sum's local and its references in body order, read off the body's shared list (the walks of
+        // both accumulation shapes judge the same uses).
+        private static IVariableDeclaratorOperation? UsesOf(IOperation body, ILocalSymbol local, out List<ILocalReferenceOperation> references)
+        {
+            IVariableDeclaratorOperation? declarator = null;
+            references = new List<ILocalReferenceOperation>();
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_declaratorsAndReferences))
+            {
+                if (op is IVariableDeclaratorOperation decl && SymbolEqualityComparer.Default.Equals(decl.Symbol, local))
+                {
+                    declarator = decl;
+                }
+                else if (op is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, local))
+                {
+                    references.Add(r);
+                }
+            }
+
+            return declarator;
         }
 
         /// <summary>Cheap pre-check for <see cref="FromAccumulation"/>: <c>local += …</c> of a floating-point scalar.</summary>
@@ -553,21 +563,10 @@ namespace NnAnalyzers.Semantics
             var signature = Signature(accumulation.Value.Syntax);
             var divisions = ImmutableArray.CreateBuilder<IOperation>();
             var accumulations = ImmutableArray.CreateBuilder<IOperation>();
-            IVariableDeclaratorOperation? declarator = null;
             var isPrivate = true;
-            foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_declaratorsAndReferences))
+            var declarator = UsesOf(body, sumLocal, out var references);
+            foreach (var r in references)
             {
-                if (op is IVariableDeclaratorOperation decl && SymbolEqualityComparer.Default.Equals(decl.Symbol, sumLocal))
-                {
-                    declarator = decl;
-                    continue;
-                }
-
-                if (!(op is ILocalReferenceOperation r) || !SymbolEqualityComparer.Default.Equals(r.Local, sumLocal))
-                {
-                    continue;
-                }
-
                 var parent = Parent(r);
                 if (parent is ICompoundAssignmentOperation add && add.Target == r && add.OperatorKind == BinaryOperatorKind.Add)
                 {
