@@ -516,8 +516,9 @@ namespace NnAnalyzers.Rules
             }
 
             // A member listed element by element ({ 0.25, 0.25, 0.25, 0.25 }: a size the code fixes, not the layer's
-            // dimensions) that nothing updates, hands on or can write from elsewhere: the coefficients of a fixed formula
-            // (an average pool, a filter), not a trained layer's initial weights.
+            // dimensions) or filled with 1 / n over its n elements (an ensemble's member weights) that nothing updates,
+            // hands on or can write from elsewhere: the coefficients of a fixed formula (an average, a filter), not a
+            // trained layer's initial weights.
             if (constants.Count > 0 && !escapes && !HasUpdate(list) && IsFixedCoefficientList(constants)
                 && (storage.DeclaredAccessibility == Accessibility.Private || (outsideSeen && !IsVisibleOutsideAssembly(storage))))
             {
@@ -551,11 +552,19 @@ namespace NnAnalyzers.Rules
             return result;
         }
 
-        /// <summary>Every constant write is an array initializer listing its elements, with no size taken from a variable.</summary>
+        /// <summary>
+        /// Every constant write is an array initializer listing its elements, with no size taken from a variable, or a
+        /// uniform average (1 / n over n elements).
+        /// </summary>
         private static bool IsFixedCoefficientList(List<Use> constants)
         {
             foreach (var use in constants)
             {
+                if (ConstantInitialization.IsUniformAverage(use.Site!))
+                {
+                    continue;
+                }
+
                 if (!(Operations.WithoutConversions(use.Site) is IArrayCreationOperation { Initializer: { ElementValues.Length: > 0 } } creation))
                 {
                     return false;

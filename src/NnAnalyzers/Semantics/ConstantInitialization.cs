@@ -623,6 +623,66 @@ namespace NnAnalyzers.Semantics
             }
         }
 
+        /// <summary>
+        /// A one-dimensional fill of <c>n</c> elements with <c>1 / n</c>: <c>Enumerable.Repeat(1.0 / n, n)</c>,
+        /// <c>Vector&lt;double&gt;.Build.Dense(n, 1.0 / n)</c>, <c>Array.Fill(w, 1.0 / w.Length)</c> — the coefficients of a
+        /// plain average (an ensemble's member weights, a mean filter), which sum to one. A layer's weight matrix has two
+        /// dimensions, one of which is not the count its value divides by.
+        /// </summary>
+        public static bool IsUniformAverage(IOperation site)
+        {
+            var op = Operations.WithoutConversions(site) ?? site;
+            if (!(op is IInvocationOperation call))
+            {
+                return false;
+            }
+
+            var method = call.TargetMethod;
+            if ((method.Name == "ToArray" || method.Name == "ToList") && call.Arguments.Length == 1)
+            {
+                return IsUniformAverage(call.Arguments[0].Value);
+            }
+
+            if (call.Arguments.Length != 2)
+            {
+                return false;
+            }
+
+            var first = call.Arguments[0].Value;
+            var second = call.Arguments[1].Value;
+            switch (method.Name)
+            {
+                case "Repeat":
+                    return IsOneOver(first, second, null);
+                case "Dense" when method.ContainingType?.Name == "VectorBuilder" || method.ContainingType?.BaseType?.Name == "VectorBuilder":
+                    return IsOneOver(second, first, null);
+                case "Fill" when method.ContainingType?.SpecialType == SpecialType.System_Array:
+                    return IsOneOver(second, null, first);
+                default:
+                    return false;
+            }
+        }
+
+        // value is 1 / count, or 1 / filled.Length (Count).
+        private static bool IsOneOver(IOperation value, IOperation? count, IOperation? filled)
+        {
+            if (!(Operations.WithoutConversions(value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division)
+                || !RandomSign.TryConstant(division.LeftOperand, out var numerator) || numerator != 1)
+            {
+                return false;
+            }
+
+            var denominator = Operations.WithoutConversions(division.RightOperand) ?? division.RightOperand;
+            if (count is not null)
+            {
+                var n = Operations.WithoutConversions(count) ?? count;
+                return !denominator.ConstantValue.HasValue && denominator.Syntax.IsEquivalentTo(n.Syntax, topLevel: false);
+            }
+
+            return filled is not null && denominator is IPropertyReferenceOperation { Property.Name: "Length" or "Count", Instance: { } owner }
+                && (Operations.WithoutConversions(owner) ?? owner).Syntax.IsEquivalentTo((Operations.WithoutConversions(filled) ?? filled).Syntax, topLevel: false);
+        }
+
         private static IOperation? GeneratorResult(IOperation value)
         {
             var op = value;

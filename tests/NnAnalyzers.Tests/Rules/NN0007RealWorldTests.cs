@@ -1494,5 +1494,76 @@ public static class Init
 }";
             await Fix(source, source);
         }
+
+        [Fact]
+        public async Task Uniform_average_weights_of_an_ensemble_are_fixed_coefficients()
+        {
+            // Session 12's probe: an ensemble averages its members with weights 1 / n over n members, never trained.
+            await Silent(@"
+using System;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+public class EnsembleClassifier
+{
+    private readonly Func<double[], double[]>[] _members;
+    private readonly double[] _memberWeights;
+    private readonly Vector<double> _voteWeights;
+    private readonly double[] _blendWeights;
+
+    public EnsembleClassifier(Func<double[], double[]>[] members)
+    {
+        _members = members;
+        _memberWeights = Enumerable.Repeat(1.0 / members.Length, members.Length).ToArray();
+        _voteWeights = Vector<double>.Build.Dense(members.Length, 1.0 / members.Length);
+        _blendWeights = new double[members.Length];
+        Array.Fill(_blendWeights, 1.0 / _blendWeights.Length);
+    }
+
+    public double[] Predict(double[] x)
+    {
+        var outputs = _members.Select(m => m(x)).ToArray();
+        var result = new double[outputs[0].Length];
+        for (int m = 0; m < outputs.Length; m++)
+            for (int k = 0; k < result.Length; k++)
+                result[k] += (_memberWeights[m] + _voteWeights[m] + _blendWeights[m]) / 3 * outputs[m][k];
+        return result;
+    }
+}");
+        }
+
+        [Fact]
+        public async Task Uniform_weights_that_training_updates_are_still_symmetric()
+        {
+            // The same 1 / n fill as a neuron's trained weights: every input weight gets the same start.
+            const string source = @"
+using System;
+using System.Linq;
+
+public class Neuron
+{
+    private readonly double[] _weights;
+    private double _bias;
+
+    public Neuron(int inputs)
+    {
+        _weights = [|Enumerable.Repeat(1.0 / inputs, inputs).ToArray()|];
+    }
+
+    public double Forward(double[] x)
+    {
+        var z = _bias;
+        for (int i = 0; i < x.Length; i++) z += _weights[i] * x[i];
+        return 1.0 / (1.0 + Math.Exp(-z));
+    }
+
+    public void Update(double[] x, double delta, double learningRate)
+    {
+        for (int i = 0; i < _weights.Length; i++) _weights[i] -= learningRate * delta * x[i];
+        _bias -= learningRate * delta;
+    }
+}";
+            await Fix(source, source);
+        }
     }
 }
