@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -445,8 +446,64 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
+            return IsAveragedProduct(term, body, batchSizeText, new HashSet<ISymbol>(SymbolEqualityComparer.Default), depth: 0);
+        }
+
+        /// <summary>
+        /// True when a factor of the product <paramref name="value"/> is divided by the batch size, directly or where the
+        /// local or array it reads was written: <c>dz2[n, k] = (a2[n, k] - y[n, k]) / batch</c> averages every term that
+        /// multiplies by <c>dz2[n, k]</c>, and the deltas back-propagated from it (<c>s += dz2[n, k] * w[j, k];
+        /// dz1[n, j] = s * (1 - a * a)</c>). Only multiplicative paths count: a centred input (<c>x - sum / batch</c>) is
+        /// not an averaged gradient.
+        /// </summary>
+        private static bool IsAveragedProduct(IOperation value, IOperation body, string batchSizeText, HashSet<ISymbol> visited, int depth)
+        {
+            var op = BatchAxis.Unwrap(value) ?? value;
+            switch (op)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division:
+                    var divisor = BatchAxis.Unwrap(division.RightOperand);
+                    return (divisor is not null && (BatchAxis.IsBatchSize(divisor) || divisor.Syntax.ToString() == batchSizeText))
+                        || IsAveragedProduct(division.LeftOperand, body, batchSizeText, visited, depth);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product:
+                    return IsAveragedProduct(product.LeftOperand, body, batchSizeText, visited, depth)
+                        || IsAveragedProduct(product.RightOperand, body, batchSizeText, visited, depth);
+                case ILocalReferenceOperation _:
+                case IArrayElementReferenceOperation _:
+                    var storage = BatchAxis.StorageSymbol(op);
+                    return storage is ILocalSymbol && depth < 4 && visited.Add(storage) && IsWrittenAveraged(storage, body, batchSizeText, visited, depth + 1);
+                default:
+                    return false;
+            }
+        }
+
+        // A write of the local (or of an element of the local array) whose value is an averaged product.
+        private static bool IsWrittenAveraged(ISymbol storage, IOperation body, string batchSizeText, HashSet<ISymbol> visited, int depth)
+        {
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_writes))
+            {
+                var written = op switch
+                {
+                    IVariableDeclaratorOperation d when SymbolEqualityComparer.Default.Equals(d.Symbol, storage) => d.Initializer?.Value,
+                    ISimpleAssignmentOperation a when SymbolEqualityComparer.Default.Equals(WrittenStorage(a.Target), storage) => a.Value,
+                    ICompoundAssignmentOperation c when c.OperatorKind == BinaryOperatorKind.Add && SymbolEqualityComparer.Default.Equals(WrittenStorage(c.Target), storage) => c.Value,
+                    _ => null,
+                };
+                if (written is not null && IsAveragedProduct(written, body, batchSizeText, visited, depth))
+                {
+                    return true;
+                }
+            }
+
             return false;
         }
+
+        private static ISymbol? WrittenStorage(IOperation target) => target switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IArrayElementReferenceOperation element when element.ArrayReference is ILocalReferenceOperation array => array.Local,
+            _ => null,
+        };
 
         /// <summary>True when <paramref name="operation"/> divides by the batch size (<c>/ batch</c>, <c>/= batchSize</c>, <c>/ (double)samples.Length</c>).</summary>
         private static bool DividesByBatchSize(IOperation operation, string batchSizeText)

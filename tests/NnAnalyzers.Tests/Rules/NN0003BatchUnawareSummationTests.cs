@@ -1040,6 +1040,84 @@ public sealed class Regression
             return Task.WhenAll(Reported("err"), Reported("err / nOut"));
         }
 
+        // Session 12's probe: a 2-D array network whose output deltas are divided by the batch size inside the array
+        // element; the hidden deltas are back-propagated from them, so every summed gradient is already an average.
+        private const string ArrayDeltaSource = Usings + @"
+public sealed class ArrayNet
+{
+    private readonly double[,] _w1 = new double[4, 3], _w2 = new double[3, 2];
+    private readonly double[] _b1 = new double[3], _b2 = new double[2];
+
+    public double TrainBatch(double[,] x, double[,] y, double lr)
+    {
+        int batch = x.GetLength(0), inputs = 4, hidden = 3, outputs = 2;
+        var a1 = new double[batch, hidden];
+        var a2 = new double[batch, outputs];
+        double loss = 0;
+        for (int n = 0; n < batch; n++)
+        {
+            for (int j = 0; j < hidden; j++)
+            {
+                double z = _b1[j];
+                for (int i = 0; i < inputs; i++) z += x[n, i] * _w1[i, j];
+                a1[n, j] = Math.Tanh(z);
+            }
+            for (int k = 0; k < outputs; k++)
+            {
+                double z = _b2[k];
+                for (int j = 0; j < hidden; j++) z += a1[n, j] * _w2[j, k];
+                a2[n, k] = 1.0 / (1.0 + Math.Exp(-z));
+                loss += (a2[n, k] - y[n, k]) * (a2[n, k] - y[n, k]);
+            }
+        }
+        var dz2 = new double[batch, outputs];
+        for (int n = 0; n < batch; n++)
+            for (int k = 0; k < outputs; k++)
+                dz2[n, k] = DELTA;
+        var dz1 = new double[batch, hidden];
+        for (int n = 0; n < batch; n++)
+            for (int j = 0; j < hidden; j++)
+            {
+                double s = 0;
+                for (int k = 0; k < outputs; k++) s += dz2[n, k] * _w2[j, k];
+                dz1[n, j] = s * (1 - a1[n, j] * a1[n, j]);
+            }
+        for (int j = 0; j < hidden; j++)
+            for (int k = 0; k < outputs; k++)
+            {
+                double g = 0;
+                for (int n = 0; n < batch; n++) g += a1[n, j] * dz2[n, k];
+                _w2[j, k] -= lr * READ0;
+            }
+        for (int i = 0; i < inputs; i++)
+            for (int j = 0; j < hidden; j++)
+            {
+                double g = 0;
+                for (int n = 0; n < batch; n++) g += x[n, i] * dz1[n, j];
+                _w1[i, j] -= lr * READ1;
+            }
+        return loss / batch;
+    }
+}
+";
+
+        [Fact]
+        public Task Gradients_from_deltas_divided_inside_an_array_element_are_averaged()
+            => NoDiagnosticAsync(ArrayDeltaSource.Replace("DELTA", "(a2[n, k] - y[n, k]) / batch").Replace("READ0", "g").Replace("READ1", "g"));
+
+        [Fact]
+        public Task Gradients_from_undivided_array_deltas_or_a_centred_input_are_reported()
+        {
+            var message = "gradients summed over the batch in 'g' are applied without dividing by the batch size ('batch')";
+            Task Reported(string delta) => FixAsync(
+                ArrayDeltaSource.Replace("DELTA", delta).Replace("READ0", "{|#0:g|}").Replace("READ1", "{|#1:g|}"),
+                ArrayDeltaSource.Replace("DELTA", delta).Replace("READ0", "g / batch").Replace("READ1", "g / batch"),
+                null, LanguageVersion.Latest, D(0, message).WithSeverity(DiagnosticSeverity.Info), D(1, message).WithSeverity(DiagnosticSeverity.Info));
+
+            // A division on a path that is not a factor (the target centred by a batch mean) averages nothing.
+            return Task.WhenAll(Reported("a2[n, k] - y[n, k]"), Reported("a2[n, k] - (y[n, k] - loss / batch)"));
+        }
+
         [Fact]
         public Task MathNet_bias_gradient_over_a_foreach_batch_is_divided_by_its_count()
         {
