@@ -189,7 +189,7 @@ namespace NnAnalyzers.Semantics
         }
 
         // Every element of a matrix as one array: a sum of it is a sum over the whole matrix, as Enumerate().Sum() is.
-        private static bool IsFlattening(string name)
+        internal static bool IsFlattening(string name)
             => name is "ToColumnMajorArray" or "ToRowMajorArray" or "AsColumnMajorArray" or "AsRowMajorArray";
 
         /// <summary>

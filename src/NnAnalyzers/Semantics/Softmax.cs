@@ -526,7 +526,9 @@ namespace NnAnalyzers.Semantics
                         {
                             var source = Collections.Strip(receiver);
                             var whole = false;
-                            if (source is IInvocationOperation { TargetMethod: { Name: "Enumerate" } } enumerate && enumerate.Instance is not null)
+                            // Enumerate().Sum(), ToColumnMajorArray().Sum(): every element of the matrix.
+                            if (source is IInvocationOperation { Instance: not null } enumerate
+                                && (enumerate.TargetMethod.Name == "Enumerate" || Normalization.IsFlattening(enumerate.TargetMethod.Name)))
                             {
                                 whole = _owner.Symbols.IsMatrix(enumerate.Instance.Type);
                                 source = enumerate.Instance;

@@ -594,6 +594,19 @@ public static class SeedNetwork
                 await FixTitlesAsync(SeedSoftmax));
         }
 
+        [Theory]
+        [InlineData("ToColumnMajorArray")]
+        [InlineData("ToRowMajorArray")]
+        [InlineData("AsColumnMajorArray")]
+        public async Task Whole_matrix_sum_of_a_flattened_copy_is_the_seed_port_softmax(string flatten)
+        {
+            // Session 12's probe: the seed port's whole sum written over the matrix's array.
+            await Verify.VerifyCodeFixAsync(
+                SeedSoftmax.Replace("Enumerate()", flatten + "()"),
+                SeedSoftmaxPerColumn.Replace("Enumerate()", flatten + "()"),
+                "NN0002.PerColumn");
+        }
+
         [Fact]
         public async Task Seed_port_matrix_softmax_can_subtract_each_rows_maximum()
         {
