@@ -139,7 +139,9 @@ namespace NnAnalyzers.Rules
             {
                 // Named in the message by the method, or by the call's text for Map(f).
                 var swap = ActivationValues.IsLibraryMethod(method) ? SwapName(method, "FromOutput", "FromPreActivation") : null;
-                var site = new Site(invocation.Syntax.SyntaxTree, invocation.Syntax.Span, method.Name == "Map" || method.Name == "Select" ? null : method.Name);
+                var name = method.MethodKind == MethodKind.DelegateInvoke ? invocation.Instance!.Syntax.ToString()
+                    : method.Name == "Map" || method.Name == "Select" ? null : method.Name;
+                var site = new Site(invocation.Syntax.SyntaxTree, invocation.Syntax.Span, name);
                 Check(report, site, role, new[] { argument }, activations, values, swap, ct);
                 return;
             }
@@ -302,12 +304,20 @@ namespace NnAnalyzers.Rules
             }
 
             var wanted = role == ActivationRole.TanhDerivativeFromOutput ? ActivationRole.Tanh : ActivationRole.Sigmoid;
-            var outputs = values.PairsOf(storage)
-                .Where(p => p.Activation == wanted && (p.Index is not null) == isElement && (p.End <= position || storage is IFieldSymbol || storage is IPropertySymbol)
+            // An element z[k] pairs with an element write a[k] = σ(z[k]), or else with a whole map a = σ(z) (an
+            // activation applies elementwise: a[k] is σ(z[k])).
+            List<ISymbol> Outputs(bool elementPairs) => values.PairsOf(storage)
+                .Where(p => p.Activation == wanted && (p.Index is not null) == elementPairs && (p.End <= position || storage is IFieldSymbol || storage is IPropertySymbol)
                     && (p.Index != PreActivations.FromEndIndex || (PreActivations.IndexText(value.Syntax) ?? string.Empty).StartsWith("^", StringComparison.Ordinal)))
                 .Select(p => p.Output)
                 .Distinct(SymbolEqualityComparer.Default)
                 .ToList();
+            var outputs = Outputs(isElement);
+            if (outputs.Count == 0 && isElement)
+            {
+                outputs = Outputs(elementPairs: false);
+            }
+
             if (outputs.Count != 1 || outputs[0] is not { } output || !SymbolEqualityComparer.Default.Equals(TypeOf(output), TypeOf(storage)))
             {
                 return null;

@@ -22,6 +22,8 @@ namespace NnAnalyzers.Semantics
 
         private readonly ConcurrentDictionary<IMethodSymbol, ActivationRole> _roles = new ConcurrentDictionary<IMethodSymbol, ActivationRole>(SymbolEqualityComparer.Default);
 
+        private readonly ConcurrentDictionary<ISymbol, ActivationRole> _delegates = new ConcurrentDictionary<ISymbol, ActivationRole>(SymbolEqualityComparer.Default);
+
         /// <summary>The role of a method (a helper's, read from its body, cached per compilation).</summary>
         public ActivationRole RoleOf(IMethodSymbol method, CancellationToken cancellationToken)
         {
@@ -125,6 +127,14 @@ namespace NnAnalyzers.Semantics
                 return ActivationRole.None;
             }
 
+            // _sigmoidPrime(z): a delegate field or local that holds an activation or derivative lambda.
+            if (method.MethodKind == MethodKind.DelegateInvoke)
+            {
+                var held = invocation.Instance is { } target ? DelegateRole(target, cancellationToken) : ActivationRole.None;
+                argument = held != ActivationRole.None && invocation.Arguments.Length == 1 ? Operations.WithoutConversions(invocation.Arguments[0].Value) : null;
+                return argument is null ? ActivationRole.None : held;
+            }
+
             var role = RoleOf(method, cancellationToken);
             if (role == ActivationRole.None)
             {
@@ -172,9 +182,61 @@ namespace NnAnalyzers.Semantics
                     }
 
                     return role;
+                case IFieldReferenceOperation _:
+                case ILocalReferenceOperation _:
+                    return DelegateRole(function, cancellationToken);
                 default:
                     return ActivationRole.None;
             }
+        }
+
+        /// <summary>
+        /// The role of the lambda a delegate holds: a readonly or private field, or a local, declared with a lambda of one
+        /// parameter (<c>Func&lt;double, double&gt; _sigmoidPrime = s =&gt; s * (1 - s);</c>). Read from the declaration's
+        /// syntax, once per symbol; anything else (a delegate passed in, picked from a table) has no role.
+        /// </summary>
+        public ActivationRole DelegateRole(IOperation reference, CancellationToken cancellationToken)
+        {
+            ISymbol? symbol = (Operations.WithoutConversions(reference) ?? reference) switch
+            {
+                IFieldReferenceOperation { Field: { } field } when field.IsReadOnly || field.DeclaredAccessibility == Accessibility.Private => field,
+                ILocalReferenceOperation { Local: { } local } => local,
+                _ => null,
+            };
+            if (symbol is null || symbol.DeclaringSyntaxReferences.Length != 1)
+            {
+                return ActivationRole.None;
+            }
+
+            if (_delegates.TryGetValue(symbol, out var known))
+            {
+                return known;
+            }
+
+            var role = ActivationRole.None;
+            if (symbol.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: var value })
+            {
+                var (parameter, body) = ActivationFormulas.Strip(value) switch
+                {
+                    SimpleLambdaExpressionSyntax simple => (simple.Parameter.Identifier.ValueText, (CSharpSyntaxNode)simple.Body),
+                    ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 1 } parenthesized
+                        => (parenthesized.ParameterList.Parameters[0].Identifier.ValueText, parenthesized.Body),
+                    _ => (null, null),
+                };
+                var result = body switch
+                {
+                    ExpressionSyntax expression => expression,
+                    BlockSyntax { Statements: { Count: 1 } statements } when statements[0] is ReturnStatementSyntax { Expression: { } returned } => returned,
+                    _ => null,
+                };
+                if (parameter is not null && result is not null)
+                {
+                    role = ActivationFormulas.Classify(result, e => ActivationFormulas.IsIdentifier(e, parameter), out _);
+                }
+            }
+
+            _delegates.TryAdd(symbol, role);
+            return role;
         }
 
         // The role read off the symbol: Math.Tanh, our library's activations and derivatives, MathNet's PointwiseTanh,

@@ -86,6 +86,16 @@ namespace NnAnalyzers.Semantics
             foreach (var operation in operations.OfKind(s_calls))
             {
                 var method = operation is IInvocationOperation invocation ? invocation.TargetMethod : ((IMethodReferenceOperation)operation).Method;
+                if (method.MethodKind == MethodKind.DelegateInvoke)
+                {
+                    if (((IInvocationOperation)operation).Instance is { } held && IsDerivative(_activations.DelegateRole(held, cancellationToken)))
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
                 if (IsDerivative(method, cancellationToken))
                 {
                     return true;

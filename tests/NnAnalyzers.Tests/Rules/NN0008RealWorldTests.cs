@@ -27,6 +27,43 @@ namespace NnAnalyzers.Tests.Rules
             return test.RunAsync(CancellationToken.None);
         }
 
+        // Session 12's probe: activation and derivative held in Func fields (or a local), the pre-activations built by LINQ.
+        private const string DelegateMlp = @"
+using System;
+using System.Linq;
+
+public class Mlp
+{
+    private readonly double[][] _w;
+    private readonly Func<double, double> _act = x => 1.0 / (1.0 + Math.Exp(-x));
+    private readonly Func<double, double> _actPrime = y => y * (1 - y);
+    private readonly Func<double, double> _zPrime = v => { return Sigmoid(v) * (1 - Sigmoid(v)); };
+
+    public Mlp(double[][] w) { _w = w; }
+
+    private static double Sigmoid(double v) => 1.0 / (1.0 + Math.Exp(-v));
+
+    public void Train(double[] x, double[] t, double lr)
+    {
+        Func<double, double> tanhPrime = h => 1 - h * h;
+        var z = _w.Select(row => row.Zip(x, (wi, xi) => wi * xi).Sum()).ToArray();
+        var a = z.Select(_act).ToArray();
+        for (int k = 0; k < a.Length; k++)
+        {
+            var delta = (a[k] - t[k]) * DERIV + 0 * _zPrime(z[k]) + 0 * tanhPrime(Math.Tanh(z[k]));
+            for (int i = 0; i < x.Length; i++) _w[k][i] -= lr * delta * x[i];
+        }
+    }
+}";
+
+        [Fact]
+        public Task Derivative_held_in_a_func_field_given_the_linq_pre_activation_is_reported()
+            => Fix(DelegateMlp.Replace("DERIV", "[|_actPrime(z[k])|]"), DelegateMlp.Replace("DERIV", "_actPrime(a[k])"));
+
+        [Fact]
+        public Task Derivatives_held_in_delegates_given_the_values_they_take_are_silent()
+            => NoDiagnostic(DelegateMlp.Replace("DERIV", "_actPrime(a[k])"));
+
         // Nielsen's network.py, ported: feedforward fills zs and activations, backprop reads the last of each.
         private const string Nielsen = @"
 using System;
