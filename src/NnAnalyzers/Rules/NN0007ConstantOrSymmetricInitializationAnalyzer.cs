@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
@@ -108,6 +109,15 @@ namespace NnAnalyzers.Rules
                         case OperationKind.ObjectCreation:
                             AnalyzeRecordCreation(operation, semantics, uses);
                             break;
+                        case OperationKind.Invocation:
+                            // Rng.Make() => new Random(42): the helper's creation, at the call.
+                            var call = (IInvocationOperation)operation;
+                            if (semantics.Symbols.IsRandom(call.Type) && semantics.ConstantInitialization.IsRandomFactory(call.TargetMethod))
+                            {
+                                AnalyzeRandomSource(call, call.Arguments, context.OwningSymbol, semantics, context.ReportDiagnostic);
+                            }
+
+                            break;
                         case OperationKind.LocalReference:
                         case OperationKind.ParameterReference:
                         case OperationKind.FieldReference:
@@ -187,14 +197,21 @@ namespace NnAnalyzers.Rules
         private static void AnalyzeRandomCreation(OperationAnalysisContext context, NnSemantics semantics)
         {
             var creation = (IObjectCreationOperation)context.Operation;
-            if (!semantics.Symbols.IsRandom(creation.Type))
+            if (semantics.Symbols.IsRandom(creation.Type))
             {
-                return;
+                AnalyzeRandomSource(creation, creation.Arguments, context.ContainingSymbol, semantics, context.ReportDiagnostic);
             }
+        }
 
-            if (!semantics.ConstantInitialization.IsRepeatedRandom(creation, out var loop) || loop is null)
+        /// <summary>
+        /// A new Random — <c>new Random(42)</c>, or a call of a helper that returns one (<c>Rng.Make()</c>) — created for
+        /// each iteration of a loop or each instance of a neuron-like type with the same seed.
+        /// </summary>
+        private static void AnalyzeRandomSource(IOperation source, ImmutableArray<IArgumentOperation> arguments, ISymbol member, NnSemantics semantics, Action<Diagnostic> report)
+        {
+            if (!semantics.ConstantInitialization.IsRepeatedRandom(source, arguments, out var loop) || loop is null)
             {
-                AnalyzeRandomPerInstance(context, semantics, creation);
+                AnalyzeRandomPerInstance(source, arguments, member, semantics, report);
                 return;
             }
 
@@ -204,27 +221,33 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
-            if (!semantics.Context.Contains(context.ContainingSymbol))
+            if (!semantics.Context.Contains(member))
             {
                 return;
             }
 
-            var seed = creation.Arguments.Length == 0
+            var seed = arguments.Length == 0 && source is IObjectCreationOperation
                 ? "the default seed (time-based on .NET Framework: identical for objects created within the same tick)"
                 : "the same seed on every iteration";
-            var message = "a new " + creation.Type!.Name + " is created on every iteration of this loop with " + seed
+            var message = Creates(source) + " on every iteration of this loop with " + seed
                 + ": each neuron or layer draws the same sequence, so their weights start equal; create one Random outside the loop and share it";
             var properties = ImmutableDictionary<string, string?>.Empty.Add(Keys.Kind, Kinds.Random);
-            context.Report(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, message));
+            report(Diagnostic.Create(Rule, source.Syntax.GetLocation(), properties, message));
         }
 
+        // "a new Random is created", "'Rng.Make()' creates a new Random".
+        private static string Creates(IOperation source)
+            => source is IInvocationOperation call
+                ? "'" + call.Syntax + "' creates a new " + source.Type!.Name
+                : "a new " + source.Type!.Name + " is created";
+
         /// <summary>
-        /// <c>new Random()</c> / <c>new Random(42)</c> in the constructor or an instance field initializer of a neuron- or
-        /// synapse-like type: one Random per neuron, the same sequence for each (no fix: the Random must come from outside).
+        /// <c>new Random()</c> / <c>new Random(42)</c> (or a helper returning one) in the constructor or an instance field
+        /// initializer of a neuron- or synapse-like type: one Random per neuron, the same sequence for each (no fix: the
+        /// Random must come from outside).
         /// </summary>
-        private static void AnalyzeRandomPerInstance(OperationAnalysisContext context, NnSemantics semantics, IObjectCreationOperation creation)
+        private static void AnalyzeRandomPerInstance(IOperation source, ImmutableArray<IArgumentOperation> arguments, ISymbol member, NnSemantics semantics, Action<Diagnostic> report)
         {
-            var member = context.ContainingSymbol;
             var perInstance = member is IMethodSymbol { MethodKind: MethodKind.Constructor }
                 || (member is IFieldSymbol { IsStatic: false }) || (member is IPropertySymbol { IsStatic: false });
             var type = member.ContainingType;
@@ -233,7 +256,7 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
-            foreach (var argument in creation.Arguments)
+            foreach (var argument in arguments)
             {
                 if (!argument.Value.ConstantValue.HasValue)
                 {
@@ -241,7 +264,7 @@ namespace NnAnalyzers.Rules
                 }
             }
 
-            for (var op = creation.Parent; op is not null; op = op.Parent)
+            for (var op = source.Parent; op is not null; op = op.Parent)
             {
                 if (op is IAnonymousFunctionOperation || op is ILocalFunctionOperation)
                 {
@@ -254,11 +277,11 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
-            var seed = creation.Arguments.Length == 0 ? "the default seed" : "the same seed";
-            var message = "each " + type.Name + " creates its own " + creation.Type!.Name + " with " + seed
+            var seed = arguments.Length == 0 && source is IObjectCreationOperation ? "the default seed" : "the same seed";
+            var message = "each " + type.Name + " " + (source is IInvocationOperation call ? "gets its own " + source.Type!.Name + " from '" + call.Syntax + "'" : "creates its own " + source.Type!.Name) + " with " + seed
                 + ": neurons created together draw the same sequence (always with a constant seed; on .NET Framework with the default one), so their weights start equal; pass one shared Random to the constructor";
             var properties = ImmutableDictionary<string, string?>.Empty.Add(Keys.Kind, Kinds.RandomPerInstance);
-            context.Report(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, message));
+            report(Diagnostic.Create(Rule, source.Syntax.GetLocation(), properties, message));
         }
 
         // ------------------------------------------------------------------ constant weights

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
@@ -55,6 +56,8 @@ namespace NnAnalyzers.Semantics
 
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
         private readonly ConcurrentDictionary<IMethodSymbol, StorageWrite> _helpers = new ConcurrentDictionary<IMethodSymbol, StorageWrite>(SymbolEqualityComparer.Default);
+
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _randomFactories = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<string, List<IdentifierNameSyntax>> _identifiers = new ConcurrentDictionary<string, List<IdentifierNameSyntax>>(StringComparer.Ordinal);
 
         /// <summary>Creates the oracle of one compilation.</summary>
@@ -1002,6 +1005,55 @@ namespace NnAnalyzers.Semantics
         /// values not written in the loop). <paramref name="loop"/> is the innermost loop or generator.
         /// </summary>
         public bool IsRepeatedRandom(IObjectCreationOperation creation, out IOperation? loop)
+            => IsRepeatedRandom(creation, creation.Arguments, out loop);
+
+        /// <summary>
+        /// A helper of the compilation whose body only returns a new <c>Random</c> seeded (a time-based default seed is
+        /// not the same sequence on .NET) by constants or by its own parameters (<c>static Random Make() =&gt; new Random(42);</c>, <c>Random Seeded(int s) =&gt; new Random(s)</c>):
+        /// a call of it is that creation, with the call's arguments as the seed. Cached per method.
+        /// </summary>
+        public bool IsRandomFactory(IMethodSymbol method)
+        {
+            if (!_symbols.IsRandom(method.ReturnType) || method.DeclaringSyntaxReferences.Length != 1 || method.IsVirtual || method.IsAbstract
+                || method.IsOverride || method.MethodKind != MethodKind.Ordinary)
+            {
+                return false;
+            }
+
+            return _randomFactories.GetOrAdd(method.OriginalDefinition, m =>
+            {
+                var syntax = m.DeclaringSyntaxReferences[0].GetSyntax();
+                var (body, expressionBody) = syntax switch
+                {
+                    MethodDeclarationSyntax declaration => (declaration.Body, declaration.ExpressionBody),
+                    LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody),
+                    _ => (null, null),
+                };
+                var returned = expressionBody?.Expression
+                    ?? (body is { Statements.Count: 1 } && body.Statements[0] is ReturnStatementSyntax { Expression: { } e } ? e : null);
+                if (!(returned is BaseObjectCreationExpressionSyntax) || !(Model(returned.SyntaxTree)?.GetOperation(returned) is IObjectCreationOperation creation)
+                    || !_symbols.IsRandom(creation.Type) || creation.Arguments.Length == 0)
+                {
+                    return false;
+                }
+
+                foreach (var argument in creation.Arguments)
+                {
+                    if (!argument.Value.ConstantValue.HasValue && !(Operations.WithoutConversions(argument.Value) is IParameterReferenceOperation))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            });
+        }
+
+        /// <summary>
+        /// <see cref="IsRepeatedRandom(IObjectCreationOperation, out IOperation?)"/> for a creation or a call of a
+        /// <see cref="IsRandomFactory">Random factory</see>, with the arguments that seed it.
+        /// </summary>
+        public bool IsRepeatedRandom(IOperation creation, ImmutableArray<IArgumentOperation> arguments, out IOperation? loop)
         {
             loop = null;
             if (!_symbols.IsRandom(creation.Type))
@@ -1039,7 +1091,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            foreach (var argument in creation.Arguments)
+            foreach (var argument in arguments)
             {
                 if (!IsInvariantIn(argument.Value, loop))
                 {
@@ -1056,7 +1108,7 @@ namespace NnAnalyzers.Semantics
         /// True when the Random <paramref name="creation"/> — directly or through a local declared in the loop — is only
         /// handed to constructors whose objects live and die in one iteration of <paramref name="loop"/>.
         /// </summary>
-        private static bool FeedsOnlyObjectsOfTheIteration(IObjectCreationOperation creation, IOperation loop)
+        private static bool FeedsOnlyObjectsOfTheIteration(IOperation creation, IOperation loop)
         {
             var parent = SkipConversions(creation.Parent);
             if (parent is IArgumentOperation { Parent: IObjectCreationOperation direct })

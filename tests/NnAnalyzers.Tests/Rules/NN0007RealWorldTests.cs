@@ -1565,5 +1565,62 @@ public class Neuron
 }";
             await Fix(source, source);
         }
+
+        // Session 12's probe: the seeded Random comes from a one-line helper, called per neuron or per layer.
+        private const string RandomFactory = @"
+using System;
+using System.Collections.Generic;
+
+public static class Rng
+{
+    private static readonly Random Shared = new Random(7);
+    public static Random Make() => new Random(42);
+    public static Random Seeded(int seed) { return new Random(seed); }
+    public static Random Fresh() => new Random();
+    public static Random Global() => Shared;
+}
+
+public class Neuron
+{
+    public double[] Weights;
+
+    public Neuron(int inputs, Random rng = null)
+    {
+        Weights = new double[inputs];
+        var r = rng ?? PER_NEURON;
+        for (int i = 0; i < inputs; i++) Weights[i] = r.NextDouble() * 2 - 1;
+    }
+
+    public void Adjust(double[] x, double delta, double lr) { for (int i = 0; i < x.Length; i++) Weights[i] -= lr * delta * x[i]; }
+}
+
+public class Layer
+{
+    public List<Neuron> Neurons = new List<Neuron>();
+
+    public Layer(int inputs, int count)
+    {
+        for (int j = 0; j < count; j++) Neurons.Add(new Neuron(inputs, PER_LOOP));
+    }
+}";
+
+        [Fact]
+        public async Task Seeded_random_from_a_helper_per_neuron_or_per_iteration_is_reported()
+        {
+            var source = RandomFactory.Replace("PER_NEURON", "{|#0:Rng.Make()|}").Replace("PER_LOOP", "{|#1:Rng.Seeded(3)|}");
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(
+                "each Neuron gets its own Random from 'Rng.Make()' with the same seed: neurons created together draw the same sequence (always with a constant seed; on .NET Framework with the default one), so their weights start equal; pass one shared Random to the constructor"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(1).WithArguments(
+                "'Rng.Seeded(3)' creates a new Random on every iteration of this loop with the same seed on every iteration: each neuron or layer draws the same sequence, so their weights start equal; create one Random outside the loop and share it"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task Random_from_a_helper_seeded_per_iteration_shared_or_time_based_is_silent()
+        {
+            await Silent(RandomFactory.Replace("PER_NEURON", "Rng.Global()").Replace("PER_LOOP", "Rng.Seeded(j)"));
+            await Silent(RandomFactory.Replace("PER_NEURON", "Rng.Fresh()").Replace("PER_LOOP", "Rng.Global()"));
+        }
     }
 }
