@@ -178,7 +178,7 @@ namespace NnAnalyzers.Rules
                         continue;
                     }
 
-                    var message = $"the gradient '{local.Name}' is computed and never read: it never reaches the weights";
+                    var message = $"the gradient '{local.Name}' is computed and its values are never read: it never reaches the weights";
                     context.Report(Diagnostic.Create(Descriptors.NN0004UnusedBackpropResults, local.Locations[0], s_local, message));
                 }
             }

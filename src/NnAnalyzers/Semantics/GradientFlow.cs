@@ -515,7 +515,7 @@ namespace NnAnalyzers.Semantics
         /// <summary>
         /// The locals of <paramref name="body"/> whose value is used somewhere: any reference that is not the target of
         /// an assignment, an increment, a compound assignment, a deconstruction or an out argument, nor the storage an
-        /// element/field/property write goes into.
+        /// element/field/property write goes into, nor a read of its shape (<c>grad.Length</c> printed is no use of the values).
         /// </summary>
         /// <remarks>Asked only of the locals <paramref name="among"/> (of all when null).</remarks>
         public static HashSet<ILocalSymbol> ReadLocals(IOperation body, HashSet<ILocalSymbol>? among)
@@ -524,7 +524,7 @@ namespace NnAnalyzers.Semantics
             foreach (var operation in BodyOperations.Shared(body).WithoutFirst().OfKind(OperationKind.LocalReference))
             {
                 if (operation is ILocalReferenceOperation reference && (among is null || among.Contains(reference.Local))
-                    && !reference.IsDeclaration && !IsWrittenOnly(reference))
+                    && !reference.IsDeclaration && !IsWrittenOnly(reference) && !Operations.IsShapeRead(reference))
                 {
                     read.Add(reference.Local);
                 }

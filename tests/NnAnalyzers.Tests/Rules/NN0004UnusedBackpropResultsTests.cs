@@ -375,6 +375,44 @@ public class Net
         }
 
         [Fact]
+        public async Task A_gradient_local_whose_size_alone_is_read_is_reported()
+        {
+            // Session 12's probe: the gradient is computed on a worker thread and only its size is logged.
+            var source = @"
+using System;
+using System.Threading.Tasks;
+
+public class Network
+{
+    private readonly double[] _w = new double[3];
+
+    public double Forward(double[] x) { double s = 0; for (int i = 0; i < 3; i++) s += _w[i] * x[i]; return s; }
+
+    public async Task TrainAsync(double[][] xs, double[] ys, double lr)
+    {
+        for (int epoch = 0; epoch < 100; epoch++)
+        {
+            var {|#0:grad|} = await Task.Run(() =>
+            {
+                var g = new double[3];
+                for (int n = 0; n < xs.Length; n++) { var e = Forward(xs[n]) - ys[n]; for (int i = 0; i < 3; i++) g[i] += e * xs[n][i] / xs.Length; }
+                return g;
+            });
+            Console.WriteLine(grad.Length + "" "" + grad.GetLength(0));
+            APPLY
+        }
+    }
+}";
+            var test = new Verify.Test { TestCode = source.Replace("APPLY", string.Empty), FixedCode = source.Replace("APPLY", string.Empty) };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0)
+                .WithArguments("the gradient 'grad' is computed and its values are never read: it never reaches the weights"));
+            await test.RunAsync();
+
+            var applied = source.Replace("{|#0:grad|}", "grad").Replace("APPLY", "for (int i = 0; i < grad.Length; i++) _w[i] -= lr * grad[i];");
+            await Verify.VerifyAnalyzerAsync(applied);
+        }
+
+        [Fact]
         public async Task A_gradient_local_never_read_is_reported_without_a_fix()
         {
             var source = @"
@@ -394,7 +432,7 @@ public class Network
 }";
             var test = new Verify.Test { TestCode = source, FixedCode = source };
             test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0)
-                .WithArguments("the gradient 'dB' is computed and never read: it never reaches the weights"));
+                .WithArguments("the gradient 'dB' is computed and its values are never read: it never reaches the weights"));
             await test.RunAsync();
         }
 
