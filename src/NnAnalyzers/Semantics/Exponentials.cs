@@ -233,6 +233,12 @@ namespace NnAnalyzers.Semantics
                 scale = scaled.RightOperand;
                 value = Collections.Strip(scaled.LeftOperand);
             }
+            else if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product && IsScalar(product.LeftOperand))
+            {
+                // Math.Exp(beta * (x[i] - max)): an inverse temperature written first.
+                scale = product.LeftOperand;
+                value = Collections.Strip(product.RightOperand);
+            }
 
             if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } subtract)
             {

@@ -72,7 +72,7 @@ namespace NnAnalyzers.Semantics
                             }
 
                             var returned = Collections.ReturnedValue(lambda);
-                            if (returned is not null && Collections.Strip(returned) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } s
+                            if (returned is not null && WithoutPositiveScale(returned) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } s
                                 && Collections.Strip(s.LeftOperand) is IParameterReferenceOperation p
                                 && Collections.LambdaSource(p, out var isElement) is not null && isElement)
                             {
@@ -170,6 +170,13 @@ namespace NnAnalyzers.Semantics
                         {
                             (latest, assigned, logits, shift) = (at, null, reference, subtract.RightOperand);
                         }
+                        else if (IsElementOf(assignment.Target, storage) && InLoop(op)
+                            && WithoutPositiveScale(assignment.Value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } copied
+                            && CollectionOfElement(copied.LeftOperand) is { } row && !IsStorage(row, storage))
+                        {
+                            // s[i] = (logits[i] - max) / T: a shifted (and scaled) copy of another collection's elements.
+                            (latest, assigned, logits, shift) = (at, null, row, copied.RightOperand);
+                        }
 
                         break;
                     case OperationKind.CompoundAssignment when op is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract } compound:
@@ -202,6 +209,70 @@ namespace NnAnalyzers.Semantics
 
             return (reference, null);
         }
+
+        /// <summary>
+        /// The value without a temperature applied to it: <c>(v - m) / T</c>, <c>(v - m) * beta</c>, <c>beta * (v - m)</c>
+        /// with a scalar <c>T</c> or <c>beta</c> that is not a negative constant. Scaling by a positive number keeps a
+        /// shifted exponent at or below zero (a temperature is positive by definition); anything else is returned as is.
+        /// </summary>
+        public static IOperation WithoutPositiveScale(IOperation value)
+        {
+            var op = Collections.Strip(value);
+            if (op is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } divide && IsPositiveScale(divide.RightOperand))
+            {
+                return Collections.Strip(divide.LeftOperand);
+            }
+
+            if (op is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } multiply)
+            {
+                if (IsPositiveScale(multiply.RightOperand) && !IsPositiveScale(multiply.LeftOperand))
+                {
+                    return Collections.Strip(multiply.LeftOperand);
+                }
+
+                if (IsPositiveScale(multiply.LeftOperand) && !IsPositiveScale(multiply.RightOperand))
+                {
+                    return Collections.Strip(multiply.RightOperand);
+                }
+            }
+
+            return op;
+        }
+
+        // A constant above zero, or a plain variable (a temperature): not an element of a collection, not a negative constant.
+        private static bool IsPositiveScale(IOperation operand)
+        {
+            var op = Collections.Strip(operand);
+            if (op.ConstantValue.HasValue)
+            {
+                return op.ConstantValue.Value is double d ? d > 0 : op.ConstantValue.Value is float f ? f > 0 : op.ConstantValue.Value is int i && i > 0;
+            }
+
+            switch (op)
+            {
+                case ILocalReferenceOperation local:
+                    return Collections.FindForEach(local) is null && IsNumber(local.Type);
+                case IParameterReferenceOperation parameter:
+                    return Collections.LambdaSource(parameter, out _) is null && IsNumber(parameter.Type);
+                case IFieldReferenceOperation field:
+                    return IsNumber(field.Type);
+                case IPropertyReferenceOperation property:
+                    return !property.Property.IsIndexer && IsNumber(property.Type);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsNumber(ITypeSymbol? type)
+            => type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32;
+
+        // logits[i] → logits, x[n][i] → x[n] (the row the element is read from), v[i] of an indexer → v.
+        private static IOperation? CollectionOfElement(IOperation element) => Collections.Strip(element) switch
+        {
+            IArrayElementReferenceOperation array => Collections.Strip(array.ArrayReference),
+            IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } => Collections.Strip(instance),
+            _ => null,
+        };
 
         private static bool IsStorage(IOperation target, ISymbol storage)
         {

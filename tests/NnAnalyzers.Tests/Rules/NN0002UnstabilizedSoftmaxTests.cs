@@ -1714,6 +1714,19 @@ static class Net
         [InlineData("z -= z.Maximum(); var e = z.Map(Math.Exp); return (e / e.Sum()).ToArray();")]
         // Shifted, exponentiated later, then reassigned: the read at the exponential sees the shift.
         [InlineData("z = z - z.Maximum(); var e = z.PointwiseExp(); z = z * 2; return (e / e.Sum()).ToArray();")]
+        // Session 12's probe: shifted into another array by a loop, then (or at once) scaled by a temperature.
+        [InlineData("double max = logits.Max(); var s = new double[logits.Length]; for (int i = 0; i < s.Length; i++) s[i] = logits[i] - max; "
+            + "var r = new double[s.Length]; double t = 0; for (int i = 0; i < s.Length; i++) { r[i] = Math.Exp(s[i]); t += r[i]; } "
+            + "for (int i = 0; i < r.Length; i++) r[i] /= t; return r;")]
+        [InlineData("double temperature = 2.5, max = logits.Max(); var s = new double[logits.Length]; for (int i = 0; i < s.Length; i++) s[i] = (logits[i] - max) / temperature; "
+            + "var r = new double[s.Length]; double t = 0; for (int i = 0; i < s.Length; i++) { r[i] = Math.Exp(s[i]); t += r[i]; } "
+            + "for (int i = 0; i < r.Length; i++) r[i] /= t; return r;")]
+        [InlineData("double temperature = 2.5, max = logits.Max(); var scaled = logits.Select(v => (v - max) / temperature).ToArray(); "
+            + "double logZ = Math.Log(scaled.Sum(Math.Exp)); return scaled.Select(v => v - logZ).ToArray();")]
+        [InlineData("double beta = 0.5, max = logits.Max(); var s = logits.Select(v => beta * (v - max)).ToArray(); "
+            + "var e = s.Select(Math.Exp).ToArray(); double t = e.Sum(); return e.Select(x => x / t).ToArray();")]
+        [InlineData("double beta = 0.5, max = logits.Max(); var e = logits.Select(v => Math.Exp(beta * (v - max))).ToArray(); "
+            + "double t = e.Sum(); return e.Select(x => x / t).ToArray();")]
         public async Task Logits_shifted_by_their_maximum_before_the_exponential_are_not_reported(string body)
         {
             var source = @"
@@ -1754,6 +1767,14 @@ static class Net
         [InlineData("var e = [|z.PointwiseExp()|]; z = z - z.Maximum(); return (e / e.Sum()).ToArray();")]
         [InlineData("var y = z.Clone(); y.Subtract(y.Minimum(), y); var e = [|y.PointwiseExp()|]; return (e / e.Sum()).ToArray();")]
         [InlineData("var y = z.Clone(); var w = z.Clone(); w.Subtract(w.Maximum(), w); var e = [|y.PointwiseExp()|]; return (e / e.Sum()).ToArray();")]
+        // A temperature without the shift, a shift by the minimum, a negative scale (it turns the shifted logits positive).
+        [InlineData("double temperature = 2.5; var scaled = logits.Select(v => v / temperature).ToArray(); "
+            + "var e = scaled.Select([|Math.Exp|]).ToArray(); double t = e.Sum(); return e.Select(x => x / t).ToArray();")]
+        [InlineData("double temperature = 2.5, min = logits.Min(); var s = new double[logits.Length]; for (int i = 0; i < s.Length; i++) s[i] = (logits[i] - min) / temperature; "
+            + "var r = new double[s.Length]; double t = 0; for (int i = 0; i < s.Length; i++) { r[i] = [|Math.Exp(s[i])|]; t += r[i]; } "
+            + "for (int i = 0; i < r.Length; i++) r[i] /= t; return r;")]
+        [InlineData("double max = logits.Max(); var s = logits.Select(v => (v - max) * -2.0).ToArray(); "
+            + "var e = s.Select([|Math.Exp|]).ToArray(); double t = e.Sum(); return e.Select(x => x / t).ToArray();")]
         public async Task Logits_shifted_by_something_else_after_or_elsewhere_are_reported(string body)
         {
             var source = @"
