@@ -515,7 +515,8 @@ namespace NnAnalyzers.Semantics
         /// <summary>
         /// The locals of <paramref name="body"/> whose value is used somewhere: any reference that is not the target of
         /// an assignment, an increment, a compound assignment, a deconstruction or an out argument, nor the storage an
-        /// element/field/property write goes into, nor a read of its shape (<c>grad.Length</c> printed is no use of the values).
+        /// element/field/property write goes into, nor a read of its size that is only printed (<c>Console.WriteLine(grad.Length)</c>
+        /// uses none of its values; a size compared, as a shape check does, is a use).
         /// </summary>
         /// <remarks>Asked only of the locals <paramref name="among"/> (of all when null).</remarks>
         public static HashSet<ILocalSymbol> ReadLocals(IOperation body, HashSet<ILocalSymbol>? among)
@@ -524,13 +525,37 @@ namespace NnAnalyzers.Semantics
             foreach (var operation in BodyOperations.Shared(body).WithoutFirst().OfKind(OperationKind.LocalReference))
             {
                 if (operation is ILocalReferenceOperation reference && (among is null || among.Contains(reference.Local))
-                    && !reference.IsDeclaration && !IsWrittenOnly(reference) && !Operations.IsShapeRead(reference))
+                    && !reference.IsDeclaration && !IsWrittenOnly(reference) && !IsSizeOnlyPrinted(reference))
                 {
                     read.Add(reference.Local);
                 }
             }
 
             return read;
+        }
+
+        // grad.Length handed to a call or formatted into a string: the size is logged, no value of the local is read.
+        private static bool IsSizeOnlyPrinted(ILocalReferenceOperation reference)
+        {
+            if (!Operations.IsShapeRead(reference))
+            {
+                return false;
+            }
+
+            var size = reference.Parent;
+            while (size is IConversionOperation)
+            {
+                size = size.Parent;
+            }
+
+            var context = size?.Parent;
+            while (context is IConversionOperation || (context is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } concatenation
+                && concatenation.Type?.SpecialType == SpecialType.System_String))
+            {
+                context = context.Parent;
+            }
+
+            return context is IArgumentOperation || context is IInterpolationOperation;
         }
 
         /// <summary>

@@ -410,6 +410,10 @@ public class Network
 
             var applied = source.Replace("{|#0:grad|}", "grad").Replace("APPLY", "for (int i = 0; i < grad.Length; i++) _w[i] -= lr * grad[i];");
             await Verify.VerifyAnalyzerAsync(applied);
+
+            // A size compared (a shape check that throws) is a use: the reference library's CheckGradientShapes.
+            var checkedShape = source.Replace("{|#0:grad|}", "grad").Replace("APPLY", "if (grad.Length != _w.Length) throw new InvalidOperationException();");
+            await Verify.VerifyAnalyzerAsync(checkedShape);
         }
 
         [Fact]
