@@ -181,11 +181,18 @@ namespace NnAnalyzers.Rules
 
             // An unnamed matrix is a parameter only where it multiplies an input like one (a look at the body's products,
             // cheaper than following the value: most matrices of NN code are activations and intermediate results).
+            var byMemberUsage = false;
             if (byUsage)
             {
                 if (!NetworkParameters.IsUsedAsWeightMatrix(storage, RandomSign.Root(value), semantics.Symbols))
                 {
-                    return;
+                    // A member (Wf, _wq) multiplied in another method of its type (the forward pass): asked last, below.
+                    if (storage.ContainingType is null || !NetworkParameters.MayBeUnnamedWeight(storage, semantics.Symbols))
+                    {
+                        return;
+                    }
+
+                    byMemberUsage = true;
                 }
 
                 kind = ParameterKind.Weight;
@@ -207,6 +214,12 @@ namespace NnAnalyzers.Rules
 
             var root = RandomSign.Root(value);
             if (RandomSign.IsAdjustedInPlace(storage, root, map))
+            {
+                return;
+            }
+
+            if (byMemberUsage
+                && !NetworkParameters.IsMatrixFactor(semantics.ConstantInitialization.ReferencesIn(storage, storage.ContainingType, context.CancellationToken), semantics.Symbols))
             {
                 return;
             }

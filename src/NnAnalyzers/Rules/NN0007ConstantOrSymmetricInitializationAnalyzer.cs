@@ -168,14 +168,18 @@ namespace NnAnalyzers.Rules
 
         private sealed class Use
         {
-            public Use(ISymbol storage, StorageWrite kind, IOperation? site, IOperation root, bool outside = false)
+            public Use(ISymbol storage, StorageWrite kind, IOperation? site, IOperation root, bool outside = false, bool unnamed = false)
             {
                 Storage = storage;
                 Kind = kind;
                 Site = site;
                 Root = root;
                 Outside = outside;
+                Unnamed = unnamed;
             }
+
+            /// <summary>A constant write of a member whose name says nothing: its other uses are read at the type's end.</summary>
+            public bool Unnamed { get; }
 
             /// <summary>Found by reading the rest of the compilation: evidence only, never reported from here.</summary>
             public bool Outside { get; }
@@ -309,13 +313,44 @@ namespace NnAnalyzers.Rules
                 IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
                 _ => null,
             };
-            if (storage is null || !IsCandidate(storage, semantics.Symbols))
+            if (storage is null)
             {
+                return;
+            }
+
+            if (!IsCandidate(storage, semantics.Symbols))
+            {
+                AnalyzeUnnamedWrite(reference, storage, semantics, uses);
                 return;
             }
 
             var kind = semantics.ConstantInitialization.ClassifyUse(reference, storage, out var site);
             uses.Enqueue(new Use(storage, kind, site, RandomSign.Root(reference)));
+        }
+
+        /// <summary>
+        /// A matrix member whose name says nothing (<c>_wh</c>, <c>_value</c>) written whole or element by element with a
+        /// constant or zeros: kept as a lead; the type's end decides from its uses whether it is a trained layer's weights.
+        /// </summary>
+        private static void AnalyzeUnnamedWrite(IOperation reference, ISymbol storage, NnSemantics semantics, TypeUses uses)
+        {
+            var element = reference;
+            while (element.Parent is IArrayElementReferenceOperation array && array.ArrayReference == element)
+            {
+                element = array;
+            }
+
+            if (!(element.Parent is ISimpleAssignmentOperation assignment && assignment.Target == element)
+                || !NetworkParameters.MayBeUnnamedWeight(storage, semantics.Symbols))
+            {
+                return;
+            }
+
+            var kind = semantics.ConstantInitialization.ClassifyUse(reference, storage, out var site);
+            if (kind == StorageWrite.Constant || kind == StorageWrite.Zero)
+            {
+                uses.Enqueue(new Use(storage, kind, site, RandomSign.Root(reference), unnamed: true));
+            }
         }
 
         private static void AnalyzeDeclaration(IOperation declaration, NnSemantics semantics, TypeUses uses)
@@ -338,13 +373,22 @@ namespace NnAnalyzers.Rules
                     break;
             }
 
-            if (storage is null || value is null || !IsCandidate(storage, semantics.Symbols))
+            if (storage is null || value is null)
+            {
+                return;
+            }
+
+            var named = IsCandidate(storage, semantics.Symbols);
+            if (!named && !(declaration is IFieldInitializerOperation or IPropertyInitializerOperation && NetworkParameters.MayBeUnnamedWeight(storage, semantics.Symbols)))
             {
                 return;
             }
 
             var kind = semantics.ConstantInitialization.ClassifyInitialValue(value, storage);
-            uses.Enqueue(new Use(storage, kind, value, RandomSign.Root(declaration)));
+            if (named || kind == StorageWrite.Constant || kind == StorageWrite.Zero)
+            {
+                uses.Enqueue(new Use(storage, kind, value, RandomSign.Root(declaration), unnamed: !named));
+            }
         }
 
         /// <summary>
@@ -428,7 +472,37 @@ namespace NnAnalyzers.Rules
             foreach (var pair in byStorage)
             {
                 var storage = pair.Key;
-                if (semantics.Parameters.Classify(storage) != ParameterKind.Weight)
+                if (pair.Value[0].Unnamed)
+                {
+                    // Wh, _value: a layer's weights when the type multiplies them with its inputs and steps them.
+                    if (!SymbolEqualityComparer.Default.Equals(storage.ContainingType, type) || !semantics.Context.Contains(type))
+                    {
+                        continue;
+                    }
+
+                    var references = semantics.ConstantInitialization.ReferencesIn(storage, type, context.CancellationToken);
+                    if (!NetworkParameters.IsTrainedMatrixFactor(references, semantics.Symbols))
+                    {
+                        continue;
+                    }
+
+                    pair.Value.Clear();
+                    foreach (var initializer in uses)
+                    {
+                        if (initializer.Unnamed && initializer.Site is { } site && site.Parent is not ISimpleAssignmentOperation
+                            && SymbolEqualityComparer.Default.Equals(initializer.Storage, storage))
+                        {
+                            pair.Value.Add(initializer); // a field initializer: not a reference
+                        }
+                    }
+
+                    foreach (var reference in references)
+                    {
+                        var kind = semantics.ConstantInitialization.ClassifyUse(reference, storage, out var site);
+                        pair.Value.Add(new Use(storage, kind, site, RandomSign.Root(reference)));
+                    }
+                }
+                else if (semantics.Parameters.Classify(storage) != ParameterKind.Weight)
                 {
                     continue;
                 }
@@ -672,7 +746,11 @@ namespace NnAnalyzers.Rules
             }
             else
             {
-                var value = ConstantInitialization.TryGetFillValue(site, out var constant) ? " (" + constant.ToString("R", CultureInfo.InvariantCulture) + ")" : string.Empty;
+                var single = site.Type?.SpecialType == SpecialType.System_Single || (site.Type as IArrayTypeSymbol)?.ElementType.SpecialType == SpecialType.System_Single
+                    || (site.Type is INamedTypeSymbol { TypeArguments.Length: 1 } generic && generic.TypeArguments[0].SpecialType == SpecialType.System_Single);
+                var value = ConstantInitialization.TryGetFillValue(site, out var constant)
+                    ? " (" + (single ? ((float)constant).ToString("R", CultureInfo.InvariantCulture) : constant.ToString("R", CultureInfo.InvariantCulture)) + ")"
+                    : string.Empty;
                 message = "every weight of '" + storage.Name + "' gets the same value" + value + ": every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random";
             }
 

@@ -130,6 +130,49 @@ namespace NnAnalyzers.Semantics
         }
 
         /// <summary>
+        /// The references to a field or property inside <paramref name="type"/>'s own declarations (its partial parts and
+        /// nested types), as operations: the type's forward pass and updates say what the member is. Reads the type's
+        /// syntax for the name and binds only those identifiers; meant for the rare storage about to be reported.
+        /// </summary>
+        public List<IOperation> ReferencesIn(ISymbol storage, INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            var result = new List<IOperation>();
+            var original = storage.OriginalDefinition;
+            var name = storage.Name;
+            foreach (var declaration in type.DeclaringSyntaxReferences)
+            {
+                var model = Model(declaration.SyntaxTree);
+                if (model is null)
+                {
+                    continue;
+                }
+
+                foreach (var token in declaration.GetSyntax(cancellationToken).DescendantTokens())
+                {
+                    if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name || !(token.Parent is IdentifierNameSyntax identifier))
+                    {
+                        continue;
+                    }
+
+                    SyntaxNode expression = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access : identifier;
+                    var op = model.GetOperation(expression, cancellationToken);
+                    var symbol = op switch
+                    {
+                        IFieldReferenceOperation field => (ISymbol)field.Field,
+                        IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
+                        _ => null,
+                    };
+                    if (op is not null && symbol is not null && SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, original))
+                    {
+                        result.Add(op);
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>
         /// Every reference to <paramref name="storage"/> (a local, field or property) in the compilation, as operations.
         /// Reads syntax for the name first and binds only those identifiers; meant for the rare storage about to be reported.
         /// </summary>

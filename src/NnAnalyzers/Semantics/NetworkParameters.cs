@@ -174,6 +174,110 @@ namespace NnAnalyzers.Semantics
         private static IOperation Unwrap(IOperation op) => Operations.WithoutConversions(op)!;
 
         /// <summary>
+        /// A member whose name says nothing (<c>Wf</c>, <c>_wq</c>, <c>_value</c>) that may still be a layer's weights: a
+        /// field or property holding a matrix (MathNet, 2-D or jagged array) whose name is not a gradient's, an optimizer
+        /// state's or a bias's. Only a candidate: <see cref="IsMatrixProductFactor"/> on its references decides.
+        /// </summary>
+        public static bool MayBeUnnamedWeight(ISymbol storage, KnownSymbols symbols)
+        {
+            if (!(storage is IFieldSymbol { IsConst: false } || storage is IPropertySymbol { IsIndexer: false }) || storage.IsImplicitlyDeclared)
+            {
+                return false;
+            }
+
+            var type = StorageType(storage);
+            if (!(symbols.IsMatrix(type) || type is IArrayTypeSymbol { Rank: 2 } || type is IArrayTypeSymbol { ElementType: IArrayTypeSymbol }))
+            {
+                return false;
+            }
+
+            return ClassifyName(storage.Name) == ParameterKind.None && !IdentifierWords.ContainsAny(storage.Name, s_notParameterWords)
+                && !IdentifierWords.ContainsAny(storage.Name, s_biasWords);
+        }
+
+        /// <summary>
+        /// Usage evidence, read on a member's references: it is a factor of a matrix product with another tensor
+        /// (<c>W * x</c>, <c>x * W</c>, <c>W.Multiply(x)</c>, <c>x.TransposeAndMultiply(W)</c>) or the two-index factor of an
+        /// accumulated weighted sum (<c>s += w[o, i] * x[i]</c>, <c>s += w[o][i] * x[i]</c>) — what a layer does with
+        /// its weights — and, written anywhere, by a step (<c>W -= …</c>, <c>W = W - …</c>, <c>W.Subtract(…, W)</c>,
+        /// <c>w[o, i] -= …</c>): trained. An input, a cache of activations or a constant filter multiplies but is never stepped.
+        /// </summary>
+        public static bool IsTrainedMatrixFactor(IReadOnlyList<IOperation> references, KnownSymbols symbols)
+            => IsMatrixFactor(references, symbols, requireStep: true);
+
+        /// <summary>
+        /// <see cref="IsTrainedMatrixFactor"/> without the step: enough where the value written is itself a random draw
+        /// (an untrained layer's random weights still are weights).
+        /// </summary>
+        public static bool IsMatrixFactor(IReadOnlyList<IOperation> references, KnownSymbols symbols, bool requireStep = false)
+        {
+            var factor = false;
+            var stepped = false;
+            foreach (var reference in references)
+            {
+                var element = reference;
+                while (element.Parent is { } parent
+                    && ((parent is IArrayElementReferenceOperation array && array.ArrayReference == element)
+                        || (parent is IPropertyReferenceOperation { Arguments.Length: > 0 } indexer && indexer.Instance == element)))
+                {
+                    element = parent;
+                }
+
+                var context = SkipConversions(element.Parent);
+                factor |= IsMatrixProductFactor(reference, element, context, symbols);
+                stepped |= !requireStep || IsStep(reference, element, context);
+                if (factor && stepped)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsMatrixProductFactor(IOperation reference, IOperation element, IOperation? context, KnownSymbols symbols)
+        {
+            switch (context)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product when element == reference:
+                    var other = Unwrap(product.LeftOperand) == reference ? product.RightOperand : product.LeftOperand;
+                    return symbols.IsMatrix(reference.Type) && symbols.IsMathNetTensor(Unwrap(other).Type);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product when element != reference:
+                    // s += w[o, i] * x[i]: an element of the matrix times an element of something else, accumulated.
+                    var otherElement = Unwrap(Unwrap(product.LeftOperand) == element ? product.RightOperand : product.LeftOperand);
+                    return (otherElement is IArrayElementReferenceOperation || otherElement is IPropertyReferenceOperation { Arguments.Length: > 0 })
+                        && (product.Parent is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add }
+                            || product.Parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add });
+                case IInvocationOperation call when element == reference && call.TargetMethod.Name is "Multiply" or "TransposeThisAndMultiply" or "TransposeAndMultiply":
+                    return symbols.IsMatrix(reference.Type) && call.Arguments.Length >= 1
+                        && (call.Instance == reference ? symbols.IsMathNetTensor(Unwrap(call.Arguments[0].Value).Type) : true);
+                case IArgumentOperation { Parent: IInvocationOperation call } when element == reference && call.TargetMethod.Name is "Multiply" or "TransposeThisAndMultiply" or "TransposeAndMultiply":
+                    return call.Instance is not null && symbols.IsMathNetTensor(Unwrap(call.Instance).Type);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsStep(IOperation reference, IOperation element, IOperation? context)
+        {
+            switch (context)
+            {
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract or BinaryOperatorKind.Add } compound when compound.Target == element:
+                    return true;
+                case ISimpleAssignmentOperation assignment when assignment.Target == element:
+                    // W = W - lr * g, w[o, i] = w[o, i] - lr * g
+                    return Unwrap(assignment.Value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract or BinaryOperatorKind.Add } step
+                        && Unwrap(step.LeftOperand).Syntax.IsEquivalentTo(element.Syntax, topLevel: false);
+                case IArgumentOperation { Parent: IInvocationOperation call } argument when element == reference
+                        && call.TargetMethod.Name is "Subtract" or "Add" && call.Arguments.Length == 2 && argument == call.Arguments[1]:
+                    // W.Subtract(lr * g, W): the result written into the matrix itself.
+                    return call.Instance is not null && Unwrap(call.Instance).Syntax.IsEquivalentTo(reference.Syntax, topLevel: false);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
         /// Usage evidence against: true when <paramref name="storage"/> is read, every use of it can be seen (a local, or a
         /// member no other assembly can reach: <paramref name="references"/> are all its references in the compilation),
         /// and none sums it over inputs. A connection weight is the <c>w</c> of a weighted sum <c>Σ w·x</c> feeding units

@@ -22,6 +22,9 @@ namespace NnAnalyzers.Semantics
             "neuron", "neurons", "neural", "perceptron", "perceptrons", "backprop", "backpropagation", "backpropagate",
             "softmax", "sigmoid", "relu", "activation", "activations", "synapse", "synapses", "mlp",
             "feedforward", "logits", "logit", "minibatch", "dropout", "convolution", "autoencoder",
+
+            // Recurrent and attention layers (an LSTM cell, an attention head, a word-embedding table).
+            "lstm", "gru", "rnn", "attention", "embedding", "embeddings",
         };
 
         /// <summary>Words that alone make an NN context (declared after their list: initialised in order).</summary>

@@ -433,6 +433,59 @@ class DenseLayer
             await Fix(source, fixedSource, Glorot);
         }
 
+        // Session 13's probe: gate and projection matrices whose names say nothing (Wf, _wq) are weights by their use:
+        // the type's forward pass multiplies them with its input.
+        private const string UnnamedGates = @"
+using System;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.LinearAlgebra;
+
+public class LstmCell
+{
+    public Matrix<double> Wf, Wo;
+    private readonly Matrix<float> _wq;
+    private readonly Matrix<double> _mask, _noise;
+
+    public LstmCell(int inputSize, int hiddenSize, Random rng)
+    {
+        int cols = inputSize + hiddenSize;
+        Wf = INIT_WF;
+        Wo = Matrix<double>.Build.Random(hiddenSize, cols, new Normal(0, 0.1, rng));
+        _wq = INIT_WQ;
+        _mask = Matrix<double>.Build.Random(hiddenSize, 1, new ContinuousUniform(0, 1, rng));
+        _noise = Matrix<double>.Build.Random(hiddenSize, 1, new ContinuousUniform(0, 0.01, rng));
+    }
+
+    public Vector<double> Step(Vector<double> xh, Matrix<float> tokens)
+    {
+        var q = tokens * _wq;
+        var f = (Wf * xh).Map(v => 1.0 / (1.0 + Math.Exp(-v)));
+        var o = (Wo * xh).Map(v => 1.0 / (1.0 + Math.Exp(-v)));
+        return f.PointwiseMultiply(o).PointwiseMultiply(_mask.Column(0)) + _noise.Column(0) + q.RowSums().ToDouble()[0];
+    }
+}";
+
+        [Fact]
+        public async Task Unnamed_gate_and_projection_matrices_multiplied_by_the_forward_pass_are_weights()
+        {
+            var source = UnnamedGates
+                .Replace("INIT_WF", "[|Matrix<double>.Build.Random(hiddenSize, cols, new ContinuousUniform(0.0, 0.1, rng))|]")
+                .Replace("INIT_WQ", "[|Matrix<float>.Build.Random(inputSize, hiddenSize, new ContinuousUniform(0, 0.02, rng))|]");
+            var fixedSource = UnnamedGates
+                .Replace("INIT_WF", "Matrix<double>.Build.Random(hiddenSize, cols, new ContinuousUniform(-0.1, 0.1, rng))")
+                .Replace("INIT_WQ", "Matrix<float>.Build.Random(inputSize, hiddenSize, new ContinuousUniform(-0.02, 0.02, rng))");
+            await Fix(source, fixedSource, Glorot);
+        }
+
+        [Fact]
+        public async Task Unnamed_random_matrices_that_nothing_multiplies_as_a_layer_are_not_weights()
+        {
+            // A mask and a noise matrix drawn in [0, 1) are used elementwise or added: not weights, whatever their range.
+            await NoDiagnostic(UnnamedGates
+                .Replace("INIT_WF", "Matrix<double>.Build.Random(hiddenSize, cols, new Normal(0, 0.1, rng))")
+                .Replace("INIT_WQ", "Matrix<float>.Build.Random(inputSize, hiddenSize, new Normal(0, 0.02, rng))"));
+        }
+
         [Fact]
         public async Task MathNet_default_continuous_uniform_is_centred()
         {

@@ -1622,5 +1622,69 @@ public class Layer
             await Silent(RandomFactory.Replace("PER_NEURON", "Rng.Global()").Replace("PER_LOOP", "Rng.Seeded(j)"));
             await Silent(RandomFactory.Replace("PER_NEURON", "Rng.Fresh()").Replace("PER_LOOP", "Rng.Global()"));
         }
+
+        // Session 13's probe: recurrent and attention matrices whose names say nothing (_wh, _value) are a layer's weights
+        // by their use: the forward pass multiplies them with the input and a step updates them.
+        private const string UnnamedGru = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public class GruCell
+{
+    private Matrix<float> _wz, _wh;
+    private readonly Matrix<double> _value;
+    private readonly Matrix<double> _smooth;
+    private Matrix<double> _state;
+
+    public GruCell(int hidden, int input, Random rng)
+    {
+        _wz = Matrix<float>.Build.Random(hidden, input);
+        _wh = WH;
+        _value = VALUE;
+        _smooth = Matrix<double>.Build.Dense(hidden, hidden, 1.0 / hidden);
+        _state = Matrix<double>.Build.Dense(hidden, 1);
+    }
+
+    public Vector<float> Forward(Vector<float> x)
+    {
+        var z = (_wz * x).Map(v => 1f / (1f + MathF.Exp(-v)));
+        var hc = (_wh * x).PointwiseTanh();
+        return z.PointwiseMultiply(hc);
+    }
+
+    public Matrix<double> Attend(Matrix<double> x)
+    {
+        _state = _smooth * (x * _value);
+        return _state;
+    }
+
+    public void Apply(Matrix<float> dWz, Matrix<float> dWh, Matrix<double> dV, float lr)
+    {
+        _wz = _wz - lr * dWz;
+        _wh = _wh - lr * dWh;
+        _value.Subtract(lr * dV, _value);
+    }
+}";
+
+        [Fact]
+        public async Task Unnamed_matrices_multiplied_and_stepped_start_symmetric()
+        {
+            var source = UnnamedGru.Replace("WH", "{|#0:Matrix<float>.Build.Dense(hidden, input, 0.01f)|}").Replace("VALUE", "{|#1:Matrix<double>.Build.Dense(input, input)|}");
+            var fixedSource = UnnamedGru
+                .Replace("WH", "Matrix<float>.Build.Dense(hidden, input, (_, __) => (float)((rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (input + hidden))))")
+                .Replace("VALUE", "Matrix<double>.Build.Dense(input, input, (_, __) => (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (input + input)))");
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(ConstantMessage("_wh", "0.01")));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(1).WithArguments(
+                "the weights '_value' are allocated as zeros and never filled: every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task Unnamed_constant_matrices_never_stepped_are_fixed_transforms()
+        {
+            // A smoothing matrix and a state buffer: multiplied or assigned, never stepped.
+            await Silent(UnnamedGru.Replace("WH", "Matrix<float>.Build.Random(hidden, input)").Replace("VALUE", "Matrix<double>.Build.Random(input, input)"));
+        }
     }
 }
