@@ -570,6 +570,15 @@ namespace NnAnalyzers.Semantics
                     return StorageWrite.Constant;
                 }
 
+                // Enumerable.Repeat(Enumerable.Repeat(0.1, n).ToArray(), rows): one constant (or zero) row, the same
+                // array in every row.
+                if (method.Name == "Repeat" && call.Arguments.Length == 2 && method.TypeArguments.Length == 1
+                    && method.TypeArguments[0] is IArrayTypeSymbol { ElementType: var repeated } && IsNumeric(repeated))
+                {
+                    var sameRow = ClassifyCreation(call.Arguments[0].Value);
+                    return sameRow == StorageWrite.Constant || sameRow == StorageWrite.Zero ? sameRow : StorageWrite.Fill;
+                }
+
                 // Enumerable.Range(0, n).Select(_ => 0.5)
                 if (method.Name == "Select" && call.Arguments.Length == 2 && IsConstantGenerator(call.Arguments[1].Value)
                     && IsNumeric(method.TypeArguments.Length == 2 ? method.TypeArguments[1] : null))
@@ -591,7 +600,7 @@ namespace NnAnalyzers.Semantics
                     && call.Arguments[0].Value is { } source && Operations.WithoutConversions(source) is IInvocationOperation inner)
                 {
                     var materialized = ClassifyCreationCall(inner);
-                    return materialized == StorageWrite.Constant || (materialized == StorageWrite.Zero && inner.TargetMethod.Name == "Select")
+                    return materialized == StorageWrite.Constant || (materialized == StorageWrite.Zero && inner.TargetMethod.Name is "Select" or "Repeat")
                         ? materialized
                         : StorageWrite.Fill;
                 }
@@ -660,6 +669,11 @@ namespace NnAnalyzers.Semantics
                         {
                             return true;
                         }
+                    }
+
+                    if (call.TargetMethod.Name == "Repeat" && call.Arguments.Length == 2 && !IsNumeric(call.Arguments[0].Value.Type))
+                    {
+                        return TryGetFillValue(call.Arguments[0].Value, out value); // Repeat(Repeat(0.1, n).ToArray(), rows)
                     }
 
                     var index = call.TargetMethod.Name == "Repeat" ? 0 : call.Arguments.Length - 1;

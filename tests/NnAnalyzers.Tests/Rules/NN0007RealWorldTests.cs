@@ -1686,5 +1686,42 @@ public class GruCell
             // A smoothing matrix and a state buffer: multiplied or assigned, never stepped.
             await Silent(UnnamedGru.Replace("WH", "Matrix<float>.Build.Random(hidden, input)").Replace("VALUE", "Matrix<double>.Build.Random(input, input)"));
         }
+
+        [Fact]
+        public async Task One_constant_row_repeated_for_every_unit_is_reported()
+        {
+            // Session 13's probe: Repeat of one constant row puts the same array (the same values) in every row.
+            const string source = @"
+using System;
+using System.Linq;
+
+internal class EmbeddingMlp
+{
+    private readonly double[][] _weights;
+    private readonly double[][] _hiddenWeights;
+    private readonly double[] _bias;
+
+    public EmbeddingMlp(int inputs, int hidden)
+    {
+        _weights = {|#0:Enumerable.Repeat(Enumerable.Repeat(0.1, inputs).ToArray(), hidden).ToArray()|};
+        _hiddenWeights = {|#1:Enumerable.Repeat(new double[inputs], hidden).ToArray()|};
+        _bias = new double[hidden];
+    }
+
+    public double[] Forward(double[] x) =>
+        _weights.Select((row, u) => Math.Tanh(row.Zip(x, (w, v) => w * v).Sum() + _hiddenWeights[u].Zip(x, (w, v) => w * v).Sum() + _bias[u])).ToArray();
+
+    public void Train(double[] x, double[] dz, double lr)
+    {
+        for (int u = 0; u < _weights.Length; u++)
+            for (int i = 0; i < x.Length; i++) { _weights[u][i] -= lr * dz[u] * x[i]; _hiddenWeights[u][i] -= lr * dz[u] * x[i]; }
+    }
+}";
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(ConstantMessage("_weights", "0.1")));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(1).WithArguments(
+                "the weights '_hiddenWeights' are allocated as zeros and never filled: every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random"));
+            await test.RunAsync(CancellationToken.None);
+        }
     }
 }
