@@ -126,6 +126,7 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
+            ResolveDeferredCopies();
             PairAppends(appends, activations, cancellationToken);
         }
 
@@ -205,7 +206,8 @@ namespace NnAnalyzers.Semantics
                 return StoredValue.Unknown;
             }
 
-            if ((facts.Affine || facts.Activated) && !facts.Activation)
+            // A copy of a value an activation is applied to (_input = input; _output = σ(input)) holds the pre-activation too.
+            if ((facts.Affine || facts.Activated || (facts.CopiedFrom is not null && IsActivated(storage))) && !facts.Activation)
             {
                 return StoredValue.PreActivation;
             }
@@ -381,13 +383,47 @@ namespace NnAnalyzers.Semantics
             }
 
             // A copy: z[j] = sum where sum is a pre-activation, activations.Add(activation) where activation is an output.
-            if (StorageOf(value, out var copied, out _) && !SymbolEqualityComparer.Default.Equals(copied, storage) && _facts.TryGetValue(copied, out var known))
+            if (StorageOf(value, out var copied, out _) && !SymbolEqualityComparer.Default.Equals(copied, storage))
             {
-                var target = Get(storage);
-                target.Affine |= known.Affine;
-                target.Activation |= known.Activation;
-                (target.CopiedFrom ??= new List<ISymbol>()).Add(copied);
+                if (_facts.TryGetValue(copied, out var known))
+                {
+                    Copy(storage, copied, known);
+                }
+                else
+                {
+                    // _input = input; _output = input.Map(σ): what the source turns out to be is known after the body.
+                    (_deferredCopies ??= new List<(ISymbol, ISymbol)>()).Add((storage, copied));
+                }
             }
+        }
+
+        private List<(ISymbol Target, ISymbol Source)>? _deferredCopies;
+
+        private void Copy(ISymbol storage, ISymbol copied, Facts known)
+        {
+            var target = Get(storage);
+            target.Affine |= known.Affine;
+            target.Activation |= known.Activation;
+            (target.CopiedFrom ??= new List<ISymbol>()).Add(copied);
+        }
+
+        // The copies made before anything was known of their source, once the whole body is read.
+        private void ResolveDeferredCopies()
+        {
+            if (_deferredCopies is null)
+            {
+                return;
+            }
+
+            foreach (var (target, source) in _deferredCopies)
+            {
+                if (_facts.TryGetValue(source, out var known))
+                {
+                    Copy(target, source, known);
+                }
+            }
+
+            _deferredCopies = null;
         }
 
         private Facts Get(ISymbol storage)

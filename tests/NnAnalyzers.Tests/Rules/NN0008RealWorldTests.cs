@@ -64,6 +64,41 @@ public class Mlp
         public Task Derivatives_held_in_delegates_given_the_values_they_take_are_silent()
             => NoDiagnostic(DelegateMlp.Replace("DERIV", "_actPrime(a[k])"));
 
+        // Session 13's probe: a Keras-style activation layer caches its input before activating it.
+        private const string ActivationLayer = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public sealed class SigmoidLayer
+{
+    private Matrix<double> _input;
+    private Matrix<double> _output;
+
+    public Matrix<double> Forward(Matrix<double> input)
+    {
+        _input = input;
+        _output = input.Map(v => 1.0 / (1.0 + Math.Exp(-v)));
+        return _output;
+    }
+
+    public Matrix<double> Backward(Matrix<double> gradOutput)
+        => gradOutput.PointwiseMultiply(DERIV);
+}";
+
+        [Fact]
+        public Task Derivative_of_the_cached_input_of_an_activation_layer_is_reported()
+            => ReportedWithoutFix(ActivationLayer.Replace("DERIV", "[|_input.PointwiseMultiply(1.0 - _input)|]"));
+
+        [Fact]
+        public Task Derivative_of_the_cached_output_of_an_activation_layer_is_silent()
+            => NoDiagnostic(ActivationLayer.Replace("DERIV", "_output.PointwiseMultiply(1.0 - _output)"));
+
+        private static Task ReportedWithoutFix(string source)
+        {
+            var test = new Verify.Test { TestCode = source, FixedCode = source };
+            return test.RunAsync(CancellationToken.None);
+        }
+
         // Nielsen's network.py, ported: feedforward fills zs and activations, backprop reads the last of each.
         private const string Nielsen = @"
 using System;
