@@ -243,11 +243,13 @@ namespace NnAnalyzers.Semantics
                     var other = Unwrap(product.LeftOperand) == reference ? product.RightOperand : product.LeftOperand;
                     return symbols.IsMatrix(reference.Type) && symbols.IsMathNetTensor(Unwrap(other).Type);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product when element != reference:
-                    // s += w[o, i] * x[i]: an element of the matrix times an element of something else, accumulated.
+                    // s += w[o, i] * x[i]: an element of the matrix, swept by loops, times an element of something else,
+                    // accumulated. A row looked up by a token (word2vec's syn1[target][d]) is a table's, not a layer's.
                     var otherElement = Unwrap(Unwrap(product.LeftOperand) == element ? product.RightOperand : product.LeftOperand);
                     return (otherElement is IArrayElementReferenceOperation || otherElement is IPropertyReferenceOperation { Arguments.Length: > 0 })
                         && (product.Parent is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add }
-                            || product.Parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add });
+                            || product.Parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add })
+                        && IsSweptByLoops(element);
                 case IInvocationOperation call when element == reference && call.TargetMethod.Name is "Multiply" or "TransposeThisAndMultiply" or "TransposeAndMultiply":
                     return symbols.IsMatrix(reference.Type) && call.Arguments.Length >= 1
                         && (call.Instance == reference ? symbols.IsMathNetTensor(Unwrap(call.Arguments[0].Value).Type) : true);
@@ -256,6 +258,26 @@ namespace NnAnalyzers.Semantics
                 default:
                     return false;
             }
+        }
+
+        // Every index of w[o][i] / w[o, i] is a for or foreach loop's variable.
+        private static bool IsSweptByLoops(IOperation element)
+        {
+            for (var op = element; op is IArrayElementReferenceOperation array; op = Unwrap(array.ArrayReference))
+            {
+                foreach (var index in array.Indices)
+                {
+                    if (!(Unwrap(index) is ILocalReferenceOperation { Local: var local })
+                        || !(local.DeclaringSyntaxReferences.Length == 1 && local.DeclaringSyntaxReferences[0].GetSyntax() is var declaration
+                            && (declaration is Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax
+                                || declaration.Parent?.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax)))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
         }
 
         private static bool IsStep(IOperation reference, IOperation element, IOperation? context)

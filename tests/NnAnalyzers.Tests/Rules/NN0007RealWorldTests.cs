@@ -1723,5 +1723,44 @@ internal class EmbeddingMlp
                 "the weights '_hiddenWeights' are allocated as zeros and never filled: every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random"));
             await test.RunAsync(CancellationToken.None);
         }
+
+        [Fact]
+        public async Task Word2vec_output_vectors_start_at_zero()
+        {
+            // word2vec.c: syn1 starts at zero and is trained; its rows are looked up by a token, not swept as a layer.
+            await Silent(@"
+using System;
+
+public class Word2Vec
+{
+    private readonly double[][] _syn0;
+    private readonly double[][] _syn1;
+    private readonly int _dim;
+
+    public Word2Vec(int vocabSize, int dim, Random rng)
+    {
+        _dim = dim;
+        _syn0 = new double[vocabSize][];
+        _syn1 = new double[vocabSize][];
+        for (int w = 0; w < vocabSize; w++)
+        {
+            _syn0[w] = new double[dim];
+            _syn1[w] = new double[dim];
+            for (int d = 0; d < dim; d++) _syn0[w][d] = (rng.NextDouble() - 0.5) / dim;
+        }
+    }
+
+    public void TrainPair(int center, int target, int label, double alpha)
+    {
+        double f = 0;
+        for (int d = 0; d < _dim; d++) f += _syn0[center][d] * _syn1[target][d];
+        double g = (label - 1.0 / (1.0 + Math.Exp(-f))) * alpha;
+        var neu1e = new double[_dim];
+        for (int d = 0; d < _dim; d++) neu1e[d] += g * _syn1[target][d];
+        for (int d = 0; d < _dim; d++) _syn1[target][d] += g * _syn0[center][d];
+        for (int d = 0; d < _dim; d++) _syn0[center][d] += neu1e[d];
+    }
+}");
+        }
     }
 }
