@@ -1750,11 +1750,13 @@ public class Word2Vec
         }
     }
 
+    private static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+
     public void TrainPair(int center, int target, int label, double alpha)
     {
         double f = 0;
         for (int d = 0; d < _dim; d++) f += _syn0[center][d] * _syn1[target][d];
-        double g = (label - 1.0 / (1.0 + Math.Exp(-f))) * alpha;
+        double g = (label - Sigmoid(f)) * alpha;
         var neu1e = new double[_dim];
         for (int d = 0; d < _dim; d++) neu1e[d] += g * _syn1[target][d];
         for (int d = 0; d < _dim; d++) _syn1[target][d] += g * _syn0[center][d];
