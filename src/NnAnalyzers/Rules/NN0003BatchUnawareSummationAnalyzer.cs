@@ -227,7 +227,7 @@ namespace NnAnalyzers.Rules
                     var arrayNormaliser = _normalization.FromCollectionSum(sum, body);
                     if (arrayNormaliser is not null)
                     {
-                        ReportArrayNormaliser(context, arrayNormaliser);
+                        ReportArrayNormaliser(context, arrayNormaliser, BatchAxis.OfNormalisedArray(arrayNormaliser, body));
                     }
                 }
 
@@ -248,7 +248,7 @@ namespace NnAnalyzers.Rules
                         if (normaliser is not null)
                         {
                             (seenSums ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(sumLocal);
-                            ReportArrayNormaliser(context, normaliser);
+                            ReportArrayNormaliser(context, normaliser, BatchAxis.OfNormalisedArray(normaliser, body));
                             continue;
                         }
                     }
@@ -312,22 +312,8 @@ namespace NnAnalyzers.Rules
                     Descriptors.NN0003BatchUnawareSummation, normaliser.Sum.Syntax.GetLocation(), locations, properties.ToImmutable(), message));
             }
 
-            private static void ReportArrayNormaliser(OperationBlockAnalysisContext context, Normaliser normaliser)
+            private static void ReportArrayNormaliser(OperationBlockAnalysisContext context, Normaliser normaliser, SampleAxis axis)
             {
-                var axis = SampleAxis.Unknown;
-                if (BatchAxis.IsBatchSize(Normalization.BoundOf(normaliser.FirstIndexLoop)))
-                {
-                    axis = SampleAxis.Rows;
-                }
-                else if (BatchAxis.IsBatchSize(Normalization.BoundOf(normaliser.SecondIndexLoop)))
-                {
-                    axis = SampleAxis.Columns;
-                }
-                else if (normaliser.RowsWalkBatch)
-                {
-                    axis = SampleAxis.Rows;
-                }
-
                 if (!BatchAxis.Crosses(normaliser.Reduction, axis) || (axis == SampleAxis.Unknown && !normaliser.NonNegative))
                 {
                     return;

@@ -50,6 +50,8 @@ namespace NnAnalyzers.Semantics
         private static readonly WordSet s_batchWords = IdentifierWords.Set("batch", "batches", "minibatch", "samples", "examples");
         private static readonly WordSet s_sampleWords = IdentifierWords.Set("sample", "example");
         private static readonly WordSet s_countWords = IdentifierWords.Set("count", "num", "number", "size", "n");
+        private static readonly WordSet s_heightWords = IdentifierWords.Set("height", "h");
+        private static readonly WordSet s_widthWords = IdentifierWords.Set("width", "w");
 
         private static readonly HashSet<string> s_axisKeepingMethods = new HashSet<string>(System.StringComparer.Ordinal)
         {
@@ -151,6 +153,206 @@ namespace NnAnalyzers.Semantics
 
             return sample && count;
         }
+
+        /// <summary>
+        /// The sample axis of a 2-D array (or matrix) whose elements are summed and divided in index loops: the loop over
+        /// a batch size walks the samples (<c>for (n = 0; n &lt; batchSize; n++)</c>), as does a walk over the rows of a
+        /// batch-named array. When neither says, an array whose two axes are the height and width of one map holds no
+        /// samples at all (<see cref="SampleAxis.Single"/>): a spatial softmax normalises one sample's heatmap
+        /// <c>double[h, w]</c> by its whole sum, rightly.
+        /// </summary>
+        public static SampleAxis OfNormalisedArray(Normaliser normaliser, IOperation body)
+        {
+            if (IsBatchSize(Normalization.BoundOf(normaliser.FirstIndexLoop)))
+            {
+                return SampleAxis.Rows;
+            }
+
+            if (IsBatchSize(Normalization.BoundOf(normaliser.SecondIndexLoop)))
+            {
+                return SampleAxis.Columns;
+            }
+
+            if (normaliser.RowsWalkBatch)
+            {
+                return SampleAxis.Rows;
+            }
+
+            return IsMapOfOneSample(normaliser, body) ? SampleAxis.Single : SampleAxis.Unknown;
+        }
+
+        // Which spatial axis of a map an array axis is.
+        private enum MapAxis
+        {
+            None,
+            Vertical,
+            Horizontal,
+        }
+
+        /// <summary>
+        /// True when the two loops that index the normalised elements walk the two spatial axes of one map, one vertical
+        /// and one horizontal, and no loop over a batch encloses them around the sum. An axis is spatial when its extent
+        /// is a trailing dimension of an image tensor (<c>features.GetLength(1)</c> of a <c>[c, h, w]</c> array, through
+        /// locals and the sizes the array was created with), when its index also indexes such a trailing dimension of
+        /// another array of the method (<c>e[i, j] = Math.Exp(features[c, i, j])</c>), or when its extent and index are a
+        /// height or width and the y or x coordinate (<c>for (int y = 0; y &lt; h; y++)</c>): one sample and one feature
+        /// axis are never a vertical and a horizontal extent.
+        /// </summary>
+        private static bool IsMapOfOneSample(Normaliser normaliser, IOperation body)
+        {
+            if (!(normaliser.FirstIndexLoop is IForLoopOperation first) || !(normaliser.SecondIndexLoop is IForLoopOperation second))
+            {
+                return false;
+            }
+
+            var firstAxis = AxisOfMap(first, body);
+            if (firstAxis == MapAxis.None)
+            {
+                return false;
+            }
+
+            var secondAxis = AxisOfMap(second, body);
+            if (secondAxis == MapAxis.None || secondAxis == firstAxis)
+            {
+                return false;
+            }
+
+            // The maps of a batch summed into one scalar declared outside the loop over them: a sum over samples.
+            var outer = first.Syntax.Span.Contains(second.Syntax.Span) ? first : second;
+            for (var p = outer.Parent; p is not null; p = p.Parent)
+            {
+                if (p is IForLoopOperation loop && IsBatchSize(Normalization.BoundOf(loop)) && !loop.Syntax.Span.Contains(normaliser.Sum.Syntax.Span))
+                {
+                    return false;
+                }
+
+                if (p is IForEachLoopOperation walk && StorageName(walk.Collection) is string name && IsBatchName(name)
+                    && !walk.Syntax.Span.Contains(normaliser.Sum.Syntax.Span))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static MapAxis AxisOfMap(IForLoopOperation loop, IOperation body)
+        {
+            var bound = Normalization.BoundOf(loop);
+            if (bound is null || loop.Locals.Length != 1)
+            {
+                return MapAxis.None;
+            }
+
+            var extent = AxisOfExtent(bound, body, 0);
+            if (extent != MapAxis.None)
+            {
+                return extent;
+            }
+
+            var index = loop.Locals[0];
+            var coordinate = index.Name switch
+            {
+                "y" => MapAxis.Vertical,
+                "x" => MapAxis.Horizontal,
+                _ => MapAxis.None,
+            };
+            return coordinate != MapAxis.None ? coordinate : AxisIndexedInTensors(loop, bound, body);
+        }
+
+        // The spatial axis an extent measures: a trailing dimension of an image tensor, the size an array was created
+        // with along the axis asked, or an integer named as a height or a width (h, imageHeight, outW).
+        private static MapAxis AxisOfExtent(IOperation? extent, IOperation body, int depth)
+        {
+            extent = Unwrap(extent);
+            if (extent is null || depth > 4)
+            {
+                return MapAxis.None;
+            }
+
+            switch (extent)
+            {
+                case IInvocationOperation { TargetMethod.Name: "GetLength", Instance: { } array, Arguments.Length: 1 } getLength
+                        when getLength.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int dimension }:
+                    if (array.Type is IArrayTypeSymbol { Rank: >= 3 } tensor)
+                    {
+                        return dimension == tensor.Rank - 2 ? MapAxis.Vertical : dimension == tensor.Rank - 1 ? MapAxis.Horizontal : MapAxis.None;
+                    }
+
+                    return array.Type is IArrayTypeSymbol { Rank: 2 } && Unwrap(array) is ILocalReferenceOperation created && dimension < 2
+                        && CreationOf(created.Local, body) is { } creation
+                        ? AxisOfExtent(creation.DimensionSizes[dimension], body, depth + 1)
+                        : MapAxis.None;
+
+                case ILocalReferenceOperation local when IsIntegral(local.Type):
+                    var named = AxisOfName(local.Local.Name);
+                    return named != MapAxis.None ? named : AxisOfExtent(InitializerOf(local.Local, body), body, depth + 1);
+
+                case IParameterReferenceOperation parameter when IsIntegral(parameter.Type):
+                    return AxisOfName(parameter.Parameter.Name);
+
+                case IFieldReferenceOperation field when IsIntegral(field.Type):
+                    return AxisOfName(field.Field.Name);
+
+                case IPropertyReferenceOperation property when IsIntegral(property.Type) && !property.Property.IsIndexer:
+                    return AxisOfName(property.Property.Name);
+
+                default:
+                    return MapAxis.None;
+            }
+        }
+
+        private static MapAxis AxisOfName(string name)
+        {
+            var vertical = IdentifierWords.ContainsAny(name, s_heightWords);
+            var horizontal = IdentifierWords.ContainsAny(name, s_widthWords);
+            return vertical == horizontal ? MapAxis.None : vertical ? MapAxis.Vertical : MapAxis.Horizontal;
+        }
+
+        private static bool IsIntegral(ITypeSymbol? type) => type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
+
+        // The axis of an image tensor of the method (rank 3 or more) that the loop's index, or the index of a loop with
+        // the same bound, walks among its trailing two positions: features[c, i, j] makes i vertical and j horizontal.
+        private static MapAxis AxisIndexedInTensors(IForLoopOperation loop, IOperation bound, IOperation body)
+        {
+            foreach (var op in BodyOperations.Shared(body).OfKind(OperationKind.ArrayElementReference))
+            {
+                if (!(op is IArrayElementReferenceOperation element) || element.Indices.Length < 3)
+                {
+                    continue;
+                }
+
+                var rank = element.Indices.Length;
+                for (var position = rank - 2; position < rank; position++)
+                {
+                    if (Unwrap(element.Indices[position]) is ILocalReferenceOperation index
+                        && (loop.Locals.Contains(index.Local, SymbolEqualityComparer.Default)
+                            || (Normalization.LoopOf(element, index.Local) is { } other
+                                && Normalization.BoundOf(other)?.Syntax.IsEquivalentTo(bound.Syntax, topLevel: false) == true)))
+                    {
+                        return position == rank - 2 ? MapAxis.Vertical : MapAxis.Horizontal;
+                    }
+                }
+            }
+
+            return MapAxis.None;
+        }
+
+        private static IOperation? InitializerOf(ILocalSymbol local, IOperation body)
+        {
+            foreach (var op in BodyOperations.Shared(body).OfKind(OperationKind.VariableDeclarator))
+            {
+                if (op is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                {
+                    return declarator.Initializer?.Value ?? declarator.GetVariableInitializer()?.Value;
+                }
+            }
+
+            return null;
+        }
+
+        private static IArrayCreationOperation? CreationOf(ILocalSymbol local, IOperation body)
+            => Unwrap(InitializerOf(local, body)) as IArrayCreationOperation;
 
         /// <summary>
         /// The sample axis of a MathNet matrix value, traced back through locals, dictionary/array elements written in

@@ -711,6 +711,131 @@ public static class Activations
 }
 ");
 
+        // ---------------------------------------------------------------- a map of one sample: no sample axis
+
+        // A spatial softmax (soft-argmax keypoint head): the H x W heatmap of one channel of one sample is ONE
+        // distribution over pixel positions, so its whole sum is the right normaliser.
+        private const string SpatialSoftmaxHead = Usings + @"
+public sealed class SpatialSoftmaxHead
+{
+    private readonly double _temperature = 1.0;
+
+    public double[,] Normalize(double[,] heatmap)
+    {
+        int h = heatmap.GetLength(0), w = heatmap.GetLength(1);
+        double max = double.NegativeInfinity;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                max = Math.Max(max, heatmap[y, x]);
+
+        var prob = new double[h, w];
+        double total = 0;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                prob[y, x] = Math.Exp((heatmap[y, x] - max) / _temperature);
+                total += prob[y, x];
+            }
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                prob[y, x] /= total;
+        return prob;
+    }
+
+    public double[,] ChannelSoftmax(double[,,] features, int channel)
+    {
+        var e = new double[features.GetLength(1), features.GetLength(2)];
+        double sum = 0;
+        for (int i = 0; i < e.GetLength(0); i++)
+            for (int j = 0; j < e.GetLength(1); j++)
+            {
+                e[i, j] = Math.Exp(features[channel, i, j]);
+                sum += e[i, j];
+            }
+        for (int i = 0; i < e.GetLength(0); i++)
+            for (int j = 0; j < e.GetLength(1); j++)
+                e[i, j] /= sum;
+        return e;
+    }
+
+    public double[,] ImageSoftmax(double[,,,] images, int n, int c)
+    {
+        int rows = images.GetLength(2), cols = images.GetLength(3);
+        var e = new double[rows, cols];
+        double sum = 0;
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+            {
+                e[i, j] = Math.Exp(images[n, c, i, j]);
+                sum += e[i, j];
+            }
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                e[i, j] /= sum;
+        return e;
+    }
+}
+";
+
+        [Fact]
+        public Task Spatial_softmax_over_the_height_and_width_of_one_map_is_not_reported()
+            => NoDiagnosticAsync(SpatialSoftmaxHead);
+
+        [Fact]
+        public Task Whole_sums_over_a_batch_of_maps_or_a_slice_across_samples_are_still_reported()
+        {
+            // The flattened heatmaps of a batch (one per row) and a time step of a [batch, time, classes] tensor: the
+            // rows are samples, not the height of one map.
+            const string source = Usings + @"
+public sealed class KeypointHead
+{
+    public double[,] Weights;
+
+    public double[,] NormalizeBatch(double[,] heat, int batchSize, int h, int w)
+    {
+        var prob = new double[batchSize, h * w];
+        double total = 0;
+        for (int n = 0; n < batchSize; n++)
+            for (int p = 0; p < h * w; p++)
+            {
+                prob[n, p] = Math.Exp(heat[n, p]);
+                {|#0:total += prob[n, p]|};
+            }
+        for (int n = 0; n < batchSize; n++)
+            for (int p = 0; p < h * w; p++)
+                prob[n, p] /= total;
+        return prob;
+    }
+
+    public double[,] StepSoftmax(double[,,] scores, int t)
+    {
+        var e = new double[scores.GetLength(0), scores.GetLength(2)];
+        double sum = 0;
+        for (int i = 0; i < e.GetLength(0); i++)
+            for (int j = 0; j < e.GetLength(1); j++)
+            {
+                e[i, j] = Math.Exp(scores[i, t, j]);
+                {|#1:sum += e[i, j]|};
+            }
+        for (int i = 0; i < e.GetLength(0); i++)
+            for (int j = 0; j < e.GetLength(1); j++)
+                e[i, j] /= sum;
+        return e;
+    }
+}
+";
+            var fixedSource = source
+                .Replace("double total = 0;", "double[] total = new double[prob.GetLength(0)];")
+                .Replace("{|#0:total += prob[n, p]|}", "total[n] += prob[n, p]")
+                .Replace("prob[n, p] /= total;", "prob[n, p] /= total[n];")
+                .Replace("double sum = 0;", "double[] sum = new double[e.GetLength(0)];")
+                .Replace("{|#1:sum += e[i, j]|}", "sum[i] += e[i, j]")
+                .Replace("e[i, j] /= sum;", "e[i, j] /= sum[i];");
+            return FixAsync(source, fixedSource, null, LanguageVersion.Latest,
+                D(0, "'prob' is normalised by 'total', one sum over all its rows and columns; normalise each sample (row) by its own sum"),
+                D(1, "'e' is normalised by 'sum', one sum over all its rows and columns; normalise each sample (column or row) by its own sum"));
+        }
+
         // ---------------------------------------------------------------- bias with a batch-size dimension
 
         [Fact]
