@@ -108,7 +108,10 @@ namespace NnAnalyzers.Semantics
 
             var countMember = axis == SampleAxis.Columns ? "ColumnCount" : "RowCount";
             var batchSizeText = samples.Identifier.ValueText + "." + countMember;
-            if (!AveragesElsewhere(body, gradient, batchSizeText, countMember))
+            // A delta divided by the sample count where it was made (dZ2 = (A2 - Y) / m), or back-propagated from one,
+            // makes every product or row sum of it an average.
+            if (IsAveragedMatrix(reduction, body, countMember, new HashSet<ISymbol>(SymbolEqualityComparer.Default), 0)
+                || !AveragesElsewhere(body, gradient, batchSizeText, countMember))
             {
                 return null;
             }
@@ -121,6 +124,104 @@ namespace NnAnalyzers.Semantics
                 Application = application,
                 GradientRead = read,
             };
+        }
+
+        /// <summary>
+        /// True when a matrix value is divided by the number of samples on a multiplicative path: <c>diff / m</c>, a
+        /// product or elementwise product with such a factor (<c>dZ2 * A1.Transpose()</c>,
+        /// <c>(W2.Transpose() * dZ2).PointwiseMultiply(d)</c>), a row sum or transpose of one, or a local written so.
+        /// A sum or difference (<c>Z2 - Y</c>) averages nothing.
+        /// </summary>
+        private bool IsAveragedMatrix(IOperation? value, IOperation body, string countMember, HashSet<ISymbol> visited, int depth)
+        {
+            value = BatchAxis.Unwrap(value);
+            if (value is null || depth > 8)
+            {
+                return false;
+            }
+
+            switch (value)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division:
+                    return IsSampleCount(division.RightOperand, body, countMember, 0)
+                        || IsAveragedMatrix(division.LeftOperand, body, countMember, visited, depth + 1);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product:
+                    return IsAveragedMatrix(product.LeftOperand, body, countMember, visited, depth + 1)
+                        || IsAveragedMatrix(product.RightOperand, body, countMember, visited, depth + 1);
+                case IInvocationOperation invocation when invocation.Instance is not null && _symbols.IsMathNetTensor(invocation.Instance.Type):
+                    switch (invocation.TargetMethod.Name)
+                    {
+                        case "Divide" when invocation.Arguments.Length == 1 && IsSampleCount(invocation.Arguments[0].Value, body, countMember, 0):
+                            return true;
+                        case "Divide":
+                        case "Transpose":
+                        case "RowSums":
+                        case "ColumnSums":
+                            return IsAveragedMatrix(invocation.Instance, body, countMember, visited, depth + 1);
+                        case "Multiply":
+                        case "PointwiseMultiply":
+                        case "TransposeThisAndMultiply":
+                        case "TransposeAndMultiply":
+                            return IsAveragedMatrix(invocation.Instance, body, countMember, visited, depth + 1)
+                                || (invocation.Arguments.Length == 1 && IsAveragedMatrix(invocation.Arguments[0].Value, body, countMember, visited, depth + 1));
+                        default:
+                            return false;
+                    }
+
+                case ILocalReferenceOperation local when visited.Add(local.Local):
+                    foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(s_writes))
+                    {
+                        var written = op switch
+                        {
+                            IVariableDeclaratorOperation d when SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local) => d.Initializer?.Value,
+                            ISimpleAssignmentOperation a when a.Target is ILocalReferenceOperation t && SymbolEqualityComparer.Default.Equals(t.Local, local.Local) => a.Value,
+                            _ => null,
+                        };
+                        if (written is not null && IsAveragedMatrix(written, body, countMember, visited, depth + 1))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// True when <paramref name="divisor"/> is the number of samples of a matrix batch: its column (or row) count,
+        /// a batch-size name, a product with one (<c>2.0 * m</c>), or a local initialised to one (<c>int m = X.ColumnCount;</c>).
+        /// </summary>
+        private bool IsSampleCount(IOperation? divisor, IOperation body, string countMember, int depth)
+        {
+            divisor = BatchAxis.Unwrap(divisor);
+            switch (divisor)
+            {
+                case null:
+                    return false;
+                case IPropertyReferenceOperation count when count.Property.Name == countMember && count.Instance is not null && _symbols.IsMatrix(count.Instance.Type):
+                    return true;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product:
+                    return IsSampleCount(product.LeftOperand, body, countMember, depth) || IsSampleCount(product.RightOperand, body, countMember, depth);
+                case ILocalReferenceOperation local when !BatchAxis.IsBatchSize(local):
+                    if (depth > 2)
+                    {
+                        return false;
+                    }
+
+                    foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(OperationKind.VariableDeclarator))
+                    {
+                        if (op is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local.Local))
+                        {
+                            return IsSampleCount(declarator.Initializer?.Value, body, countMember, depth + 1);
+                        }
+                    }
+
+                    return false;
+                default:
+                    return BatchAxis.IsBatchSize(divisor);
+            }
         }
 
         /// <summary>The operand a product or row/column sum reduces, and along which axis.</summary>
@@ -571,24 +672,52 @@ namespace NnAnalyzers.Semantics
                     continue;
                 }
 
-                var divisor = right is ParenthesizedExpressionSyntax p ? p.Expression : right;
-                if (divisor is CastExpressionSyntax cast)
-                {
-                    divisor = cast.Expression;
-                }
-
-                if (divisor.ToString() == batchSizeText
-                    || (countMember is not null && divisor is MemberAccessExpressionSyntax count && count.Name.Identifier.ValueText == countMember))
+                if (CountsSamples(right, node, batchSizeText, countMember, 0))
                 {
                     return true;
                 }
+            }
 
-                var last = divisor is MemberAccessExpressionSyntax member
-                    ? (member.Name.Identifier.ValueText == "Length" || member.Name.Identifier.ValueText == "Count" ? member.Expression as SimpleNameSyntax ?? (member.Expression as MemberAccessExpressionSyntax)?.Name : member.Name)
-                    : divisor as SimpleNameSyntax;
-                if (last is not null && BatchAxis.IsBatchName(last.Identifier.ValueText))
+            return false;
+        }
+
+        // A divisor written as the batch size: its text, the sample count of a matrix (X.ColumnCount), a batch-size name
+        // (batchSize, samples.Length), a product with one (2.0 * m), or a local of the method initialised to one
+        // (int m = X.ColumnCount; … / m, numpy's m = X.shape[1]).
+        private static bool CountsSamples(ExpressionSyntax divisor, SyntaxNode site, string batchSizeText, string? countMember, int depth)
+        {
+            while (divisor is ParenthesizedExpressionSyntax || divisor is CastExpressionSyntax)
+            {
+                divisor = divisor is ParenthesizedExpressionSyntax p ? p.Expression : ((CastExpressionSyntax)divisor).Expression;
+            }
+
+            if (divisor.ToString() == batchSizeText
+                || (countMember is not null && divisor is MemberAccessExpressionSyntax count && count.Name.Identifier.ValueText == countMember))
+            {
+                return true;
+            }
+
+            if (divisor is BinaryExpressionSyntax product && product.IsKind(SyntaxKind.MultiplyExpression))
+            {
+                return CountsSamples(product.Left, site, batchSizeText, countMember, depth) || CountsSamples(product.Right, site, batchSizeText, countMember, depth);
+            }
+
+            var last = divisor is MemberAccessExpressionSyntax member
+                ? (member.Name.Identifier.ValueText == "Length" || member.Name.Identifier.ValueText == "Count" ? member.Expression as SimpleNameSyntax ?? (member.Expression as MemberAccessExpressionSyntax)?.Name : member.Name)
+                : divisor as SimpleNameSyntax;
+            if (last is not null && BatchAxis.IsBatchName(last.Identifier.ValueText))
+            {
+                return true;
+            }
+
+            if (depth < 2 && divisor is IdentifierNameSyntax local && site.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member2)
+            {
+                foreach (var declarator in member2.DescendantNodes().OfType<VariableDeclaratorSyntax>())
                 {
-                    return true;
+                    if (declarator.Identifier.ValueText == local.Identifier.ValueText && declarator.Initializer is { } initializer)
+                    {
+                        return CountsSamples(initializer.Value, site, batchSizeText, countMember, depth + 1);
+                    }
                 }
             }
 

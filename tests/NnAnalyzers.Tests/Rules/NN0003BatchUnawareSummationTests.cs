@@ -1315,6 +1315,60 @@ public sealed class Network
             return Task.WhenAll(NoDiagnosticAsync(divided), NoDiagnosticAsync(sumLoss), NoDiagnosticAsync(averagedAtTheSource), NoDiagnosticAsync(samplesInRows));
         }
 
+        // Probe 13's V027: a numpy port (one sample per column, m = X.shape[1]) averages the output delta and the
+        // first-layer weight gradient by a local m, but applies the hidden bias gradient dZ1.RowSums() summed.
+        private const string NumpyPortSource = Usings + @"
+public class TwoLayerNet
+{
+    private Matrix<double> W1 = Matrix<double>.Build.Dense(3, 2), W2 = Matrix<double>.Build.Dense(1, 3);
+    private Vector<double> b1 = Vector<double>.Build.Dense(3), b2 = Vector<double>.Build.Dense(1);
+
+    static Matrix<double> AddBias(Matrix<double> z, Vector<double> b) => z.MapIndexed((i, j, v) => v + b[i]);
+
+    public double Step(Matrix<double> X, Matrix<double> Y, double lr)
+    {
+        int m = X.ColumnCount;
+        var Z1 = AddBias(W1 * X, b1);
+        var A1 = Z1.PointwiseTanh();
+        var Z2 = AddBias(W2 * A1, b2);
+        var diff = Z2 - Y;
+        double loss = diff.PointwisePower(2).Enumerate().Sum() / (2.0 * m);
+
+        var dZ2 = diff / m;
+        var dW2 = dZ2 * A1.Transpose();
+        var db2 = dZ2.RowSums();
+        var dZ1 = (W2.Transpose() * DELTA).PointwiseMultiply(1 - A1.PointwisePower(2));
+        var dW1 = dZ1 * X.Transpose() / m;
+        var db1 = BIASGRAD;
+
+        W2 = W2 - lr * dW2;
+        b2 = b2 - lr * db2;
+        W1 = W1 - lr * dW1;
+        b1 = b1 - lr * READ;
+        return loss;
+    }
+}
+";
+
+        [Fact]
+        public Task A_row_sum_applied_undivided_while_the_rest_is_divided_by_a_local_sample_count_is_reported()
+        {
+            var source = NumpyPortSource.Replace("DELTA", "diff").Replace("BIASGRAD", "dZ1.RowSums()");
+            return FixAsync(source.Replace("READ", "{|#0:db1|}"), source.Replace("READ", "db1 / dZ1.ColumnCount"), null, LanguageVersion.Latest,
+                D(0, "gradients summed over the batch in 'db1' are applied without dividing by the batch size ('dZ1.ColumnCount')").WithSeverity(DiagnosticSeverity.Info));
+        }
+
+        [Fact]
+        public Task Gradients_reduced_from_a_delta_divided_by_the_sample_count_are_averaged()
+        {
+            // dZ2 = diff / m: dZ2 * A1ᵀ and dZ2.RowSums() are averages, and so is every delta back-propagated from dZ2.
+            var divided = NumpyPortSource.Replace("DELTA", "diff").Replace("BIASGRAD", "dZ1.RowSums() / m").Replace("READ", "db1");
+            var backPropagated = NumpyPortSource.Replace("DELTA", "dZ2").Replace("BIASGRAD", "dZ1.RowSums()").Replace("READ", "db1")
+                .Replace("dZ1 * X.Transpose() / m", "dZ1 * X.Transpose()");
+            var literalCount = backPropagated.Replace("/ m", "/ X.ColumnCount").Replace("(2.0 * m)", "(2.0 * X.ColumnCount)");
+            return Task.WhenAll(NoDiagnosticAsync(divided), NoDiagnosticAsync(backPropagated), NoDiagnosticAsync(literalCount));
+        }
+
         // The rule page's own form in a layer whose NN signs are split between the type (a layer) and its method (a
         // learning rate): regression for the probe's LogisticLayer, missed whatever the input was called.
         private const string LogisticLayerSource = Usings + @"
