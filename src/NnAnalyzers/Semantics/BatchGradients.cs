@@ -75,7 +75,7 @@ namespace NnAnalyzers.Semantics
 
             var axis = _axis.OfMatrix(reduced, body);
             if ((axis != SampleAxis.Columns && axis != SampleAxis.Rows) || !BatchAxis.Crosses(kind, axis)
-                || !(BatchAxis.Unwrap(reduced)?.Syntax is IdentifierNameSyntax samples))
+                || !(SampleHolder(reduction, reduced) is IdentifierNameSyntax samples))
             {
                 return null;
             }
@@ -222,6 +222,49 @@ namespace NnAnalyzers.Semantics
                 default:
                     return BatchAxis.IsBatchSize(divisor);
             }
+        }
+
+        /// <summary>
+        /// A variable whose samples are those the reduction sums over, to count them by: the reduced delta itself
+        /// (<c>delta</c>), else the input it is multiplied with (<c>X</c> in <c>X.TransposeThisAndMultiply(P - Y)</c> or
+        /// <c>X.Transpose() * (P - Y)</c>), else a matrix the inline delta is made of elementwise (<c>A</c> in
+        /// <c>(A - Y).RowSums()</c>).
+        /// </summary>
+        private SyntaxNode? SampleHolder(IOperation reduction, IOperation reduced)
+        {
+            var delta = BatchAxis.Unwrap(reduced);
+            if (delta?.Syntax is IdentifierNameSyntax)
+            {
+                return delta.Syntax;
+            }
+
+            IOperation? other = reduction switch
+            {
+                IBinaryOperation product => product.LeftOperand == reduced ? product.RightOperand : product.LeftOperand,
+                IInvocationOperation { TargetMethod.Name: "TransposeThisAndMultiply" or "TransposeAndMultiply" } invocation
+                    => invocation.Instance == reduced ? invocation.Arguments[0].Value : invocation.Instance,
+                _ => null,
+            };
+            other = BatchAxis.Unwrap(other);
+            if (other is IInvocationOperation { TargetMethod.Name: "Transpose", Arguments.Length: 0 } transpose)
+            {
+                other = BatchAxis.Unwrap(transpose.Instance);
+            }
+
+            if (other?.Syntax is IdentifierNameSyntax && _symbols.IsMatrix(other.Type))
+            {
+                return other.Syntax;
+            }
+
+            // Elementwise: the first matrix variable of the delta has its shape (A in A - Y).
+            while (delta is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } elementwise)
+            {
+                var left = BatchAxis.Unwrap(elementwise.LeftOperand);
+                var right = BatchAxis.Unwrap(elementwise.RightOperand);
+                delta = left is not null && _symbols.IsMatrix(left.Type) ? left : right;
+            }
+
+            return delta?.Syntax is IdentifierNameSyntax && _symbols.IsMatrix(delta.Type) ? delta.Syntax : null;
         }
 
         /// <summary>The operand a product or row/column sum reduces, and along which axis.</summary>

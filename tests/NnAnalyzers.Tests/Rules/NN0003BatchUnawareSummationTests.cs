@@ -1369,6 +1369,52 @@ public class TwoLayerNet
             return Task.WhenAll(NoDiagnosticAsync(divided), NoDiagnosticAsync(backPropagated), NoDiagnosticAsync(literalCount));
         }
 
+        // Probe 13's V029: softmax regression with samples in rows; the gradient Xᵀ(P − Y) is written with the delta inline.
+        private const string InlineDeltaSource = Usings + @"
+public class SoftmaxRegression
+{
+    public Matrix<double> W { get; private set; } = Matrix<double>.Build.Dense(4, 3);
+
+    static Matrix<double> SoftmaxRows(Matrix<double> z)
+    {
+        var r = z.Clone();
+        for (int i = 0; i < r.RowCount; i++)
+        {
+            var row = r.Row(i);
+            var e = (row - row.Maximum()).PointwiseExp();
+            r.SetRow(i, e / e.Sum());
+        }
+        return r;
+    }
+
+    public double TrainBatch(Matrix<double> X, Matrix<double> Y, double learningRate)
+    {
+        var P = SoftmaxRows(X * W);
+        double loss = -Y.PointwiseMultiply(P.PointwiseMaximum(1e-12).PointwiseLog()).Enumerate().Sum() / X.RowCount;
+        var grad = GRADIENT;
+        W = W - learningRate * READ;
+        return loss;
+    }
+}
+";
+
+        [Theory]
+        [InlineData("X.TransposeThisAndMultiply(P - Y)")]
+        [InlineData("X.Transpose() * (P - Y)")]
+        public Task A_product_with_the_delta_written_inline_applied_undivided_is_divided_by_the_sample_count(string gradient)
+        {
+            var source = InlineDeltaSource.Replace("GRADIENT", gradient);
+            return FixAsync(source.Replace("READ", "{|#0:grad|}"), source.Replace("READ", "grad / X.RowCount"), null, LanguageVersion.Latest,
+                D(0, "gradients summed over the batch in 'grad' are applied without dividing by the batch size ('X.RowCount')").WithSeverity(DiagnosticSeverity.Info));
+        }
+
+        [Theory]
+        [InlineData("X.TransposeThisAndMultiply(P - Y) / X.RowCount")]
+        [InlineData("X.TransposeThisAndMultiply((P - Y) / X.RowCount)")]
+        [InlineData("X.Transpose() * (P - Y) / X.RowCount")]
+        public Task A_product_with_the_delta_written_inline_and_averaged_is_not_reported(string gradient)
+            => NoDiagnosticAsync(InlineDeltaSource.Replace("GRADIENT", gradient).Replace("READ", "grad"));
+
         // The rule page's own form in a layer whose NN signs are split between the type (a layer) and its method (a
         // learning rate): regression for the probe's LogisticLayer, missed whatever the input was called.
         private const string LogisticLayerSource = Usings + @"
