@@ -352,7 +352,9 @@ namespace NnAnalyzers.Semantics
                 return null;
             }
 
-            if (ContainsDivision(accumulation.Value) || TermIsAveraged(accumulation.Value, body, batchSizeText))
+            // A term divided by something else than the batch size (a mean over one sample's positions, / y.Length) is
+            // still summed over the batch.
+            if (TermIsAveraged(accumulation.Value, body, batchSizeText))
             {
                 return null;
             }
@@ -583,7 +585,7 @@ namespace NnAnalyzers.Semantics
                         IAssignmentOperation a when a.Target is ILocalReferenceOperation t && SymbolEqualityComparer.Default.Equals(t.Local, factor.Local) => a,
                         _ => null,
                     };
-                    if (written is not null && DividesByBatchSize(written, batchSizeText))
+                    if (written is not null && DividesByBatchSize(written, body, batchSizeText))
                     {
                         return true;
                     }
@@ -606,8 +608,7 @@ namespace NnAnalyzers.Semantics
             switch (op)
             {
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } division:
-                    var divisor = BatchAxis.Unwrap(division.RightOperand);
-                    return (divisor is not null && (BatchAxis.IsBatchSize(divisor) || divisor.Syntax.ToString() == batchSizeText))
+                    return IsBatchCount(division.RightOperand, body, batchSizeText, 0)
                         || IsAveragedProduct(division.LeftOperand, body, batchSizeText, visited, depth);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product:
                     return IsAveragedProduct(product.LeftOperand, body, batchSizeText, visited, depth)
@@ -650,7 +651,7 @@ namespace NnAnalyzers.Semantics
         };
 
         /// <summary>True when <paramref name="operation"/> divides by the batch size (<c>/ batch</c>, <c>/= batchSize</c>, <c>/ (double)samples.Length</c>).</summary>
-        private static bool DividesByBatchSize(IOperation operation, string batchSizeText)
+        private static bool DividesByBatchSize(IOperation operation, IOperation body, string batchSizeText)
         {
             foreach (var op in operation.DescendantsAndSelf())
             {
@@ -660,8 +661,49 @@ namespace NnAnalyzers.Semantics
                     ICompoundAssignmentOperation c when c.OperatorKind == BinaryOperatorKind.Divide => c.Value,
                     _ => null,
                 };
-                var unwrapped = BatchAxis.Unwrap(divisor);
-                if (unwrapped is not null && (BatchAxis.IsBatchSize(unwrapped) || unwrapped.Syntax.ToString() == batchSizeText))
+                if (divisor is not null && IsBatchCount(divisor, body, batchSizeText, 0))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// True when <paramref name="divisor"/> counts the samples of the batch: a batch-size name, the loop's bound as
+        /// written, what that bound was initialised with (<c>signals.Length</c> for <c>int batch = signals.Length</c>),
+        /// a local initialised to one, or a product with one (<c>batch * y.Length</c>).
+        /// </summary>
+        private static bool IsBatchCount(IOperation? divisor, IOperation body, string batchSizeText, int depth)
+        {
+            divisor = BatchAxis.Unwrap(divisor);
+            if (divisor is null || depth > 2)
+            {
+                return false;
+            }
+
+            if (BatchAxis.IsBatchSize(divisor) || divisor.Syntax.ToString() == batchSizeText)
+            {
+                return true;
+            }
+
+            if (divisor is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product)
+            {
+                return IsBatchCount(product.LeftOperand, body, batchSizeText, depth) || IsBatchCount(product.RightOperand, body, batchSizeText, depth);
+            }
+
+            foreach (var op in BodyOperations.Shared(body).WithoutFirst().OfKind(OperationKind.VariableDeclarator))
+            {
+                if (!(op is IVariableDeclaratorOperation declarator) || declarator.Initializer?.Value is not { } initializer)
+                {
+                    continue;
+                }
+
+                // The divisor is a local holding a count (int m = batch), or the count the batch size was read from.
+                if ((divisor is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, declarator.Symbol)
+                        && IsBatchCount(initializer, body, batchSizeText, depth + 1))
+                    || (declarator.Symbol.Name == batchSizeText && BatchAxis.Unwrap(initializer)?.Syntax.IsEquivalentTo(divisor.Syntax, topLevel: false) == true))
                 {
                     return true;
                 }

@@ -1165,6 +1165,65 @@ public sealed class Regression
             return Task.WhenAll(Reported("err"), Reported("err / nOut"));
         }
 
+        // Probe 13's V033: a 1-D convolution trained on a batch of signals; each term is a mean over the output positions
+        // of one signal (/ y.Length), and the kernel gradient is summed over the batch: still undivided by the batch size.
+        private const string ConvBatchSource = Usings + @"
+public class Conv1D
+{
+    private readonly double[] kernel = new double[3];
+    private double bias;
+
+    public double[] Forward(double[] x)
+    {
+        var y = new double[x.Length - kernel.Length + 1];
+        for (int t = 0; t < y.Length; t++)
+        {
+            double s = bias;
+            for (int k = 0; k < kernel.Length; k++) s += kernel[k] * x[t + k];
+            y[t] = s;
+        }
+        return y;
+    }
+
+    public double TrainBatch(double[][] signals, double[][] targets, double lr)
+    {
+        int batch = signals.Length;
+        var dK = new double[kernel.Length];
+        double dB = 0, mse = 0;
+        for (int s = 0; s < batch; s++)
+        {
+            var y = Forward(signals[s]);
+            for (int t = 0; t < y.Length; t++)
+            {
+                double e = y[t] - targets[s][t];
+                mse += e * e / y.Length;
+                dB += e / y.Length;
+                for (int k = 0; k < kernel.Length; k++) dK[k] += e * signals[s][t + k] / DIVISOR;
+            }
+        }
+        for (int k = 0; k < kernel.Length; k++) kernel[k] -= lr * READ;
+        bias -= lr * dB / batch;
+        return mse / batch;
+    }
+}
+";
+
+        [Fact]
+        public Task A_term_divided_by_another_size_than_the_batch_is_still_a_sum_over_the_batch()
+        {
+            var source = ConvBatchSource.Replace("DIVISOR", "y.Length");
+            return FixAsync(source.Replace("READ", "{|#0:dK[k]|}"), source.Replace("READ", "dK[k] / batch"), null, LanguageVersion.Latest,
+                D(0, "gradients summed over the batch in 'dK' are applied without dividing by the batch size ('batch')").WithSeverity(DiagnosticSeverity.Info));
+        }
+
+        [Theory]
+        [InlineData("batch")]
+        [InlineData("(batch * y.Length)")]
+        [InlineData("(y.Length * signals.Length)")]
+        [InlineData("signals.Length")]
+        public Task A_term_divided_by_the_batch_size_however_written_is_an_average(string divisor)
+            => NoDiagnosticAsync(ConvBatchSource.Replace("DIVISOR", divisor).Replace("READ", "dK[k]"));
+
         // Session 12's probe: a 2-D array network whose output deltas are divided by the batch size inside the array
         // element; the hidden deltas are back-propagated from them, so every summed gradient is already an average.
         private const string ArrayDeltaSource = Usings + @"
