@@ -308,8 +308,82 @@ namespace NnAnalyzers.Semantics
 
         // ---------------------------------------------------------------- updates
 
-        /// <summary>Whether anything in <paramref name="loop"/> writes a weight or bias.</summary>
+        /// <summary>
+        /// Whether anything in <paramref name="loop"/> writes a weight or bias — or, for a loop that makes one pass over
+        /// the data (no epoch or iteration in its header nor in a loop nested in it), the code that runs after it in the
+        /// same body: a mini-batch loop that accumulates the gradients per sample (<c>layer.Accumulate(x, delta)</c>) is
+        /// the first half of a step whose update follows the loop (<c>layer.Apply(lr)</c>).
+        /// </summary>
         public UpdateEvidence Updates(ILoopOperation loop, CancellationToken cancellationToken)
+        {
+            var evidence = UpdatesIn(loop, cancellationToken);
+            return evidence != UpdateEvidence.Updates && !RepeatsPasses(loop) && UpdatesAfter(loop, cancellationToken)
+                ? UpdateEvidence.Updates
+                : evidence;
+        }
+
+        /// <summary>True when the loop, or a loop nested in it, repeats passes over the data: its header names epochs or iterations.</summary>
+        public static bool RepeatsPasses(ILoopOperation loop)
+        {
+            if (HasRepeatHeader(loop))
+            {
+                return true;
+            }
+
+            foreach (var op in BodyOperations.Shared(loop.Body).OfKind(OperationKind.Loop))
+            {
+                if (op is ILoopOperation inner && HasRepeatHeader(inner))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // Something after the loop writes a parameter: the operations that follow it up to the end of the enclosing loop,
+        // lambda, local function or body (the lambdas and local functions declared there do not run there).
+        private bool UpdatesAfter(ILoopOperation loop, CancellationToken cancellationToken)
+        {
+            IOperation scope = loop;
+            while (scope.Parent is { } parent)
+            {
+                scope = parent;
+                if (parent is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    break;
+                }
+            }
+
+            var operations = BodyOperations.Shared(scope);
+            var i = 1;
+            while (i < operations.Count && !ReferenceEquals(operations[i], loop))
+            {
+                i++;
+            }
+
+            for (i = i < operations.Count ? operations.EndAt(i) : operations.Count; i < operations.Count;)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var kind = operations.KindAt(i);
+                if (kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction)
+                {
+                    i = operations.EndAt(i);
+                    continue;
+                }
+
+                if (s_writesOrCalls.Contains(kind) && Evidence(operations[i], cancellationToken) == UpdateEvidence.Updates)
+                {
+                    return true;
+                }
+
+                i++;
+            }
+
+            return false;
+        }
+
+        private UpdateEvidence UpdatesIn(ILoopOperation loop, CancellationToken cancellationToken)
         {
             // The direct evidence first (a write of a parameter, an update call by name): it is read off the operation,
             // while a call of a method of ours asks for that method's body, which may have to be bound.

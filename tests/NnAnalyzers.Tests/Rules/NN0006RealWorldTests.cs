@@ -1566,5 +1566,91 @@ class Net
             await NoFix(ParamGradPairs.Replace("PARAM", "(double[])_weights[o].Clone()"), At(0,
                 "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of ParamsAndGrads(...) are never applied"));
         }
+
+
+        // Probe 13 V034: a layer accumulates the gradients of each sample of a mini-batch in a field, and applies them
+        // once the mini-batch is done (the standard gradient-accumulation step).
+        private const string AccumulatingLayer = @"
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+public class DenseLayer
+{
+    private readonly double[,] _weights;
+    private readonly double[,] _gradW;
+    private readonly int _in, _out;
+
+    public DenseLayer(int inputs, int outputs)
+    {
+        _in = inputs; _out = outputs;
+        _weights = new double[outputs, inputs];
+        _gradW = new double[outputs, inputs];
+    }
+
+    public double[] Forward(double[] x)
+    {
+        var y = new double[_out];
+        for (int o = 0; o < _out; o++)
+            for (int i = 0; i < _in; i++) y[o] += _weights[o, i] * x[i];
+        return y;
+    }
+
+    public void Accumulate(double[] x, double[] delta)
+    {
+        for (int o = 0; o < _out; o++)
+            for (int i = 0; i < _in; i++) _gradW[o, i] += delta[o] * x[i];
+    }
+
+    public void Apply(double lr)
+    {
+        for (int o = 0; o < _out; o++)
+            for (int i = 0; i < _in; i++)
+            {
+                _weights[o, i] -= lr * _gradW[o, i];
+                _gradW[o, i] = 0;
+            }
+    }
 }
+
+public class Trainer
+{
+    public double TrainMiniBatch(DenseLayer layer, List<(double[] x, double[] y)> miniBatch, double lr)
+    {
+        double loss = 0;
+        {|#0:foreach|} (var (x, y) in miniBatch)
+        {
+            var pred = layer.Forward(x);
+            var delta = pred.Zip(y, (p, t) => p - t).ToArray();
+            loss += delta.Sum(d => d * d);
+            layer.Accumulate(x, delta);
+        }
+APPLY        return loss / miniBatch.Count;
+    }
+}";
+
+        [Fact]
+        public async Task Accumulating_the_gradients_of_a_mini_batch_and_applying_them_after_the_loop_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(AccumulatingLayer.Replace("{|#0:foreach|}", "foreach").Replace("APPLY", "        layer.Apply(lr);\n"));
+            await Verify.VerifyAnalyzerAsync(AccumulatingLayer.Replace("{|#0:foreach|}", "foreach")
+                .Replace("APPLY", "        if (miniBatch.Count > 0)\n        {\n            layer.Apply(lr);\n        }\n"));
+        }
+
+        [Fact]
+        public async Task Accumulating_the_gradients_of_a_mini_batch_that_are_never_applied_is_reported()
+        {
+            await NoFix(AccumulatingLayer.Replace("APPLY", ""), At(0,
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients 'delta' are never applied"));
+        }
+
+        [Fact]
+        public async Task Applying_the_gradients_once_after_all_the_epochs_is_not_an_update_of_the_epoch_loop()
+        {
+            var source = AccumulatingLayer.Replace("{|#0:foreach|} (var (x, y) in miniBatch)", "{|#0:for|} (int epoch = 0; epoch < 10; epoch++)\n        foreach (var (x, y) in miniBatch)")
+                .Replace("APPLY", "        layer.Apply(lr);\n");
+            await NoFix(source, At(0,
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients 'delta' are never applied"));
+        }
+    }
 }
