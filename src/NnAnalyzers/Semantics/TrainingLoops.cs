@@ -39,7 +39,8 @@ namespace NnAnalyzers.Semantics
         private static readonly KindSet s_writesOrCalls = KindSet.Of(
             OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.CoalesceAssignment, OperationKind.DeconstructionAssignment,
             OperationKind.Increment, OperationKind.Decrement, OperationKind.Invocation);
-        private static readonly KindSet s_gradientSigns = KindSet.Of(OperationKind.Invocation, OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
+        private static readonly KindSet s_gradientSigns = KindSet.Of(
+            OperationKind.Invocation, OperationKind.VariableDeclarator, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment);
         private static readonly KindSet s_localWrites = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
         private static readonly KindSet s_localUses = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.LocalReference);
         private static readonly KindSet s_returns = KindSet.Of(OperationKind.Return, OperationKind.YieldReturn);
@@ -76,6 +77,10 @@ namespace NnAnalyzers.Semantics
         private static readonly WordSet s_optimizerStateWords = IdentifierWords.Set(
             "velocity", "velocities", "momentum", "moment", "moments", "cache", "accumulator", "sum", "total", "loss", "cost",
             "error", "errors", "count", "m", "v");
+
+        // The state an optimizer keeps between steps (a momentum's velocity, Adam's moments, AdaGrad's cache).
+        private static readonly WordSet s_stepStateWords = IdentifierWords.Set(
+            "velocity", "velocities", "momentum", "moment", "moments", "cache", "accumulator", "m", "v");
 
         private static readonly WordSet s_updateCallWords = IdentifierWords.Set(
             "update", "updates", "step", "fit", "train", "optimize", "optimise", "minimize", "minimise", "learn", "descend", "descent");
@@ -1379,7 +1384,9 @@ namespace NnAnalyzers.Semantics
         /// Any sign that <paramref name="loop"/> computes gradients — the intent to train: a call returning gradients
         /// (<see cref="GradientCalls"/>), a call named like a backward pass (<c>net.Backward(x, y)</c> storing them in the
         /// layers, <c>BackwardAsync</c>), or a local named like gradients computed in the loop (<c>var dW = …</c>,
-        /// <c>gradW[j] = …</c>). Returns how to name them in the message, or null.
+        /// <c>gradW[j] = …</c>), or an optimizer's state stepped along the gradient or the learning rate
+        /// (<c>_velocity[k, j] = μ * _velocity[k, j] - lr * g * x[j]</c>, a momentum never added to the weights).
+        /// Returns how to name them in the message, or null.
         /// </summary>
         public string? DescribeGradients(ILoopOperation loop, List<IInvocationOperation> gradientCalls)
         {
@@ -1389,8 +1396,14 @@ namespace NnAnalyzers.Semantics
             }
 
             string? local = null;
+            string? state = null;
             foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst().OfKind(s_gradientSigns))
             {
+                if (state is null && op is IAssignmentOperation written && StepState(written) is { } stepped)
+                {
+                    state = stepped;
+                }
+
                 switch (op)
                 {
                     case IInvocationOperation call when call.TargetMethod.MethodKind != MethodKind.DelegateInvoke
@@ -1408,7 +1421,38 @@ namespace NnAnalyzers.Semantics
                 }
             }
 
-            return local is null ? null : "the gradients '" + local + "' are never applied";
+            return local is not null ? "the gradients '" + local + "' are never applied"
+                : state is not null ? "the optimizer state '" + state + "' is updated but never applied"
+                : null;
+        }
+
+        // The name of an optimizer's state (velocity, moments, cache: not a local) that the assignment steps with the
+        // learning rate or a gradient, or null.
+        private static string? StepState(IAssignmentOperation assignment)
+        {
+            var storage = NetworkParameters.StorageOf(Operations.WithoutConversions(assignment.Target));
+            if (storage is not (IFieldSymbol or IPropertySymbol) || !IdentifierWords.ContainsAny(storage.Name, s_stepStateWords))
+            {
+                return null;
+            }
+
+            foreach (var read in Operations.WithoutConversions(assignment.Value)!.DescendantsAndSelf())
+            {
+                var name = read switch
+                {
+                    ILocalReferenceOperation l => l.Local.Name,
+                    IParameterReferenceOperation p => p.Parameter.Name,
+                    IFieldReferenceOperation f => f.Field.Name,
+                    IPropertyReferenceOperation { Arguments.Length: 0 } p => p.Property.Name,
+                    _ => null,
+                };
+                if (name is not null && (GradientFlow.IsGradientName(name) || GradientFlow.IsLearningRateName(name)))
+                {
+                    return storage.Name;
+                }
+            }
+
+            return null;
         }
     }
 

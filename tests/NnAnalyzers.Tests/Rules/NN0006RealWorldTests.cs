@@ -1652,5 +1652,72 @@ APPLY        return loss / miniBatch.Count;
             await NoFix(source, At(0,
                 "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients 'delta' are never applied"));
         }
+
+        // Probe 13 V067: softmax regression with classical momentum; the velocity is stepped and never added to the weights.
+        private const string MomentumSoftmax = @"
+using System;
+using System.Linq;
+
+public class MomentumSoftmax
+{
+    private readonly double[,] _weights;
+    private readonly double[,] _velocity;
+    private readonly double _momentum = 0.9;
+
+    public MomentumSoftmax(int classes, int features)
+    {
+        _weights = new double[classes, features];
+        _velocity = new double[classes, features];
+    }
+
+    private double[] Forward(double[] x)
+    {
+        int c = _weights.GetLength(0);
+        var z = new double[c];
+        for (int k = 0; k < c; k++)
+            for (int j = 0; j < x.Length; j++) z[k] += _weights[k, j] * x[j];
+        double max = z.Max();
+        var e = z.Select(v => Math.Exp(v - max)).ToArray();
+        double s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+
+    public void METHOD(double[][] xs, int[] ys, int epochs, double lr)
+    {
+        {|#0:for|} (int epoch = 0; epoch < epochs; epoch++)
+        {
+            double loss = 0;
+            for (int n = 0; n < xs.Length; n++)
+            {
+                var p = Forward(xs[n]);
+                loss -= Math.Log(Math.Max(p[ys[n]], 1e-12));
+                for (int k = 0; k < p.Length; k++)
+                {
+                    double g = p[k] - (k == ys[n] ? 1 : 0);
+                    for (int j = 0; j < xs[n].Length; j++)
+                    {
+                        _velocity[k, j] = _momentum * _velocity[k, j] - lr * g * xs[n][j];
+APPLY                    }
+                }
+            }
+        }
+    }
+}";
+
+        [Theory]
+        [InlineData("Train")]
+        [InlineData("Run")]
+        public async Task A_momentum_velocity_stepped_and_never_added_to_the_weights_is_reported_as_such(string method)
+        {
+            await NoFix(MomentumSoftmax.Replace("METHOD", method).Replace("APPLY", ""), At(0,
+                "this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the optimizer state '_velocity' is updated but never applied"));
+        }
+
+        [Fact]
+        public async Task A_momentum_velocity_added_to_the_weights_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(MomentumSoftmax.Replace("{|#0:for|}", "for").Replace("METHOD", "Train")
+                .Replace("APPLY", "                        _weights[k, j] += _velocity[k, j];\n"));
+        }
     }
 }
