@@ -199,6 +199,8 @@ namespace NnAnalyzers.Rules
             {
                 case IInvocationOperation invocation:
                     return invocation.TargetMethod.Name + "(...)";
+                case IMethodReferenceOperation reference:
+                    return reference.Method.Name + "(...)";
                 case IVariableDeclaratorOperation declarator:
                     return "'" + declarator.Symbol.Name + "'";
                 case IAssignmentOperation assignment when NetworkParameters.StorageOf(assignment.Target) is { } storage:

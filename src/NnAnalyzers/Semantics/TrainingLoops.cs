@@ -44,7 +44,10 @@ namespace NnAnalyzers.Semantics
         private static readonly KindSet s_localWrites = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.SimpleAssignment);
         private static readonly KindSet s_localUses = KindSet.Of(OperationKind.VariableDeclarator, OperationKind.LocalReference);
         private static readonly KindSet s_returns = KindSet.Of(OperationKind.Return, OperationKind.YieldReturn);
-        private static readonly KindSet s_shapeSigns = KindSet.Of(OperationKind.Invocation, OperationKind.Binary, OperationKind.CompoundAssignment, OperationKind.SimpleAssignment, OperationKind.VariableDeclarator);
+        private static readonly KindSet s_shapeSigns = KindSet.Of(
+            OperationKind.Invocation, OperationKind.MethodReference, OperationKind.Binary, OperationKind.CompoundAssignment,
+            OperationKind.SimpleAssignment, OperationKind.VariableDeclarator);
+        private static readonly KindSet s_calls = KindSet.Of(OperationKind.Invocation, OperationKind.MethodReference);
         // The operations that name something a loop header reads.
         private static readonly KindSet s_namedReferences = KindSet.Of(
             OperationKind.LocalReference, OperationKind.ParameterReference, OperationKind.FieldReference,
@@ -219,6 +222,19 @@ namespace NnAnalyzers.Semantics
                         }
 
                         break;
+                    case IMethodReferenceOperation reference:
+                        // xs.Select(Forward), preds.Zip(ys, Loss): the method handed as a function runs on every element.
+                        if (forward is null && IsForwardName(reference.Method.Name))
+                        {
+                            forward = reference;
+                        }
+
+                        if (loss is null && IdentifierWords.ContainsAny(reference.Method.Name, s_lossWords))
+                        {
+                            loss = reference;
+                        }
+
+                        break;
                     case IBinaryOperation binary when forward is null && IsWeightProduct(binary):
                         forward = binary;
                         break;
@@ -238,11 +254,17 @@ namespace NnAnalyzers.Semantics
             if (loss is not null && forward is null)
             {
                 // The costly question last: a call to a method of this compilation that multiplies by a weight.
-                foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst().OfKind(OperationKind.Invocation))
+                foreach (var op in BodyOperations.Shared(loop.Body).WithoutFirst().OfKind(s_calls))
                 {
-                    if (op is IInvocationOperation invocation && IsForwardMethod(invocation.TargetMethod, cancellationToken))
+                    var method = op switch
                     {
-                        forward = invocation;
+                        IInvocationOperation invocation => invocation.TargetMethod,
+                        IMethodReferenceOperation reference => reference.Method,
+                        _ => null,
+                    };
+                    if (method is not null && IsForwardMethod(method, cancellationToken))
+                    {
+                        forward = op;
                         break;
                     }
                 }
@@ -1466,7 +1488,10 @@ namespace NnAnalyzers.Semantics
             Loss = loss;
         }
 
-        /// <summary>The forward pass: a Forward/Predict call, a call to a method computing a weight product, or the product itself.</summary>
+        /// <summary>
+        /// The forward pass: a Forward/Predict call, a call to a method computing a weight product, such a method handed as
+        /// a function (<c>xs.Select(Forward)</c>), or the product itself.
+        /// </summary>
         public IOperation Forward { get; }
 
         /// <summary>The loss: a Loss/Cost/Error call, a call on a loss type (<c>loss.Value(…)</c>) or a loss-named accumulator.</summary>

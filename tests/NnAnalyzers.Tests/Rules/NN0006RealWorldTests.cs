@@ -1719,5 +1719,49 @@ APPLY                    }
             await Verify.VerifyAnalyzerAsync(MomentumSoftmax.Replace("{|#0:for|}", "for").Replace("METHOD", "Train")
                 .Replace("APPLY", "                        _weights[k, j] += _velocity[k, j];\n"));
         }
+
+        // Probe 13 V068: the forward pass is a method group handed to Select; the step is computed by Zip and dropped.
+        private const string LinqNeuron = @"
+using System;
+using System.Linq;
+
+public class LinearNeuron
+{
+    public double[] Weights { get; set; }
+    public double Bias { get; set; }
+
+    public LinearNeuron(double[] w) => Weights = w;
+
+    public double FORWARD(double[] x) => Weights.Zip(x, (w, v) => w * v).Sum() + Bias;
+
+    public void Fit(double[][] xs, double[] ys, int iterations, double learningRate)
+    {
+        {|#0:for|} (int it = 0; it < iterations; it++)
+        {
+            var preds = xs.Select(FORWARD).ToArray();
+            var errors = preds.Zip(ys, (p, y) => p - y).ToArray();
+            double mse = errors.Average(e => e * e);
+            var gradient = Enumerable.Range(0, Weights.Length)
+                .Select(j => 2 * errors.Select((e, n) => e * xs[n][j]).Average())
+                .ToArray();
+            STEPWeights.Zip(gradient, (w, g) => w - learningRate * g).ToArray();
+        }
+    }
+}";
+
+        [Theory]
+        [InlineData("Forward")]
+        [InlineData("Output")]
+        public async Task A_forward_pass_handed_to_select_as_a_method_group_with_the_step_dropped_is_reported(string forward)
+        {
+            await NoFix(LinqNeuron.Replace("FORWARD", forward).Replace("STEP", ""), At(0,
+                "this loop runs a forward pass (" + forward + "(...)) and a loss ('errors') but never updates a weight or bias: the gradients 'gradient' are never applied"));
+        }
+
+        [Fact]
+        public async Task A_forward_pass_handed_to_select_as_a_method_group_with_the_step_stored_is_an_update()
+        {
+            await Verify.VerifyAnalyzerAsync(LinqNeuron.Replace("{|#0:for|}", "for").Replace("FORWARD", "Forward").Replace("STEP", "Weights = "));
+        }
     }
 }
