@@ -1373,14 +1373,42 @@ namespace NnAnalyzers.Semantics
         }
 
         // A use of a local that reads it as a whole (its value leaves, or it is reassigned), rather than one of its
-        // elements or members (w[i], w.Length, c.Weight).
-        private static bool LeavesLocal(ILocalReferenceOperation use) => use.Parent switch
+        // elements or members (w[i], w.Length, c.Weight), or the matrix an in-place MathNet call writes
+        // (w.Subtract(lr * g, w), w.MapInplace(…)).
+        private bool LeavesLocal(ILocalReferenceOperation use) => use.Parent switch
         {
             IArrayElementReferenceOperation element => element.ArrayReference != use,
             IPropertyReferenceOperation property => property.Instance != use,
             IFieldReferenceOperation field => field.Instance != use,
+            IInvocationOperation call when call.Instance == use => !IsInPlaceMathNet(call) || !WritesOnlyInto(call, use.Local),
+            IArgumentOperation { Parameter.Name: "result", Parent: IInvocationOperation call } => !IsInPlaceMathNet(call),
             _ => true,
         };
+
+        // w.Subtract(lr * g, w), w.MapInplace(f): the call writes its receiver (not another result, not a CopyTo's target).
+        private static bool WritesOnlyInto(IInvocationOperation call, ILocalSymbol local)
+        {
+            if (call.TargetMethod.Name == "CopyTo")
+            {
+                return false;
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is { Name: "result" or "target" }
+                    && !(Operations.WithoutConversions(argument.Value) is ILocalReferenceOperation written && SymbolEqualityComparer.Default.Equals(written.Local, local)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // A MathNet operation that writes its receiver or its result argument and returns nothing.
+        private bool IsInPlaceMathNet(IInvocationOperation call)
+            => call.TargetMethod.ReturnsVoid && _semantics.Symbols.IsMathNetTensor(call.TargetMethod.ContainingType)
+                && Flow.MathNet.ReturnsNewObject(call.TargetMethod) == MathNetResultKind.None;
 
         // ---------------------------------------------------------------- gradients
 

@@ -1763,5 +1763,55 @@ public class LinearNeuron
         {
             await Verify.VerifyAnalyzerAsync(LinqNeuron.Replace("{|#0:for|}", "for").Replace("FORWARD", "Forward").Replace("STEP", "Weights = "));
         }
+
+        // Probe 13 V072: the MathNet step is written in place into a clone of the weights, which is then dropped.
+        private const string MathNetClone = @"
+using MathNet.Numerics.LinearAlgebra;
+
+public class LinearLayer
+{
+    public Matrix<double> Weights { get; private set; }
+
+    public LinearLayer(Matrix<double> w) => Weights = w;
+
+    public Matrix<double> Forward(Matrix<double> x) => Weights * x;
+
+    public void Train(Matrix<double> x, Matrix<double> y, int epochs, double lr)
+    {
+BEFORE        {|#0:for|} (int epoch = 0; epoch < epochs; epoch++)
+        {
+INSIDE            var output = Forward(x);
+            var error = output - y;
+            double loss = error.FrobeniusNorm() / x.ColumnCount;
+            var gradW = error * x.Transpose() / x.ColumnCount;
+            COPY.Subtract(lr * gradW, RESULT);
+AFTER        }
+    }
+}";
+
+        private static string CloneProgram(string copy, string result, bool cloneInside = false, string after = "") => MathNetClone
+            .Replace("BEFORE", cloneInside ? "" : "        var " + copy + " = Weights.Clone();\n")
+            .Replace("INSIDE", cloneInside ? "            var " + copy + " = Weights.Clone();\n" : "")
+            .Replace("COPY", copy).Replace("RESULT", result).Replace("AFTER", after);
+
+        [Theory]
+        [InlineData("w", false)]
+        [InlineData("w", true)]
+        [InlineData("next", false)]
+        public async Task Stepping_a_mathnet_clone_of_the_weights_in_place_is_not_an_update(string copy, bool cloneInside)
+        {
+            await NoFix(CloneProgram(copy, copy, cloneInside), At(0,
+                "this loop runs a forward pass (Forward(...)) and a loss ('error') but never updates a weight or bias: the gradients 'gradW' are never applied"));
+        }
+
+        [Fact]
+        public async Task A_mathnet_clone_stepped_into_the_weights_or_written_back_is_an_update()
+        {
+            static string Silent(string source) => source.Replace("{|#0:for|}", "for");
+            await Verify.VerifyAnalyzerAsync(Silent(CloneProgram("w", "Weights")));
+            await Verify.VerifyAnalyzerAsync(Silent(CloneProgram("w", "w", after: "            Weights = w;\n")));
+            await Verify.VerifyAnalyzerAsync(Silent(CloneProgram("w", "w", after: "            w.CopyTo(Weights);\n")));
+            await Verify.VerifyAnalyzerAsync(Silent(CloneProgram("w", "w").Replace("Weights.Clone()", "Weights")));
+        }
     }
 }
