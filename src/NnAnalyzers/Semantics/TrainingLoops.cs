@@ -536,7 +536,8 @@ namespace NnAnalyzers.Semantics
             return IsOpaqueCallThatMayWrite(call) ? UpdateEvidence.Unknown : UpdateEvidence.None;
         }
 
-        // True when a field or property of the type is a weight or bias (cached per type).
+        // True when a field or property of the type is a weight or bias, or holds elements of a type of ours that has one
+        // (a neuron's Synapse[] Inputs whose Weight is known) (cached per type).
         private bool HasRecognisedParameters(INamedTypeSymbol? type)
         {
             if (type is null)
@@ -548,7 +549,8 @@ namespace NnAnalyzers.Semantics
             {
                 foreach (var member in ((INamedTypeSymbol)t).GetMembers())
                 {
-                    if (member is IFieldSymbol { IsImplicitlyDeclared: false } or IPropertySymbol && _semantics.Parameters.Classify(member) != ParameterKind.None)
+                    if (member is IFieldSymbol { IsImplicitlyDeclared: false } or IPropertySymbol
+                        && (_semantics.Parameters.Classify(member) != ParameterKind.None || ElementHasParameters(member, t)))
                     {
                         return true;
                     }
@@ -556,6 +558,39 @@ namespace NnAnalyzers.Semantics
 
                 return false;
             });
+        }
+
+        // A field or property holding an element type declared in this compilation (Synapse[], List<Connection>) with a
+        // weight or bias among its own fields and properties.
+        private bool ElementHasParameters(ISymbol member, ISymbol owner)
+        {
+            var type = member switch
+            {
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                _ => null,
+            };
+            var element = type switch
+            {
+                IArrayTypeSymbol array => array.ElementType,
+                INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } generic => generic.TypeArguments[0],
+                _ => null,
+            };
+            if (element is not INamedTypeSymbol elementType || SymbolEqualityComparer.Default.Equals(elementType, owner)
+                || elementType.DeclaringSyntaxReferences.IsEmpty)
+            {
+                return false;
+            }
+
+            foreach (var inner in elementType.GetMembers())
+            {
+                if (inner is IFieldSymbol { IsImplicitlyDeclared: false } or IPropertySymbol && _semantics.Parameters.Classify(inner) != ParameterKind.None)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // ---------------------------------------------------------------- dispatch
@@ -1305,7 +1340,8 @@ namespace NnAnalyzers.Semantics
         /// <summary>
         /// True when a write of <paramref name="target"/> lands in a local that holds a copy and whose value never leaves
         /// it: <c>w[i]</c> or <c>w</c> where <c>var w = (double[])Weights.Clone()</c> (a clone is another array), or
-        /// <c>c.Weight</c> where <c>var c = Inputs[k]</c> holds a struct (a value type is copied when read). The local
+        /// <c>c.Weight</c> where <c>var c = Inputs[k]</c> (or <c>var c = syn</c>, a foreach variable or another local)
+        /// holds a struct (a value type is copied when read). The local
         /// leaves when it is read as a whole — assigned back (<c>Weights = w</c>, <c>Inputs[k] = c</c>), passed, returned,
         /// reassigned —; only its elements and members may be read. An alias (<c>var w = Weights</c>) is the parameter
         /// itself; a shallow clone's rows (<c>w[i][j]</c>) are the parameter's rows.
@@ -1369,6 +1405,7 @@ namespace NnAnalyzers.Semantics
             return initializer is not null
                 && (valueCopy
                     ? Operations.WithoutConversions(initializer) is IArrayElementReferenceOperation or IPropertyReferenceOperation or IFieldReferenceOperation
+                        or ILocalReferenceOperation or IParameterReferenceOperation
                     : IsCopyOfParameter(initializer));
         }
 

@@ -1813,5 +1813,65 @@ AFTER        }
             await Verify.VerifyAnalyzerAsync(Silent(CloneProgram("w", "w", after: "            w.CopyTo(Weights);\n")));
             await Verify.VerifyAnalyzerAsync(Silent(CloneProgram("w", "w").Replace("Weights.Clone()", "Weights")));
         }
+
+        // Probe 13 V075: the foreach variable over struct synapses is copied into a local, and the copy is stepped.
+        private const string StructSynapses = @"
+using System;
+
+public struct Synapse
+{
+    public double Weight;
+    public double Gradient;
+}
+
+public class Neuron
+{
+    public Synapse[] Inputs;
+    public double Output;
+
+    public Neuron(int n) => Inputs = new Synapse[n];
+
+    public double Forward(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += Inputs[i].Weight * x[i];
+        Output = Math.Tanh(s);
+        return Output;
+    }
+}
+
+public class Trainer
+{
+    public void Train(Neuron neuron, double[][] samples, double[] targets, int epochs, double lr)
+    {
+        {|#0:for|} (int epoch = 0; epoch < epochs; epoch++)
+        {
+            double error = 0;
+            for (int s = 0; s < samples.Length; s++)
+            {
+                double y = neuron.Forward(samples[s]);
+                double e = y - targets[s];
+                error += e * e;
+                double delta = e * (1 - y * y);
+                STEP
+            }
+        }
+    }
+}";
+
+        [Fact]
+        public async Task Stepping_a_copy_of_a_struct_foreach_variable_is_not_an_update()
+        {
+            await NoFix(StructSynapses.Replace("STEP", "foreach (var syn in neuron.Inputs) { var copy = syn; copy.Gradient = delta; copy.Weight -= lr * copy.Gradient; }"), At(0,
+                "this loop runs a forward pass (Forward(...)) and a loss ('error') but never updates a weight or bias: the gradients 'delta' are never applied"));
+        }
+
+        [Fact]
+        public async Task A_struct_synapse_stepped_through_its_index_or_written_back_is_an_update()
+        {
+            var source = StructSynapses.Replace("{|#0:for|}", "for");
+            await Verify.VerifyAnalyzerAsync(source.Replace("STEP", "for (int k = 0; k < neuron.Inputs.Length; k++) neuron.Inputs[k].Weight -= lr * delta;"));
+            await Verify.VerifyAnalyzerAsync(source.Replace("STEP", "int k = 0; foreach (var syn in neuron.Inputs) { var copy = syn; copy.Weight -= lr * delta; neuron.Inputs[k++] = copy; }"));
+        }
     }
 }
