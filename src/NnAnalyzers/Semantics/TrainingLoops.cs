@@ -1352,6 +1352,9 @@ namespace NnAnalyzers.Semantics
             bool valueCopy;
             switch (Operations.WithoutConversions(target))
             {
+                case IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } member:
+                    // model with { Weights = next }, new Layer { Weights = w }: a member of the new object, dropped with it.
+                    return IsDroppedNewObject(member);
                 case ILocalReferenceOperation local:
                     reference = local;
                     valueCopy = false;
@@ -1407,6 +1410,69 @@ namespace NnAnalyzers.Semantics
                     ? Operations.WithoutConversions(initializer) is IArrayElementReferenceOperation or IPropertyReferenceOperation or IFieldReferenceOperation
                         or ILocalReferenceOperation or IParameterReferenceOperation
                     : IsCopyOfParameter(initializer));
+        }
+
+        /// <summary>
+        /// True when the object an initializer's member write lands in (<c>model with { Weights = next }</c>, <c>new Layer
+        /// { Weights = w }</c>) is dropped: the expression is thrown away, or stored in a local that is never read as a
+        /// whole (only its members: <c>updated.Bias</c>).
+        /// </summary>
+        private bool IsDroppedNewObject(IOperation member)
+        {
+            IOperation? created = member.Parent;
+            while (created is not null and not (IWithOperation or IObjectCreationOperation or IAnonymousObjectCreationOperation))
+            {
+                if (created is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+
+                created = created.Parent;
+            }
+
+            var parent = created?.Parent;
+            while (parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            ILocalSymbol? local;
+            switch (parent)
+            {
+                case IExpressionStatementOperation:
+                case ISimpleAssignmentOperation { Target: IDiscardOperation }:
+                    return true;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    local = declarator.Symbol;
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } assignment when assignment.Value != assigned:
+                    local = assigned.Local;
+                    break;
+                default:
+                    return false;
+            }
+
+            if (local.IsRef)
+            {
+                return false;
+            }
+
+            IOperation top = member;
+            while (top.Parent is not null)
+            {
+                top = top.Parent;
+            }
+
+            foreach (var op in BodyOperations.Shared(top).OfKind(OperationKind.LocalReference))
+            {
+                if (op is ILocalReferenceOperation use && !use.IsDeclaration && SymbolEqualityComparer.Default.Equals(use.Local, local)
+                    && !(use.Parent is ISimpleAssignmentOperation written && written.Target == use) && LeavesLocal(use))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         // A use of a local that reads it as a whole (its value leaves, or it is reassigned), rather than one of its

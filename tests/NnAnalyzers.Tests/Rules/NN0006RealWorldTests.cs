@@ -1873,5 +1873,57 @@ public class Trainer
             await Verify.VerifyAnalyzerAsync(source.Replace("STEP", "for (int k = 0; k < neuron.Inputs.Length; k++) neuron.Inputs[k].Weight -= lr * delta;"));
             await Verify.VerifyAnalyzerAsync(source.Replace("STEP", "int k = 0; foreach (var syn in neuron.Inputs) { var copy = syn; copy.Weight -= lr * delta; neuron.Inputs[k++] = copy; }"));
         }
+
+        // Probe 13 V065: an immutable record model; the step builds the next model with `with` and drops it.
+        private const string RecordModel = @"
+using System;
+using System.Linq;
+
+public record LinearModel(double[] Weights, double Bias)
+{
+    public double Predict(double[] x) => Weights.Zip(x, (w, v) => w * v).Sum() + Bias;
+}
+
+public static class Trainer
+{
+    public static LinearModel Fit(LinearModel model, double[][] xs, double[] ys, int epochs, double lr)
+    {
+        {|#0:for|} (int epoch = 0; epoch < epochs; epoch++)
+        {
+            double loss = 0;
+            var gradW = new double[model.Weights.Length];
+            double gradB = 0;
+            for (int n = 0; n < xs.Length; n++)
+            {
+                double err = model.Predict(xs[n]) - ys[n];
+                loss += err * err / xs.Length;
+                for (int j = 0; j < gradW.Length; j++) gradW[j] += 2 * err * xs[n][j] / xs.Length;
+                gradB += 2 * err / xs.Length;
+            }
+            var newWeights = model.Weights.Select((w, j) => w - lr * gradW[j]).ToArray();
+            NEXT model with { Weights = newWeights, Bias = model.Bias - lr * gradB };
+AFTER            Console.WriteLine($""epoch {epoch}: loss {loss:F4}"");
+        }
+        return model;
+    }
+}";
+
+        [Theory]
+        [InlineData("var updated =", "")]
+        [InlineData("var updated =", "            Console.WriteLine(updated.Bias);\n")]
+        [InlineData("_ =", "")]
+        public async Task A_record_copy_made_with_with_and_dropped_is_not_an_update(string next, string after)
+        {
+            await NoFix(RecordModel.Replace("NEXT", next).Replace("AFTER", after), At(0,
+                "this loop runs a forward pass (Predict(...)) and a loss ('loss') but never updates a weight or bias: the gradients 'gradW' are never applied"));
+        }
+
+        [Fact]
+        public async Task A_record_copy_made_with_with_and_kept_is_an_update()
+        {
+            var source = RecordModel.Replace("{|#0:for|}", "for");
+            await Verify.VerifyAnalyzerAsync(source.Replace("NEXT", "model =").Replace("AFTER", ""));
+            await Verify.VerifyAnalyzerAsync(source.Replace("NEXT", "var updated =").Replace("AFTER", "            model = updated;\n"));
+        }
     }
 }
