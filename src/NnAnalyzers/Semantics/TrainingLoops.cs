@@ -1126,7 +1126,7 @@ namespace NnAnalyzers.Semantics
                 if ((parameter.RefKind is RefKind.Ref or RefKind.Out
                         || !GradientFlow.HasSourceBody(invocation.TargetMethod)
                             && (parameter.Name.StartsWith("dest", StringComparison.OrdinalIgnoreCase) || parameter.Name == "target"))
-                    && IsParameter(argument.Value))
+                    && IsWrittenParameter(argument.Value))
                 {
                     return true;
                 }
@@ -1363,7 +1363,7 @@ namespace NnAnalyzers.Semantics
                     reference = local;
                     valueCopy = false;
                     break;
-                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation local } when !local.Local.Type.IsValueType:
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation local } when !local.Local.Type.IsValueType || IsSpan(local.Local.Type):
                     reference = local;
                     valueCopy = false;
                     break;
@@ -1392,6 +1392,7 @@ namespace NnAnalyzers.Semantics
             }
 
             IOperation? initializer = null;
+            var filledFromParameter = false;
             foreach (var op in BodyOperations.Shared(top).OfKind(s_localUses))
             {
                 switch (op)
@@ -1399,17 +1400,75 @@ namespace NnAnalyzers.Semantics
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, symbol):
                         initializer = declarator.GetVariableInitializer()?.Value;
                         break;
-                    case ILocalReferenceOperation use when !use.IsDeclaration && SymbolEqualityComparer.Default.Equals(use.Local, symbol) && LeavesLocal(use):
-                        return false;
+                    case ILocalReferenceOperation use when !use.IsDeclaration && SymbolEqualityComparer.Default.Equals(use.Local, symbol):
+                        if (CopyDestination(use) is { } copy)
+                        {
+                            // _weights.CopyTo(w), Array.Copy(_weights, w, n): written, not read.
+                            filledFromParameter |= copy;
+                        }
+                        else if (LeavesLocal(use))
+                        {
+                            return false;
+                        }
+
+                        break;
                 }
             }
 
-            // Only a copy: of a parameter (a clone), or of a struct read from other storage (an element, a field).
+            // Only a copy: of a parameter (a clone, or a new buffer the parameter is copied into), or of a struct read from
+            // other storage (an element, a field, another local).
             return initializer is not null
                 && (valueCopy
                     ? Operations.WithoutConversions(initializer) is IArrayElementReferenceOperation or IPropertyReferenceOperation or IFieldReferenceOperation
                         or ILocalReferenceOperation or IParameterReferenceOperation
-                    : IsCopyOfParameter(initializer));
+                    : IsCopyOfParameter(initializer) || filledFromParameter && IsNewBuffer(initializer));
+        }
+
+        private static bool IsSpan(ITypeSymbol type)
+            => type is INamedTypeSymbol { Name: "Span", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+        // new float[n], stackalloc float[n] (as a Span): a buffer of its own.
+        private static bool IsNewBuffer(IOperation value)
+        {
+            var bare = Operations.WithoutConversions(value)!;
+            return bare is IArrayCreationOperation
+                || bare.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.StackAllocArrayCreationExpressionSyntax
+                    or Microsoft.CodeAnalysis.CSharp.Syntax.ImplicitStackAllocArrayCreationExpressionSyntax;
+        }
+
+        // The local as the destination of a framework copy (Array.Copy(src, w, n), src.CopyTo(w)): null when it is not;
+        // otherwise whether what is copied into it is a parameter.
+        private bool? CopyDestination(ILocalReferenceOperation use)
+        {
+            var value = (IOperation)use;
+            while (value.Parent is IConversionOperation conversion)
+            {
+                value = conversion;
+            }
+
+            // The destination is named so (Array.Copy, Span.CopyTo), or is the array an array's CopyTo(array, index) fills.
+            if (value.Parent is not IArgumentOperation { Parameter: { } parameter } argument
+                || argument.Parent is not IInvocationOperation call || GradientFlow.HasSourceBody(call.TargetMethod)
+                || !(parameter.Name.StartsWith("dest", StringComparison.OrdinalIgnoreCase)
+                    || call.TargetMethod.Name == "CopyTo" && call.Instance is not null && parameter.Ordinal == 0))
+            {
+                return null;
+            }
+
+            if (call.Instance is { } instance && IsParameter(instance))
+            {
+                return true;
+            }
+
+            foreach (var other in call.Arguments)
+            {
+                if (other != argument && other.Parameter is { } p && !p.Name.StartsWith("dest", StringComparison.OrdinalIgnoreCase) && IsParameter(other.Value))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -1566,9 +1625,10 @@ namespace NnAnalyzers.Semantics
                         && GradientFlow.IsGradientName(declarator.Symbol.Name) && Flow.CarriesNumbers(declarator.Symbol.Type, 0):
                         local = declarator.Symbol.Name;
                         break;
-                    case ISimpleAssignmentOperation assignment when local is null
+                    case IAssignmentOperation assignment when local is null
                         && NetworkParameters.StorageOf(assignment.Target) is ILocalSymbol target
                         && GradientFlow.IsGradientName(target.Name) && Flow.CarriesNumbers(target.Type, 0):
+                        // gradW[j] = …, grad[i] += … (accumulated into a buffer declared before the loop).
                         local = target.Name;
                         break;
                 }

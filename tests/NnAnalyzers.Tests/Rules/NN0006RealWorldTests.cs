@@ -1925,5 +1925,67 @@ AFTER            Console.WriteLine($""epoch {epoch}: loss {loss:F4}"");
             await Verify.VerifyAnalyzerAsync(source.Replace("NEXT", "model =").Replace("AFTER", ""));
             await Verify.VerifyAnalyzerAsync(source.Replace("NEXT", "var updated =").Replace("AFTER", "            model = updated;\n"));
         }
+
+        // Probe 13 V073: the step goes into a stack buffer the weights were copied into, and is never copied back.
+        private const string SpanRegressor = @"
+using System;
+
+public sealed class TinyRegressor
+{
+    private readonly float[] _weights;
+    private float _bias;
+
+    public TinyRegressor(float[] w) => _weights = w;
+
+    public float Predict(ReadOnlySpan<float> x)
+    {
+        float y = _bias;
+        for (int i = 0; i < x.Length; i++) y += _weights[i] * x[i];
+        return y;
+    }
+
+    public void Fit(float[][] xs, float[] ys, int epochs, float lr)
+    {
+        var grad = new float[_weights.Length];
+        BUFFER
+        COPY
+        {|#0:for|} (int epoch = 0; epoch < epochs; epoch++)
+        {
+            Array.Clear(grad, 0, grad.Length);
+            float loss = 0f;
+            for (int n = 0; n < xs.Length; n++)
+            {
+                float err = Predict(xs[n]) - ys[n];
+                loss += err * err / xs.Length;
+                for (int i = 0; i < grad.Length; i++) grad[i] += 2f * err * xs[n][i] / xs.Length;
+            }
+            for (int i = 0; i < w.Length; i++) w[i] -= lr * grad[i];
+BACK        }
+    }
+}";
+
+        private static string SpanProgram(string buffer, string copy, string back = "")
+            => SpanRegressor.Replace("BUFFER", buffer).Replace("COPY", copy).Replace("BACK", back);
+
+        [Theory]
+        [InlineData("Span<float> w = stackalloc float[_weights.Length];", "_weights.CopyTo(w);")]
+        [InlineData("var w = new float[_weights.Length];", "Array.Copy(_weights, w, w.Length);")]
+        [InlineData("var w = new float[_weights.Length];", "_weights.CopyTo(w, 0);")]
+        public async Task Stepping_a_buffer_the_weights_were_copied_into_is_not_an_update(string buffer, string copy)
+        {
+            await NoFix(SpanProgram(buffer, copy), At(0,
+                "this loop runs a forward pass (Predict(...)) and a loss ('loss') but never updates a weight or bias: the gradients 'grad' are never applied"));
+        }
+
+        [Fact]
+        public async Task A_buffer_copied_back_into_the_weights_or_an_alias_is_an_update()
+        {
+            static string Silent(string source) => source.Replace("{|#0:for|}", "for");
+            await Verify.VerifyAnalyzerAsync(Silent(SpanProgram("Span<float> w = stackalloc float[_weights.Length];", "_weights.CopyTo(w);", "            w.CopyTo(_weights);\n")));
+            await Verify.VerifyAnalyzerAsync(Silent(SpanProgram("var w = new float[_weights.Length];", "Array.Copy(_weights, w, w.Length);", "            Array.Copy(w, _weights, w.Length);\n")));
+            await Verify.VerifyAnalyzerAsync(Silent(SpanProgram("Span<float> w = _weights;", "")));
+            await Verify.VerifyAnalyzerAsync(Silent(SpanProgram("var w = _weights.AsSpan();", "")));
+            await Verify.VerifyAnalyzerAsync(Silent(SpanProgram("var w = new float[_weights.Length];", "")));
+        }
     }
 }
