@@ -1627,8 +1627,8 @@ namespace NnAnalyzers.Semantics
                         break;
                     case IAssignmentOperation assignment when local is null
                         && NetworkParameters.StorageOf(assignment.Target) is ILocalSymbol target
-                        && GradientFlow.IsGradientName(target.Name) && Flow.CarriesNumbers(target.Type, 0):
-                        // gradW[j] = …, grad[i] += … (accumulated into a buffer declared before the loop).
+                        && GradientFlow.IsGradientName(target.Name) && (Flow.CarriesNumbers(target.Type, 0) || IsSpan(target.Type)):
+                        // gradW[j] = …, grad[i] += … (accumulated into a buffer declared before the loop, an array or a span).
                         local = target.Name;
                         break;
                 }

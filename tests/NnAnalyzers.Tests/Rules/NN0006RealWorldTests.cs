@@ -1987,5 +1987,15 @@ BACK        }
             await Verify.VerifyAnalyzerAsync(Silent(SpanProgram("var w = _weights.AsSpan();", "")));
             await Verify.VerifyAnalyzerAsync(Silent(SpanProgram("var w = new float[_weights.Length];", "")));
         }
+
+        [Fact]
+        public async Task A_gradient_span_accumulated_in_the_loop_is_named_in_the_message()
+        {
+            var source = SpanProgram("Span<float> w = stackalloc float[_weights.Length];", "_weights.CopyTo(w);")
+                .Replace("var grad = new float[_weights.Length];", "Span<float> grad = stackalloc float[_weights.Length];")
+                .Replace("Array.Clear(grad, 0, grad.Length);", "grad.Clear();");
+            await NoFix(source, At(0,
+                "this loop runs a forward pass (Predict(...)) and a loss ('loss') but never updates a weight or bias: the gradients 'grad' are never applied"));
+        }
     }
 }
