@@ -1130,6 +1130,12 @@ namespace NnAnalyzers.Semantics
                             return false;
                         }
 
+                        // Vector<double>.Build.Dense(n): a new tensor (on the static Build property), sharing only an array it is given.
+                        if (_mathNet.IsBuilderMethod(invocation.TargetMethod))
+                        {
+                            return invocation.Arguments.Any(a => a.Value.Type is IArrayTypeSymbol && IsExternalRoot(a.Value, depth + 1));
+                        }
+
                         if (invocation.Instance is null && !invocation.TargetMethod.IsStatic)
                         {
                             return true;

@@ -39,6 +39,18 @@ namespace NnAnalyzers.Semantics
         /// <summary>True when MathNet's linear algebra is referenced (otherwise nothing is a MathNet operation).</summary>
         public bool IsAvailable => _symbols.HasMathNet;
 
+        /// <summary>
+        /// A method of MathNet's <c>Matrix&lt;T&gt;.Build</c> / <c>Vector&lt;T&gt;.Build</c> (Dense, Random, DenseOfArray…): it
+        /// returns a new tensor, backed by an array argument only in the overloads that take one as storage.
+        /// </summary>
+        public bool IsBuilderMethod(IMethodSymbol? method)
+        {
+            var type = method?.ContainingType;
+            return type is not null && !method!.IsStatic
+                && ((_symbols.MatrixBuilderOfT is not null && KnownSymbols.DerivesFromOriginal(type, _symbols.MatrixBuilderOfT))
+                    || (_symbols.VectorBuilderOfT is not null && KnownSymbols.DerivesFromOriginal(type, _symbols.VectorBuilderOfT)));
+        }
+
         /// <summary>What <paramref name="method"/> returns when it is a non-mutating MathNet operation; None otherwise.</summary>
         public MathNetResultKind ReturnsNewObject(IMethodSymbol? method)
         {

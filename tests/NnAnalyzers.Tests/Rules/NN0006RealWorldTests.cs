@@ -432,6 +432,68 @@ public static class Training
         }
 
         [Fact]
+        public async Task A_forward_pass_that_writes_a_new_one_hot_vector_writes_no_state_and_is_a_warning()
+        {
+            // Session 13's probe (V074): a GRU language model whose loop only recomputes the loss. Forward writes x[t] = 1
+            // into a vector it just built (Vector<double>.Build.Dense): new, not shared state — nothing is out of sight.
+            const string source = @"
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+public class GruLm
+{
+    private Matrix<double> Wz, Wh, Wy;
+
+    public GruLm(int vocab, int hidden)
+    {
+        Wz = Matrix<double>.Build.Random(hidden, vocab + hidden).Multiply(0.01);
+        Wh = Matrix<double>.Build.Random(hidden, vocab + hidden).Multiply(0.01);
+        Wy = Matrix<double>.Build.Random(vocab, hidden).Multiply(0.01);
+    }
+
+    static Vector<double> Sigmoid(Vector<double> v) => v.Map(x => 1.0 / (1.0 + Math.Exp(-x)));
+
+    public Vector<double> Forward(IReadOnlyList<int> tokens, int vocab)
+    {
+        var h = Vector<double>.Build.Dense(Wy.ColumnCount);
+        foreach (var t in tokens)
+        {
+            var x = Vector<double>.Build.Dense(vocab); x[t] = 1;
+            var xh = Vector<double>.Build.DenseOfEnumerable(x.Concat(h));
+            var z = Sigmoid(Wz * xh);
+            var hTilde = (Wh * xh).PointwiseTanh();
+            h = (1 - z).PointwiseMultiply(h) + z.PointwiseMultiply(hTilde);
+        }
+        return Wy * h;
+    }
+
+    public static double CrossEntropy(Vector<double> logits, int target)
+    {
+        var m = logits.Maximum();
+        return m + Math.Log((logits - m).PointwiseExp().Sum()) - logits[target];
+    }
+
+    public void Train(List<int[]> sequences, int vocab, int epochs)
+    {
+        {|#0:for|} (int epoch = 0; epoch < epochs; epoch++)
+        {
+            double total = 0;
+            foreach (var seq in sequences)
+            {
+                var logits = Forward(seq[..^1], vocab);
+                total += CrossEntropy(logits, seq[^1]);
+            }
+            Console.WriteLine($""epoch {epoch} loss {total / sequences.Count:F4}"");
+        }
+    }
+}";
+            await NoFix(source, Verify.Diagnostic().WithLocation(0).WithSeverity(DiagnosticSeverity.Warning).WithArguments(
+                "this loop runs a forward pass (Forward(...)) and a loss (CrossEntropy(...)) but never updates a weight or bias: no gradients are even computed"));
+        }
+
+        [Fact]
         public async Task A_virtual_update_whose_only_override_in_the_compilation_writes_nothing_is_info()
         {
             var source = @"
