@@ -536,15 +536,7 @@ namespace NnAnalyzers.Semantics
             // No recursion: the returned creation is classified without looking into further helpers.
             return _helpers.GetOrAdd(method.OriginalDefinition, m =>
             {
-                var syntax = m.DeclaringSyntaxReferences[0].GetSyntax();
-                var (body, expressionBody) = syntax switch
-                {
-                    MethodDeclarationSyntax declaration => (declaration.Body, declaration.ExpressionBody),
-                    LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody),
-                    _ => (null, null),
-                };
-                var returned = expressionBody?.Expression
-                    ?? (body is { Statements.Count: 1 } && body.Statements[0] is ReturnStatementSyntax { Expression: { } e } ? e : null);
+                var returned = OnlyReturned(m.DeclaringSyntaxReferences[0].GetSyntax());
                 if (returned is null || !(Model(returned.SyntaxTree)?.GetOperation(returned) is { } value))
                 {
                     return StorageWrite.Fill;
@@ -554,6 +546,22 @@ namespace NnAnalyzers.Semantics
                 var kind = op is IInvocationOperation inner ? ClassifyCreationCall(inner) : ClassifyCreation(op);
                 return kind == StorageWrite.Constant || kind == StorageWrite.Zero ? kind : StorageWrite.Fill;
             });
+        }
+
+        /// <summary>
+        /// What a one-line method or local function returns: its expression body, or the expression of its only statement
+        /// when that is a <c>return</c>; null for anything longer.
+        /// </summary>
+        private static ExpressionSyntax? OnlyReturned(SyntaxNode declaration)
+        {
+            var (body, expressionBody) = declaration switch
+            {
+                MethodDeclarationSyntax method => (method.Body, method.ExpressionBody),
+                LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody),
+                _ => (null, null),
+            };
+            return expressionBody?.Expression
+                ?? (body is { Statements.Count: 1 } && body.Statements[0] is ReturnStatementSyntax { Expression: { } e } ? e : null);
         }
 
         private StorageWrite ClassifyCreationCall(IInvocationOperation call)
@@ -1079,15 +1087,7 @@ namespace NnAnalyzers.Semantics
 
             return _randomFactories.GetOrAdd(method.OriginalDefinition, m =>
             {
-                var syntax = m.DeclaringSyntaxReferences[0].GetSyntax();
-                var (body, expressionBody) = syntax switch
-                {
-                    MethodDeclarationSyntax declaration => (declaration.Body, declaration.ExpressionBody),
-                    LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody),
-                    _ => (null, null),
-                };
-                var returned = expressionBody?.Expression
-                    ?? (body is { Statements.Count: 1 } && body.Statements[0] is ReturnStatementSyntax { Expression: { } e } ? e : null);
+                var returned = OnlyReturned(m.DeclaringSyntaxReferences[0].GetSyntax());
                 if (!(returned is BaseObjectCreationExpressionSyntax) || !(Model(returned.SyntaxTree)?.GetOperation(returned) is IObjectCreationOperation creation)
                     || !_symbols.IsRandom(creation.Type) || creation.Arguments.Length == 0)
                 {

@@ -173,6 +173,20 @@ namespace NnAnalyzers.Semantics
 
         private static IOperation Unwrap(IOperation op) => Operations.WithoutConversions(op)!;
 
+        // w of w[o][i] / w[o, i] / w[k] (an indexer): the outermost element read through the reference, or the reference.
+        private static IOperation OutermostElement(IOperation reference)
+        {
+            var element = reference;
+            while (element.Parent is { } parent
+                && ((parent is IArrayElementReferenceOperation array && array.ArrayReference == element)
+                    || (parent is IPropertyReferenceOperation { Arguments.Length: > 0 } indexer && indexer.Instance == element)))
+            {
+                element = parent;
+            }
+
+            return element;
+        }
+
         /// <summary>
         /// A member whose name says nothing (<c>Wf</c>, <c>_wq</c>, <c>_value</c>) that may still be a layer's weights: a
         /// field or property holding a matrix (MathNet, 2-D or jagged array) whose name is not a gradient's, an optimizer
@@ -215,13 +229,7 @@ namespace NnAnalyzers.Semantics
             var stepped = false;
             foreach (var reference in references)
             {
-                var element = reference;
-                while (element.Parent is { } parent
-                    && ((parent is IArrayElementReferenceOperation array && array.ArrayReference == element)
-                        || (parent is IPropertyReferenceOperation { Arguments.Length: > 0 } indexer && indexer.Instance == element)))
-                {
-                    element = parent;
-                }
+                var element = OutermostElement(reference);
 
                 var context = SkipConversions(element.Parent);
                 factor |= IsMatrixProductFactor(reference, element, context, symbols);
@@ -321,13 +329,7 @@ namespace NnAnalyzers.Semantics
             var read = false;
             foreach (var reference in references)
             {
-                var element = reference;
-                while (element.Parent is { } parent
-                    && ((parent is IArrayElementReferenceOperation array && array.ArrayReference == element)
-                        || (parent is IPropertyReferenceOperation { Arguments.Length: > 0 } indexer && indexer.Instance == element)))
-                {
-                    element = parent;
-                }
+                var element = OutermostElement(reference);
 
                 var context = SkipConversions(element.Parent);
                 if (IsWrittenAt(element, context))
