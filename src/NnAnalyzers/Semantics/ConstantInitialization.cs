@@ -1300,6 +1300,12 @@ namespace NnAnalyzers.Semantics
                     case IInstanceReferenceOperation _:
                         break;
                     case ILocalReferenceOperation local when loop is null || !IsDeclaredOrWrittenIn(local.Local, loop):
+                        // double he = Math.Sqrt(2.0 / inputs); … (i, j) => he: the fill's own formula, named once.
+                        if (!computed && Shifts.SingleInitializer(local) is { } initializer && IsInvariantIn(initializer, null, out var named) && named)
+                        {
+                            computed = true;
+                        }
+
                         break;
                     case IInvocationOperation call when call.Instance is null && IsPureMath(call.TargetMethod):
                         computed = true;

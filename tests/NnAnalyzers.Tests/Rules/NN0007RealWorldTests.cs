@@ -1764,5 +1764,39 @@ public class Word2Vec
     }
 }");
         }
+
+        // Session 13's probe (V086): He's scale computed once into a local, then given to every weight.
+        private const string NamedScale = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+internal class ReluNet
+{
+    private Matrix<double> _w1, _w2;
+
+    public ReluNet(int inputs, int hidden, int outputs, double given)
+    {
+        double he1 = Math.Sqrt(2.0 / inputs), handed = given;
+        _w1 = INIT_W1;
+        _w2 = Matrix<double>.Build.Dense(outputs, hidden, (i, j) => handed);
+    }
+
+    public Vector<double> Forward(Vector<double> x) => _w2 * (_w1 * x).PointwiseMaximum(0.0);
+
+    public void Step(Matrix<double> dW1, Matrix<double> dW2, double lr)
+    {
+        _w1 = _w1 - lr * dW1;
+        _w2 = _w2 - lr * dW2;
+    }
+}";
+
+        [Fact]
+        public async Task A_scale_computed_once_into_a_local_is_the_same_value_for_every_weight()
+        {
+            // he1 is the fill's own formula, named; handed (a copy of a parameter) is the caller's choice, not reported.
+            // No Random in scope: reported without a fix.
+            var source = NamedScale.Replace("INIT_W1", "[|Matrix<double>.Build.Dense(hidden, inputs, (i, j) => he1)|]");
+            await Fix(source, source);
+        }
     }
 }
