@@ -364,7 +364,7 @@ namespace NnAnalyzers.Semantics
                 return null;
             }
 
-            if (!AveragesElsewhere(body, accumulator, batchSizeText))
+            if (!AveragesElsewhere(body, accumulator, batchSizeText, sampleLoop: loop))
             {
                 return null;
             }
@@ -402,6 +402,15 @@ namespace NnAnalyzers.Semantics
                 if (p is IForLoopOperation forLoop)
                 {
                     var bound = Normalization.BoundOf(forLoop);
+
+                    // for (s = b0; s < end; s++) with end = Math.Min(b0 + batchSize, n): the samples of one mini-batch,
+                    // (end - b0) of them (the last batch may be short).
+                    if (MiniBatchExtent(forLoop, bound) is { } extent)
+                    {
+                        batchSizeText = extent;
+                        return forLoop;
+                    }
+
                     if (bound is not null && BatchAxis.IsBatchSize(bound)
                         && !bound.Descendants().Concat(new[] { bound }).Any(o => o is ILocalReferenceOperation l && forLoop.Syntax.Span.Contains(l.Local.DeclaringSyntaxReferences.FirstOrDefault()?.Span ?? default)))
                     {
@@ -434,6 +443,54 @@ namespace NnAnalyzers.Semantics
 
             return null;
         }
+
+        /// <summary>
+        /// The number of samples a loop <c>for (s = start; s &lt; end; s++)</c> walks when <c>end</c> is a local set once to
+        /// <c>Math.Min(start + batchSize, n)</c> (either order): <c>(end - start)</c>, valid after the loop; otherwise null.
+        /// </summary>
+        private static string? MiniBatchExtent(IForLoopOperation loop, IOperation? bound)
+        {
+            if (!(BatchAxis.Unwrap(bound) is ILocalReferenceOperation end) || loop.Locals.Length != 1
+                || !(Shifts.SingleInitializer(end) is { } endValue)
+                || !(BatchAxis.Unwrap(endValue) is IInvocationOperation { TargetMethod.Name: "Min", Arguments.Length: 2 } min)
+                || min.TargetMethod.ContainingType?.Name is not ("Math" or "MathF"))
+            {
+                return null;
+            }
+
+            IOperation? start = null;
+            foreach (var op in loop.Before)
+            {
+                foreach (var declarator in op.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>())
+                {
+                    if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, loop.Locals[0]))
+                    {
+                        start = declarator.Initializer?.Value;
+                    }
+                }
+            }
+
+            start = BatchAxis.Unwrap(start);
+            if (start is null || start.ConstantValue.HasValue)
+            {
+                return null;
+            }
+
+            foreach (var argument in min.Arguments)
+            {
+                if (BatchAxis.Unwrap(argument.Value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } sum
+                    && ((SameValue(sum.LeftOperand, start) && BatchAxis.IsBatchSize(sum.RightOperand))
+                        || (SameValue(sum.RightOperand, start) && BatchAxis.IsBatchSize(sum.LeftOperand))))
+                {
+                    return "(" + end.Syntax + " - " + start.Syntax + ")";
+                }
+            }
+
+            return null;
+        }
+
+        private static bool SameValue(IOperation a, IOperation b)
+            => BatchAxis.Unwrap(a)?.Syntax.IsEquivalentTo(b.Syntax, topLevel: false) == true;
 
         private static IOperation? ScaledRead(IOperation value, ISymbol accumulator, IOperation body)
         {
@@ -722,7 +779,23 @@ namespace NnAnalyzers.Semantics
         /// True when the method or its type divides something else by the batch size (a mean loss, an average), or
         /// calls Average/Mean: the code means averages, so a summed gradient is off by the batch size.
         /// </summary>
-        private static bool AveragesElsewhere(IOperation body, ISymbol accumulator, string batchSizeText, string? countMember = null)
+        // list.Add(…) inside the loop over the samples (not in a loop nested in it).
+        private static bool FilledPerSample(SyntaxNode sampleLoop, string list)
+        {
+            foreach (var node in sampleLoop.DescendantNodes())
+            {
+                if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Add", Expression: IdentifierNameSyntax target } } add
+                    && target.Identifier.ValueText == list
+                    && add.Ancestors().TakeWhile(a => a != sampleLoop).All(a => !(a is ForStatementSyntax || a is ForEachStatementSyntax || a is WhileStatementSyntax || a is DoStatementSyntax)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool AveragesElsewhere(IOperation body, ISymbol accumulator, string batchSizeText, string? countMember = null, ILoopOperation? sampleLoop = null)
         {
             var scope = body.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>() ?? (SyntaxNode)body.Syntax;
             foreach (var node in scope.DescendantNodes())
@@ -758,6 +831,14 @@ namespace NnAnalyzers.Semantics
                 }
 
                 if (CountsSamples(right, node, batchSizeText, countMember, 0))
+                {
+                    return true;
+                }
+
+                // losses.Sum() / losses.Count where the sample loop adds to losses once per sample: a mean over samples.
+                var divisor = right is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : right;
+                if (sampleLoop is not null && divisor is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Count" or "Length", Expression: IdentifierNameSyntax list }
+                    && FilledPerSample(sampleLoop.Syntax, list.Identifier.ValueText))
                 {
                     return true;
                 }

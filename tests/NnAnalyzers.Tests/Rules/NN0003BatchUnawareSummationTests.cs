@@ -1302,6 +1302,48 @@ public sealed class ArrayNet
             return Task.WhenAll(Reported("a2[n, k] - y[n, k]"), Reported("a2[n, k] - (y[n, k] - loss / batch)"));
         }
 
+        // Session 13's third probe (V017): mini-batches walked by offset, the last one short; the loss is a mean over samples.
+        private const string OffsetBatches = Usings + @"
+public class Perceptron
+{
+    private readonly float[] _w = new float[4];
+    private float _b;
+
+    private float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
+
+    public float TrainEpoch(float[][] samples, float[] labels, int batchSize, float lr)
+    {
+        var losses = new List<double>();
+        for (int b0 = 0; b0 < samples.Length; b0 += batchSize)
+        {
+            int end = Math.Min(b0 + batchSize, samples.Length);
+            var gw = new float[_w.Length];
+            for (int s = b0; s < end; s++)
+            {
+                float z = _b;
+                for (int i = 0; i < _w.Length; i++) z += _w[i] * samples[s][i];
+                float d = Sigmoid(z) - labels[s];
+                losses.Add(d * d);
+                for (int i = 0; i < _w.Length; i++) gw[i] += d * samples[s][i];
+            }
+            for (int i = 0; i < _w.Length; i++) _w[i] -= lr * READ;
+        }
+        return (float)(losses.Sum() / losses.Count);
+    }
+}";
+
+        [Fact]
+        public Task Gradients_of_a_mini_batch_walked_by_offset_are_divided_by_its_own_size()
+            => FixAsync(
+                OffsetBatches.Replace("READ", "{|#0:gw[i]|}"),
+                OffsetBatches.Replace("READ", "gw[i] / (end - b0)"),
+                null, LanguageVersion.Latest,
+                D(0, "gradients summed over the batch in 'gw' are applied without dividing by the batch size ('(end - b0)')").WithSeverity(DiagnosticSeverity.Info));
+
+        [Fact]
+        public Task Gradients_of_a_mini_batch_walked_by_offset_and_averaged_are_not_reported()
+            => NoDiagnosticAsync(OffsetBatches.Replace("READ", "gw[i] / (end - b0)"));
+
         [Fact]
         public Task MathNet_bias_gradient_over_a_foreach_batch_is_divided_by_its_count()
         {
