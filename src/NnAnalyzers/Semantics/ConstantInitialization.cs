@@ -482,7 +482,7 @@ namespace NnAnalyzers.Semantics
             }
 
             // w[u, i] = 1.0 / inputs in the fill loop: the same value for every element, though not a literal.
-            if (element && IsNumeric(value.Type) && InUnconditionalLoop(assignment) && IsSameForEveryElement(value, OutermostLoop(assignment)))
+            if (element && IsNumeric(value.Type) && InUnconditionalLoop(assignment) && IsSameForEveryElement(value, FillLoop(assignment)))
             {
                 return StorageWrite.Constant;
             }
@@ -1356,6 +1356,46 @@ namespace NnAnalyzers.Semantics
             }
 
             return IsNumeric(value.Type) && IsInvariantIn(value, fill, out var computed) && computed;
+        }
+
+        /// <summary>
+        /// The loop that fills one storage by an element write: the outermost loop whose variable indexes the element
+        /// written (<c>for o … for i … w[o, i] = v</c>), not a loop around it over layers (<c>foreach (var layer in
+        /// Layers) { int fanIn = …; … layer.W[o, i] = 1.0 / Math.Sqrt(fanIn); }</c>: the same value for every weight of
+        /// a layer). Without such a loop, the outermost loop.
+        /// </summary>
+        private static IOperation? FillLoop(ISimpleAssignmentOperation assignment)
+        {
+            var indices = new List<ISymbol>();
+            for (var target = Operations.WithoutConversions(assignment.Target); target is IArrayElementReferenceOperation array; target = Operations.WithoutConversions(array.ArrayReference))
+            {
+                foreach (var index in array.Indices)
+                {
+                    foreach (var read in index.DescendantsAndSelf())
+                    {
+                        if (read is ILocalReferenceOperation local)
+                        {
+                            indices.Add(local.Local);
+                        }
+                    }
+                }
+            }
+
+            IOperation? loop = null;
+            for (var op = assignment.Parent; op is not null; op = op.Parent)
+            {
+                if (op is IAnonymousFunctionOperation || op is ILocalFunctionOperation)
+                {
+                    break;
+                }
+
+                if (op is ILoopOperation candidate && candidate.Locals.Any(l => indices.Contains(l, SymbolEqualityComparer.Default)))
+                {
+                    loop = op;
+                }
+            }
+
+            return loop ?? OutermostLoop(assignment);
         }
 
         /// <summary>The outermost loop around <paramref name="operation"/> in its function (not crossing a lambda or local function).</summary>

@@ -1798,5 +1798,53 @@ internal class ReluNet
             var source = NamedScale.Replace("INIT_W1", "[|Matrix<double>.Build.Dense(hidden, inputs, (i, j) => he1)|]");
             await Fix(source, source);
         }
+
+        // Session 13's third probe (V039): a network fills each layer's weights with a formula of that layer's fan-in.
+        private const string PerLayerFormula = @"
+using System;
+using System.Collections.Generic;
+
+public class Layer
+{
+    public double[,] Weights;
+    public Layer(int inputs, int outputs) { Weights = new double[outputs, inputs]; }
+    public double[] Forward(double[] x)
+    {
+        var y = new double[Weights.GetLength(0)];
+        for (int o = 0; o < y.Length; o++) { double z = 0; for (int i = 0; i < x.Length; i++) z += Weights[o, i] * x[i]; y[o] = Math.Tanh(z); }
+        return y;
+    }
+    public void Update(double[,] grad, double lr) { for (int o = 0; o < grad.GetLength(0); o++) for (int i = 0; i < grad.GetLength(1); i++) Weights[o, i] -= lr * grad[o, i]; }
+}
+
+public class Network
+{
+    public List<Layer> Layers = new List<Layer>();
+    private readonly Random _rng = new Random(1);
+
+    public Network(params int[] sizes)
+    {
+        for (int i = 0; i + 1 < sizes.Length; i++) Layers.Add(new Layer(sizes[i], sizes[i + 1]));
+        foreach (var layer in Layers)
+        {
+            int fanIn = layer.Weights.GetLength(1);
+            for (int o = 0; o < layer.Weights.GetLength(0); o++)
+                for (int i = 0; i < fanIn; i++)
+                    layer.Weights[o, i] = VALUE;
+        }
+    }
+}";
+
+        [Fact]
+        public async Task A_formula_of_each_layers_fan_in_written_to_every_weight_is_reported()
+        {
+            var source = PerLayerFormula.Replace("VALUE", "[|1.0 / Math.Sqrt(fanIn)|]");
+            var test = new Verify.Test { TestCode = source, FixedCode = PerLayerFormula.Replace("VALUE", "(_rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (fanIn + layer.Weights.GetLength(0)))") };
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task A_draw_scaled_by_each_layers_fan_in_is_silent()
+            => await Silent(PerLayerFormula.Replace("VALUE", "(_rng.NextDouble() * 2 - 1) / Math.Sqrt(fanIn)"));
     }
 }
