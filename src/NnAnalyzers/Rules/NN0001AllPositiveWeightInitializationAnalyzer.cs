@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -251,7 +252,9 @@ namespace NnAnalyzers.Rules
                 case SpecialType.System_Byte:
                     return true;
                 case SpecialType.None:
-                    return type is IArrayTypeSymbol || symbols.IsMathNetTensor(type) || type.Name == "List" || type.Name == "IEnumerable";
+                    // A generic layer's T where T : INumber<T> holds numbers too.
+                    return type is IArrayTypeSymbol || symbols.IsMathNetTensor(type) || type.Name == "List" || type.Name == "IEnumerable"
+                        || (type is ITypeParameterSymbol parameter && parameter.ConstraintTypes.Any(c => c.Name is "INumber" or "INumberBase" or "IFloatingPoint" or "IFloatingPointIeee754"));
                 default:
                     return false;
             }

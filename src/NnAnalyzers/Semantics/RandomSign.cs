@@ -778,6 +778,14 @@ namespace NnAnalyzers.Semantics
             return RandomValue.SignedRandom;
         }
 
+        // INumberBase<TSelf>.CreateChecked and its kin, called on a type parameter or a numeric type (double.CreateChecked).
+        private static bool IsNumberInterfaceMember(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            return type is not null && (type.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal
+                || (type.Name == "INumberBase" && Namespaces.Is(type.ContainingNamespace, "System.Numerics")));
+        }
+
         private RandomValue AnalyzeInvocation(IInvocationOperation invocation, State state, int depth)
         {
             var method = invocation.TargetMethod;
@@ -793,6 +801,13 @@ namespace NnAnalyzers.Semantics
             if (containing is null)
             {
                 return RandomValue.Unknown;
+            }
+
+            // Generic math's casts: T.CreateChecked(rng.NextDouble()) keeps the value (and its sign) of its argument.
+            if (method.IsStatic && invocation.Arguments.Length == 1 && name is "CreateChecked" or "CreateSaturating" or "CreateTruncating"
+                && IsNumberInterfaceMember(method))
+            {
+                return Analyze(invocation.Arguments[0].Value, state, depth + 1);
             }
 
             if (SymbolEqualityComparer.Default.Equals(containing, _symbols.Math) || SymbolEqualityComparer.Default.Equals(containing, _symbols.MathF))

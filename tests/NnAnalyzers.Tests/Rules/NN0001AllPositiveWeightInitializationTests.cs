@@ -486,6 +486,42 @@ public class LstmCell
                 .Replace("INIT_WQ", "Matrix<float>.Build.Random(inputSize, hiddenSize, new Normal(0, 0.02, rng))"));
         }
 
+        // Session 13's third probe (V005): a generic layer over T : INumber<T> casts its draws with T.CreateChecked.
+        private const string GenericLayer = @"
+using System;
+using System.Numerics;
+
+public class Layer<T> where T : INumber<T>
+{
+    public T[,] Weights;
+
+    public Layer(int inputs, int outputs, Random rng)
+    {
+        Weights = new T[outputs, inputs];
+        for (int o = 0; o < outputs; o++)
+            for (int i = 0; i < inputs; i++)
+                Weights[o, i] = DRAW;
+    }
+
+    public T[] Forward(T[] x)
+    {
+        var y = new T[Weights.GetLength(0)];
+        for (int o = 0; o < y.Length; o++) for (int i = 0; i < x.Length; i++) y[o] += Weights[o, i] * x[i];
+        return y;
+    }
+}";
+
+        [Fact]
+        public async Task A_generic_layers_draw_cast_by_create_checked_is_all_positive()
+        {
+            var source = GenericLayer.Replace("DRAW", "[|T.CreateChecked(rng.NextDouble())|]");
+            await Fix(source, GenericLayer.Replace("DRAW", "T.CreateChecked((rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (inputs + outputs)))"), Glorot);
+        }
+
+        [Fact]
+        public async Task A_generic_layers_centred_draw_cast_by_create_checked_is_silent()
+            => await NoDiagnostic(GenericLayer.Replace("DRAW", "T.CreateChecked(rng.NextDouble() * 2 - 1)"));
+
         [Fact]
         public async Task MathNet_default_continuous_uniform_is_centred()
         {
