@@ -83,6 +83,31 @@ namespace NnAnalyzers.Semantics
                         return (op, null);
                     }
 
+                case IInvocationOperation call when call.Arguments.Length == 1 && call.Instance is null && HelperBody(call) is { } helper:
+                    {
+                        // var shifted = SubtractMax(logits): a helper of ours whose only result is its parameter shifted by
+                        // its maximum. The shift is read in the helper, against the helper's own parameter.
+                        IOperation? returned = null;
+                        foreach (var inHelper in helper.DescendantsAndSelf())
+                        {
+                            if (inHelper is IReturnOperation { ReturnedValue: { } value })
+                            {
+                                if (returned is not null)
+                                {
+                                    return (op, null);
+                                }
+
+                                returned = value;
+                            }
+                        }
+
+                        var inner = returned is null ? default : Unwrap(returned, depth + 1);
+                        return inner.Shift is not null && Collections.Strip(inner.Logits) is IParameterReferenceOperation
+                            && IsMaximumOf(inner.Shift, inner.Logits) == Certainty.Yes
+                            ? inner
+                            : (op, null);
+                    }
+
                 case IInvocationOperation call when IsCopy(call) && Collections.Receiver(call) is { } copied:
                     {
                         // logits.Select(v => v - max).ToArray(), z.Clone(): a copy holds the same (shifted) values.
@@ -190,6 +215,11 @@ namespace NnAnalyzers.Semantics
                         && call.Arguments.Length == 2 && IsStorage(call.Arguments[1].Value, storage):
                         (latest, assigned, logits, shift) = (at, null, Collections.Strip(instance), call.Arguments[0].Value);
                         break;
+                    case OperationKind.Invocation when op is IInvocationOperation { Instance: null, Arguments.Length: 1 } call
+                        && IsStorage(call.Arguments[0].Value, storage) && ShiftedInPlaceBy(call) is { } inPlace:
+                        // ShiftByMax(logits): a helper of ours that subtracts its parameter's maximum from it in place.
+                        (latest, assigned, logits, shift) = (at, null, inPlace.Logits, inPlace.Shift);
+                        break;
                 }
             }
 
@@ -273,6 +303,65 @@ namespace NnAnalyzers.Semantics
             IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } => Collections.Strip(instance),
             _ => null,
         };
+
+        /// <summary>The body of a call's target when it is a method of the compilation with one body (not virtual), or null.</summary>
+        private static IOperation? HelperBody(IInvocationOperation call)
+        {
+            var method = call.TargetMethod;
+            if (method.DeclaringSyntaxReferences.Length != 1 || method.IsVirtual || method.IsAbstract || method.IsOverride
+                || method.Parameters.Length != 1 || call.SemanticModel is not { } callerModel)
+            {
+                return null;
+            }
+
+            var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
+            var model = syntax.SyntaxTree == callerModel.SyntaxTree ? callerModel : ModelOf(callerModel.Compilation, syntax.SyntaxTree);
+            var body = model?.GetOperation(syntax);
+            return body is ILocalFunctionOperation local ? local.Body : body;
+        }
+
+#pragma warning disable RS1030 // Only for a helper whose result or argument feeds an exponential, asked when a shift is sought.
+        private static SemanticModel? ModelOf(Compilation compilation, SyntaxTree tree)
+            => compilation.ContainsSyntaxTree(tree) ? compilation.GetSemanticModel(tree) : null;
+#pragma warning restore RS1030
+
+        /// <summary>
+        /// The shift a helper applies to its parameter in place (<c>for (…) v[i] -= max;</c> with <c>max</c> its maximum),
+        /// read at the end of the helper's body against the parameter; null when it does not.
+        /// </summary>
+        private static (IOperation Logits, IOperation Shift)? ShiftedInPlaceBy(IInvocationOperation call)
+        {
+            if (!(HelperBody(call) is { } body))
+            {
+                return null;
+            }
+
+            foreach (var op in body.DescendantsAndSelf())
+            {
+                var (target, subtracted) = op switch
+                {
+                    ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract } compound => (compound.Target, compound.Value),
+                    _ => (null, null),
+                };
+                if (target is null || subtracted is null || !InLoop(op))
+                {
+                    continue;
+                }
+
+                var collection = Collections.Strip(target) switch
+                {
+                    IArrayElementReferenceOperation element => Collections.Strip(element.ArrayReference),
+                    IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } => Collections.Strip(instance),
+                    _ => null,
+                };
+                if (collection is IParameterReferenceOperation && IsMaximumOf(subtracted, collection) == Certainty.Yes)
+                {
+                    return (collection, subtracted);
+                }
+            }
+
+            return null;
+        }
 
         private static bool IsStorage(IOperation target, ISymbol storage)
         {

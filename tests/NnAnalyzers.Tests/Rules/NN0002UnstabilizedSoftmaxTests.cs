@@ -1792,6 +1792,72 @@ static class Net
             await Analyze.VerifyAnalyzerAsync(source);
         }
 
+        // Session 13's third probe: the shift done by a helper of the same library, returning a shifted copy or shifting
+        // its span in place.
+        private const string ShiftHelpers = @"
+using System;
+using System.Linq;
+
+static class NnMath
+{
+    public static double[] SubtractMax(double[] v)
+    {
+        double max = double.NegativeInfinity;
+        foreach (var x in v) max = Math.Max(max, x);
+        var r = new double[v.Length];
+        for (int i = 0; i < v.Length; i++) r[i] = v[i] - max;
+        return r;
+    }
+
+    public static double[] SubtractMin(double[] v)
+    {
+        double min = v.Min();
+        return v.Select(x => x - min).ToArray();
+    }
+
+    public static void ShiftByMax(Span<float> v)
+    {
+        float max = float.NegativeInfinity;
+        for (int i = 0; i < v.Length; i++) if (v[i] > max) max = v[i];
+        for (int i = 0; i < v.Length; i++) v[i] -= max;
+    }
+
+    public static void ShiftByMean(Span<float> v)
+    {
+        float mean = 0f;
+        for (int i = 0; i < v.Length; i++) mean += v[i] / v.Length;
+        for (int i = 0; i < v.Length; i++) v[i] -= mean;
+    }
+
+    public static double[] Softmax(double[] logits)
+    {
+        var shifted = COPY(logits);
+        var e = new double[shifted.Length];
+        double sum = 0;
+        for (int i = 0; i < e.Length; i++) { e[i] = EXP1; sum += e[i]; }
+        for (int i = 0; i < e.Length; i++) e[i] /= sum;
+        return e;
+    }
+
+    public static void Softmax(Span<float> logits)
+    {
+        INPLACE(logits);
+        float sum = 0f;
+        for (int i = 0; i < logits.Length; i++) { logits[i] = EXP2; sum += logits[i]; }
+        for (int i = 0; i < logits.Length; i++) logits[i] /= sum;
+    }
+}";
+
+        [Fact]
+        public Task A_shift_by_the_maximum_done_in_a_helper_is_stable()
+            => Analyze.VerifyAnalyzerAsync(ShiftHelpers.Replace("COPY", "SubtractMax").Replace("INPLACE", "ShiftByMax")
+                .Replace("EXP1", "Math.Exp(shifted[i])").Replace("EXP2", "MathF.Exp(logits[i])"));
+
+        [Fact]
+        public Task A_shift_by_the_minimum_or_the_mean_done_in_a_helper_is_reported()
+            => Analyze.VerifyAnalyzerAsync(ShiftHelpers.Replace("COPY", "SubtractMin").Replace("INPLACE", "ShiftByMean")
+                .Replace("EXP1", "[|Math.Exp(shifted[i])|]").Replace("EXP2", "[|MathF.Exp(logits[i])|]"));
+
         // ---------------------------------------------------------------- the maximum of a row through an alias
 
         [Theory]
