@@ -473,7 +473,7 @@ namespace NnAnalyzers.Semantics
                 return null;
             }
 
-            if (op is ILocalReferenceOperation local && Shifts.SingleInitializer(local) is { } initializer)
+            if (op is ILocalReferenceOperation local && (Shifts.SingleInitializer(local) ?? LastAssignedBefore(local)) is { } initializer)
             {
                 op = Collections.Strip(initializer);
             }
@@ -511,6 +511,50 @@ namespace NnAnalyzers.Semantics
                 default:
                     return null;
             }
+        }
+
+        private static readonly KindSet s_lastWriteKinds = KindSet.Of(
+            OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement,
+            OperationKind.DeconstructionAssignment, OperationKind.VariableDeclarator);
+
+        /// <summary>
+        /// The value a local holds where it is read, when the last write before the read is a plain assignment in a block
+        /// around the read (<c>f = Math.Clamp(f, -6, 6); p = Sigmoid(f);</c>): word2vec clamps its logit by reassigning it.
+        /// Null when the last write is compound, conditional (in a block the read is not in) or absent.
+        /// </summary>
+        private static IOperation? LastAssignedBefore(ILocalReferenceOperation read)
+        {
+            var position = read.Syntax.SpanStart;
+            IOperation? last = null;
+            var lastAt = -1;
+            foreach (var op in BodyOperations.Shared(Collections.BodyOf(read)).OfKind(s_lastWriteKinds))
+            {
+                var at = op.Syntax.SpanStart;
+                if (at >= position || at < lastAt || op.Syntax.Span.Contains(read.Syntax.Span))
+                {
+                    continue;
+                }
+
+                var writes = op switch
+                {
+                    IAssignmentOperation assignment => Collections.Strip(assignment.Target) is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, read.Local),
+                    IIncrementOrDecrementOperation step => Collections.Strip(step.Target) is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, read.Local),
+                    IVariableDeclaratorOperation declarator => SymbolEqualityComparer.Default.Equals(declarator.Symbol, read.Local),
+                    _ => false,
+                };
+                if (writes)
+                {
+                    (last, lastAt) = (op, at);
+                }
+            }
+
+            if (!(last is ISimpleAssignmentOperation plain))
+            {
+                return null;
+            }
+
+            var statement = plain.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.StatementSyntax>();
+            return statement?.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax block && block.Span.Contains(read.Syntax.Span) ? plain.Value : null;
         }
 
         /// <summary>The constant of <c>Math.Min(z, c)</c> (an upper bound), or null.</summary>

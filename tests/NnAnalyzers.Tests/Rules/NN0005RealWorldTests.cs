@@ -25,6 +25,39 @@ namespace NnAnalyzers.Tests.Rules
             Verify.Diagnostic().WithLocation(location).WithArguments(
                 "the log of '" + name + "' (" + what + ") has no clamp or epsilon: a probability of exactly 0 gives -infinity and NaN gradients; clamp it to [eps, 1 - eps] or compute the loss in log space");
 
+        // Session 13's third probe: word2vec clamps its logit to ±6 by reassigning it before the sigmoid.
+        private const string ReassignedClamp = @"
+using System;
+
+public class NegativeSampling
+{
+    private const double MaxExp = 6.0;
+
+    private static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+
+    public double Loss(double[] center, double[] target, int label)
+    {
+        double f = 0;
+        for (int c = 0; c < center.Length; c++) f += center[c] * target[c];
+        CLAMP
+        double p = Sigmoid(f);
+        return label == 1 ? -LOG1 : -LOG0;
+    }
+}";
+
+        [Fact]
+        public Task A_logit_clamped_by_reassignment_before_the_sigmoid_is_guarded()
+            => Analyze.VerifyAnalyzerAsync(ReassignedClamp.Replace("CLAMP", "f = Math.Clamp(f, -MaxExp, MaxExp);")
+                .Replace("LOG1", "Math.Log(p)").Replace("LOG0", "Math.Log(1 - p)"));
+
+        [Fact]
+        public Task A_logit_clamped_only_in_a_branch_or_too_wide_is_not_guarded()
+            => Task.WhenAll(
+                Analyze.VerifyAnalyzerAsync(ReassignedClamp.Replace("CLAMP", "if (center.Length > 100) f = Math.Clamp(f, -MaxExp, MaxExp);")
+                    .Replace("LOG1", "[|Math.Log(p)|]").Replace("LOG0", "[|Math.Log(1 - p)|]")),
+                Analyze.VerifyAnalyzerAsync(ReassignedClamp.Replace("CLAMP", "f = Math.Clamp(f, -1000, 1000);")
+                    .Replace("LOG1", "[|Math.Log(p)|]").Replace("LOG0", "[|Math.Log(1 - p)|]")));
+
         // ================================================================ buggy programs: the rule fires, the fix clamps
 
         [Fact]
