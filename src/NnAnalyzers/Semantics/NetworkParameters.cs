@@ -173,6 +173,48 @@ namespace NnAnalyzers.Semantics
 
         private static IOperation Unwrap(IOperation op) => Operations.WithoutConversions(op)!;
 
+        // In Zip(first, second, (a, b) => …), the lambda parameter of the storage's side is only ever one side of a
+        // difference with something that is not a constant: (a - b) * (a - b), Math.Abs(a - b).
+        private static bool IsDistanceOnly(IInvocationOperation zip, IArgumentOperation argument)
+        {
+            var index = zip.Arguments.IndexOf(argument);
+            if (zip.Arguments.Length != 3 || index > 1 || !(Unwrap(zip.Arguments[2].Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda })
+                || lambda.Symbol.Parameters.Length != 2)
+            {
+                return false;
+            }
+
+            var parameter = lambda.Symbol.Parameters[index];
+            var any = false;
+            foreach (var op in lambda.Body.Descendants())
+            {
+                if (op is IParameterReferenceOperation read && SymbolEqualityComparer.Default.Equals(read.Parameter, parameter))
+                {
+                    if (!(SkipConversions(read.Parent) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference)
+                        || OtherOperand(difference, SkipConversionsUp(read)).ConstantValue.HasValue)
+                    {
+                        return false;
+                    }
+
+                    any = true;
+                }
+            }
+
+            return any;
+        }
+
+        // The operation itself or the conversion that wraps it, as its parent sees it.
+        private static IOperation SkipConversionsUp(IOperation operation)
+        {
+            var current = operation;
+            while (current.Parent is IConversionOperation conversion)
+            {
+                current = conversion;
+            }
+
+            return current;
+        }
+
         // w of w[o][i] / w[o, i] / w[k] (an indexer): the outermost element read through the reference, or the reference.
         private static IOperation OutermostElement(IOperation reference)
         {
@@ -347,6 +389,13 @@ namespace NnAnalyzers.Semantics
 
                     if (context is IInvocationOperation call && call.Instance == reference && s_sizeMembers.Contains(call.TargetMethod.Name))
                     {
+                        continue;
+                    }
+
+                    // w.Zip(x, (wi, xi) => (wi - xi) * (wi - xi)).Sum(): a distance to the input, element by element.
+                    if (context is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Zip" } zip } argument && IsDistanceOnly(zip, argument))
+                    {
+                        read = true;
                         continue;
                     }
 

@@ -522,6 +522,38 @@ public class Layer<T> where T : INumber<T>
         public async Task A_generic_layers_centred_draw_cast_by_create_checked_is_silent()
             => await NoDiagnostic(GenericLayer.Replace("DRAW", "T.CreateChecked(rng.NextDouble() * 2 - 1)"));
 
+        // Session 13's third probe: a Kohonen map whose prototypes start in [0, 1) and are compared to inputs with LINQ.
+        private const string LinqSom = @"
+using System;
+using System.Linq;
+
+public class SelfOrganizingMapNeuron
+{
+    public double[] Weights;
+
+    public SelfOrganizingMapNeuron(int dim, Random rng)
+    {
+        Weights = DRAW;
+    }
+
+    public double Score(double[] x) => USE;
+
+    public void Learn(double[] x, double rate) { for (int i = 0; i < x.Length; i++) Weights[i] += rate * (x[i] - Weights[i]); }
+}";
+
+        [Fact]
+        public async Task Prototypes_compared_to_inputs_through_a_linq_distance_are_not_weights()
+            => await NoDiagnostic(LinqSom.Replace("DRAW", "Enumerable.Range(0, dim).Select(_ => rng.NextDouble()).ToArray()")
+                .Replace("USE", "Weights.Zip(x, (w, v) => (w - v) * (w - v)).Sum()"));
+
+        [Fact]
+        public async Task Weights_summed_with_inputs_through_a_linq_product_are_weights()
+            => await Fix(
+                LinqSom.Replace("DRAW", "[|Enumerable.Range(0, dim).Select(_ => rng.NextDouble()).ToArray()|]")
+                    .Replace("USE", "1.0 / (1.0 + Math.Exp(-Weights.Zip(x, (w, v) => w * v).Sum()))"),
+                LinqSom.Replace("DRAW", "Enumerable.Range(0, dim).Select(_ => 2 * rng.NextDouble() - 1).ToArray()")
+                    .Replace("USE", "1.0 / (1.0 + Math.Exp(-Weights.Zip(x, (w, v) => w * v).Sum()))"));
+
         [Fact]
         public async Task MathNet_default_continuous_uniform_is_centred()
         {
