@@ -346,8 +346,10 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
+            // Zeros only where the name says weights: a zero matrix trained from a random neighbour is a common design
+            // (LoRA's B, a residual branch's last layer), and nothing but the name tells the two apart.
             var kind = semantics.ConstantInitialization.ClassifyUse(reference, storage, out var site);
-            if (kind == StorageWrite.Constant || kind == StorageWrite.Zero)
+            if (kind == StorageWrite.Constant)
             {
                 uses.Enqueue(new Use(storage, kind, site, RandomSign.Root(reference), unnamed: true));
             }
@@ -385,7 +387,7 @@ namespace NnAnalyzers.Rules
             }
 
             var kind = semantics.ConstantInitialization.ClassifyInitialValue(value, storage);
-            if (named || kind == StorageWrite.Constant || kind == StorageWrite.Zero)
+            if (named || kind == StorageWrite.Constant)
             {
                 uses.Enqueue(new Use(storage, kind, value, RandomSign.Root(declaration), unnamed: !named));
             }

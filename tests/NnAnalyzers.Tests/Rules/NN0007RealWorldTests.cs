@@ -1669,14 +1669,14 @@ public class GruCell
         [Fact]
         public async Task Unnamed_matrices_multiplied_and_stepped_start_symmetric()
         {
-            var source = UnnamedGru.Replace("WH", "{|#0:Matrix<float>.Build.Dense(hidden, input, 0.01f)|}").Replace("VALUE", "{|#1:Matrix<double>.Build.Dense(input, input)|}");
+            // A constant start is reported; zeros are not, for a matrix whose name says nothing: a zero matrix trained from
+            // a random neighbour is a design (LoRA's B, a residual branch's last layer) that only a name could tell apart.
+            var source = UnnamedGru.Replace("WH", "{|#0:Matrix<float>.Build.Dense(hidden, input, 0.01f)|}").Replace("VALUE", "Matrix<double>.Build.Dense(input, input)");
             var fixedSource = UnnamedGru
                 .Replace("WH", "Matrix<float>.Build.Dense(hidden, input, (_, __) => (float)((rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (input + hidden))))")
-                .Replace("VALUE", "Matrix<double>.Build.Dense(input, input, (_, __) => (rng.NextDouble() * 2 - 1) * Math.Sqrt(6.0 / (input + input)))");
+                .Replace("VALUE", "Matrix<double>.Build.Dense(input, input)");
             var test = new Verify.Test { TestCode = source, FixedCode = fixedSource };
             test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments(ConstantMessage("_wh", "0.01")));
-            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(1).WithArguments(
-                "the weights '_value' are allocated as zeros and never filled: every unit of the layer computes the same output and gets the same gradient, so they stay equal; draw them from a Glorot uniform range with one shared Random"));
             await test.RunAsync(CancellationToken.None);
         }
 
