@@ -450,28 +450,35 @@ namespace NnAnalyzers.Semantics
         /// </summary>
         private static string? MiniBatchExtent(IForLoopOperation loop, IOperation? bound)
         {
-            if (!(BatchAxis.Unwrap(bound) is ILocalReferenceOperation end) || loop.Locals.Length != 1
-                || !(Shifts.SingleInitializer(end) is { } endValue)
-                || !(BatchAxis.Unwrap(endValue) is IInvocationOperation { TargetMethod.Name: "Min", Arguments.Length: 2 } min)
-                || min.TargetMethod.ContainingType?.Name is not ("Math" or "MathF"))
+            if (!(BatchAxis.Unwrap(bound) is ILocalReferenceOperation end) || loop.Locals.Length != 1)
             {
                 return null;
             }
 
+            // The start first (most loops start at a constant): the end's initializer is found by a walk of the body.
             IOperation? start = null;
             foreach (var op in loop.Before)
             {
-                foreach (var declarator in op.DescendantsAndSelf().OfType<IVariableDeclaratorOperation>())
+                if (op is IVariableDeclarationGroupOperation group)
                 {
-                    if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, loop.Locals[0]))
+                    foreach (var declaration in group.Declarations)
                     {
-                        start = declarator.Initializer?.Value;
+                        foreach (var declarator in declaration.Declarators)
+                        {
+                            if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, loop.Locals[0]))
+                            {
+                                start = declarator.Initializer?.Value;
+                            }
+                        }
                     }
                 }
             }
 
             start = BatchAxis.Unwrap(start);
-            if (start is null || start.ConstantValue.HasValue)
+            if (start is null || start.ConstantValue.HasValue
+                || !(Shifts.SingleInitializer(end) is { } endValue)
+                || !(BatchAxis.Unwrap(endValue) is IInvocationOperation { TargetMethod.Name: "Min", Arguments.Length: 2 } min)
+                || min.TargetMethod.ContainingType?.Name is not ("Math" or "MathF"))
             {
                 return null;
             }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -83,7 +84,8 @@ namespace NnAnalyzers.Semantics
                         return (op, null);
                     }
 
-                case IInvocationOperation call when call.Arguments.Length == 1 && call.Instance is null && HelperBody(call) is { } helper:
+                case IInvocationOperation call when call.Arguments.Length == 1 && call.Instance is null && call.Type is IArrayTypeSymbol
+                    && !call.TargetMethod.ReturnsVoid && HelperBody(call) is { } helper:
                     {
                         // var shifted = SubtractMax(logits): a helper of ours whose only result is its parameter shifted by
                         // its maximum. The shift is read in the helper, against the helper's own parameter.
@@ -215,7 +217,7 @@ namespace NnAnalyzers.Semantics
                         && call.Arguments.Length == 2 && IsStorage(call.Arguments[1].Value, storage):
                         (latest, assigned, logits, shift) = (at, null, Collections.Strip(instance), call.Arguments[0].Value);
                         break;
-                    case OperationKind.Invocation when op is IInvocationOperation { Instance: null, Arguments.Length: 1 } call
+                    case OperationKind.Invocation when op is IInvocationOperation { Instance: null, Arguments.Length: 1, TargetMethod.ReturnsVoid: true } call
                         && IsStorage(call.Arguments[0].Value, storage) && ShiftedInPlaceBy(call) is { } inPlace:
                         // ShiftByMax(logits): a helper of ours that subtracts its parameter's maximum from it in place.
                         (latest, assigned, logits, shift) = (at, null, inPlace.Logits, inPlace.Shift);
@@ -309,16 +311,36 @@ namespace NnAnalyzers.Semantics
         {
             var method = call.TargetMethod;
             if (method.DeclaringSyntaxReferences.Length != 1 || method.IsVirtual || method.IsAbstract || method.IsOverride
-                || method.Parameters.Length != 1 || call.SemanticModel is not { } callerModel)
+                || method.Parameters.Length != 1 || call.SemanticModel is not { } callerModel
+                || !(method.Parameters[0].Type is IArrayTypeSymbol || method.Parameters[0].Type.Name is "Span" or "Memory"))
             {
                 return null;
             }
 
-            var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
-            var model = syntax.SyntaxTree == callerModel.SyntaxTree ? callerModel : ModelOf(callerModel.Compilation, syntax.SyntaxTree);
-            var body = model?.GetOperation(syntax);
-            return body is ILocalFunctionOperation local ? local.Body : body;
+            // Bound once per helper (a body is bound anew by each GetOperation, and a model of another file made anew).
+            var box = s_helperBodies.GetValue(method.OriginalDefinition, _ => new HelperBodyBox());
+            lock (box)
+            {
+                if (!box.Done)
+                {
+                    var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
+                    var model = syntax.SyntaxTree == callerModel.SyntaxTree ? callerModel : ModelOf(callerModel.Compilation, syntax.SyntaxTree);
+                    var body = model?.GetOperation(syntax);
+                    box.Body = body is ILocalFunctionOperation local ? local.Body : body;
+                    box.Done = true;
+                }
+
+                return box.Body;
+            }
         }
+
+        private sealed class HelperBodyBox
+        {
+            public bool Done;
+            public IOperation? Body;
+        }
+
+        private static readonly ConditionalWeakTable<IMethodSymbol, HelperBodyBox> s_helperBodies = new ConditionalWeakTable<IMethodSymbol, HelperBodyBox>();
 
 #pragma warning disable RS1030 // Only for a helper whose result or argument feeds an exponential, asked when a shift is sought.
         private static SemanticModel? ModelOf(Compilation compilation, SyntaxTree tree)
