@@ -13,8 +13,11 @@ namespace NnAnalyzers.Semantics
         /// <summary>The accumulator (<c>gradW</c>).</summary>
         public ISymbol Accumulator { get; set; } = null!;
 
-        /// <summary>The loop over the samples (null when a matrix product or row sum does the summing).</summary>
-        public ILoopOperation? SampleLoop { get; set; }
+        /// <summary>
+        /// The loop over the samples — a loop, or a <c>Parallel.For</c> over them — (null when a matrix product or row
+        /// sum does the summing).
+        /// </summary>
+        public IOperation? SampleLoop { get; set; }
 
         /// <summary>The batch size as it can be written after the loop (<c>batchSize</c>, <c>batch.Length</c>).</summary>
         public string BatchSizeText { get; set; } = string.Empty;
@@ -389,11 +392,16 @@ namespace NnAnalyzers.Semantics
         /// The innermost loop around <paramref name="operation"/> that walks the samples of a batch, with the batch
         /// size as text that is valid after the loop.
         /// </summary>
-        public static ILoopOperation? SampleLoopAround(IOperation operation, out string? batchSizeText)
+        public static IOperation? SampleLoopAround(IOperation operation, out string? batchSizeText)
         {
             batchSizeText = null;
             for (var p = operation.Parent; p is not null; p = p.Parent)
             {
+                if (p is IAnonymousFunctionOperation body && ParallelForOverBatch(body, out batchSizeText) is { } parallel)
+                {
+                    return parallel;
+                }
+
                 if (p is IAnonymousFunctionOperation || p is ILocalFunctionOperation)
                 {
                     return null;
@@ -494,6 +502,37 @@ namespace NnAnalyzers.Semantics
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// <c>Parallel.For(0, batchSize, n =&gt; …)</c>: the lambda is the body of a loop over the samples of a batch, run in
+        /// parallel; null for any other lambda.
+        /// </summary>
+        private static IInvocationOperation? ParallelForOverBatch(IAnonymousFunctionOperation body, out string? batchSizeText)
+        {
+            batchSizeText = null;
+            var parent = body.Parent;
+            while (parent is IDelegateCreationOperation || parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            if (!(parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "For" } call })
+                || call.TargetMethod.ContainingType is not { Name: "Parallel" } parallel
+                || !Namespaces.Is(parallel.ContainingNamespace, "System.Threading.Tasks")
+                || call.Arguments.Length < 3 || BatchAxis.Unwrap(call.Arguments[0].Value)?.ConstantValue is not { HasValue: true, Value: 0 or 0L })
+            {
+                return null;
+            }
+
+            var bound = BatchAxis.Unwrap(call.Arguments[1].Value);
+            if (bound is null || !BatchAxis.IsBatchSize(bound))
+            {
+                return null;
+            }
+
+            batchSizeText = bound.Syntax.ToString();
+            return call;
         }
 
         private static bool SameValue(IOperation a, IOperation b)
@@ -802,7 +841,7 @@ namespace NnAnalyzers.Semantics
             return false;
         }
 
-        private static bool AveragesElsewhere(IOperation body, ISymbol accumulator, string batchSizeText, string? countMember = null, ILoopOperation? sampleLoop = null)
+        private static bool AveragesElsewhere(IOperation body, ISymbol accumulator, string batchSizeText, string? countMember = null, IOperation? sampleLoop = null)
         {
             var scope = body.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>() ?? (SyntaxNode)body.Syntax;
             foreach (var node in scope.DescendantNodes())

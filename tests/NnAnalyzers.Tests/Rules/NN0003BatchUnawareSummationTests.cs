@@ -1344,6 +1344,46 @@ public class Perceptron
         public Task Gradients_of_a_mini_batch_walked_by_offset_and_averaged_are_not_reported()
             => NoDiagnosticAsync(OffsetBatches.Replace("READ", "gw[i] / (end - b0)"));
 
+        // Session 13's third probe (V019): the samples of a batch processed by Parallel.For, the sums taken under a lock.
+        private const string ParallelBatch = Usings + @"
+public class LinearModel
+{
+    private readonly double[] _weights = new double[3];
+    private readonly object _gate = new object();
+
+    public double Predict(double[] x) { double s = 0; for (int i = 0; i < x.Length; i++) s += _weights[i] * x[i]; return s; }
+
+    public double TrainBatch(double[][] batch, double[] targets, double learningRate)
+    {
+        int batchSize = batch.Length;
+        var gradW = new double[_weights.Length];
+        double loss = 0;
+        System.Threading.Tasks.Parallel.For(0, batchSize, n =>
+        {
+            double err = Predict(batch[n]) - targets[n];
+            lock (_gate)
+            {
+                for (int i = 0; i < gradW.Length; i++) gradW[i] += err * batch[n][i];
+                loss += err * err;
+            }
+        });
+        for (int i = 0; i < _weights.Length; i++) _weights[i] -= learningRate * READ;
+        return loss / batchSize;
+    }
+}";
+
+        [Fact]
+        public Task Gradients_summed_in_a_parallel_for_over_the_batch_are_divided_by_its_size()
+            => FixAsync(
+                ParallelBatch.Replace("READ", "{|#0:gradW[i]|}"),
+                ParallelBatch.Replace("READ", "gradW[i] / batchSize"),
+                null, LanguageVersion.Latest,
+                D(0, "gradients summed over the batch in 'gradW' are applied without dividing by the batch size ('batchSize')").WithSeverity(DiagnosticSeverity.Info));
+
+        [Fact]
+        public Task Gradients_summed_in_a_parallel_for_over_the_batch_and_averaged_are_not_reported()
+            => NoDiagnosticAsync(ParallelBatch.Replace("READ", "gradW[i] / batchSize"));
+
         [Fact]
         public Task MathNet_bias_gradient_over_a_foreach_batch_is_divided_by_its_count()
         {
