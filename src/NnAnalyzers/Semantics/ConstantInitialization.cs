@@ -100,24 +100,7 @@ namespace NnAnalyzers.Semantics
                     continue; // seen by the scope's own actions
                 }
 
-                SyntaxNode expression = identifier;
-                if (identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier)
-                {
-                    expression = access;
-                }
-                else if (identifier.Parent is MemberBindingExpressionSyntax binding)
-                {
-                    expression = binding;
-                }
-
-                var op = Model(identifier.SyntaxTree)?.GetOperation(expression, cancellationToken);
-                var symbol = op switch
-                {
-                    IFieldReferenceOperation field => (ISymbol)field.Field,
-                    IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
-                    _ => null,
-                };
-                if (op is null || symbol is null || !SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, original))
+                if (!(ReferenceTo(identifier, original, Model(identifier.SyntaxTree), cancellationToken) is { } op))
                 {
                     continue;
                 }
@@ -154,15 +137,7 @@ namespace NnAnalyzers.Semantics
                         continue;
                     }
 
-                    SyntaxNode expression = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access : identifier;
-                    var op = model.GetOperation(expression, cancellationToken);
-                    var symbol = op switch
-                    {
-                        IFieldReferenceOperation field => (ISymbol)field.Field,
-                        IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
-                        _ => null,
-                    };
-                    if (op is not null && symbol is not null && SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, original))
+                    if (ReferenceTo(identifier, original, model, cancellationToken) is { } op)
                     {
                         result.Add(op);
                     }
@@ -182,31 +157,36 @@ namespace NnAnalyzers.Semantics
             var original = storage.OriginalDefinition;
             foreach (var identifier in IdentifiersNamed(storage.Name, cancellationToken))
             {
-                SyntaxNode expression = identifier;
-                if (identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier)
-                {
-                    expression = access;
-                }
-                else if (identifier.Parent is MemberBindingExpressionSyntax binding)
-                {
-                    expression = binding;
-                }
-
-                var op = Model(identifier.SyntaxTree)?.GetOperation(expression, cancellationToken);
-                var symbol = op switch
-                {
-                    ILocalReferenceOperation local => (ISymbol)local.Local,
-                    IFieldReferenceOperation field => field.Field,
-                    IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
-                    _ => null,
-                };
-                if (op is not null && symbol is not null && SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, original))
+                if (ReferenceTo(identifier, original, Model(identifier.SyntaxTree), cancellationToken) is { } op)
                 {
                     result.Add(op);
                 }
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// The operation an identifier spelled like a storage reads (<c>w</c>, <c>this.w</c>, <c>layer.W</c>, <c>?.W</c>)
+        /// when it refers to <paramref name="original"/> (a local, a field, a property without arguments); null otherwise.
+        /// </summary>
+        private static IOperation? ReferenceTo(IdentifierNameSyntax identifier, ISymbol original, SemanticModel? model, CancellationToken cancellationToken)
+        {
+            SyntaxNode expression = identifier.Parent switch
+            {
+                MemberAccessExpressionSyntax access when access.Name == identifier => access,
+                MemberBindingExpressionSyntax binding => binding,
+                _ => identifier,
+            };
+            var op = model?.GetOperation(expression, cancellationToken);
+            var symbol = op switch
+            {
+                ILocalReferenceOperation local => (ISymbol)local.Local,
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation property when property.Arguments.Length == 0 => property.Property,
+                _ => null,
+            };
+            return op is not null && symbol is not null && SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, original) ? op : null;
         }
 
         /// <summary>Every identifier of the compilation spelled <paramref name="name"/> (one syntax walk per name, cached).</summary>

@@ -1695,6 +1695,35 @@ static class Net
 
         // ---------------------------------------------------------------- shifts written before the exponential
 
+        // A softmax over an array and a MathNet vector whose body the theories below vary.
+        private static string ShiftedSoftmax(string body) => @"
+using System;
+using System.Linq;
+using MathNet.Numerics.LinearAlgebra;
+
+static class Net
+{
+    public static double[] Softmax(double[] logits, Vector<double> z)
+    {
+        " + body + @"
+    }
+}";
+
+        // A softmax of row n of a jagged batch; the body computes e and s.
+        private static string RowSoftmax(string body) => @"
+using System;
+using System.Linq;
+
+static class Net
+{
+    public static double[] SoftmaxRow(double[][] logits, int n)
+    {
+        " + body + @"
+        for (int i = 0; i < e.Length; i++) e[i] /= s;
+        return e;
+    }
+}";
+
         [Theory]
         // The logits shifted in place by their maximum before the exponential.
         [InlineData("var x = (double[])logits.Clone(); double max = x.Max(); for (int i = 0; i < x.Length; i++) x[i] -= max; "
@@ -1729,19 +1758,7 @@ static class Net
             + "double t = e.Sum(); return e.Select(x => x / t).ToArray();")]
         public async Task Logits_shifted_by_their_maximum_before_the_exponential_are_not_reported(string body)
         {
-            var source = @"
-using System;
-using System.Linq;
-using MathNet.Numerics.LinearAlgebra;
-
-static class Net
-{
-    public static double[] Softmax(double[] logits, Vector<double> z)
-    {
-        " + body + @"
-    }
-}";
-            await Analyze.VerifyAnalyzerAsync(source);
+            await Analyze.VerifyAnalyzerAsync(ShiftedSoftmax(body));
         }
 
         [Theory]
@@ -1777,19 +1794,7 @@ static class Net
             + "var e = s.Select([|Math.Exp|]).ToArray(); double t = e.Sum(); return e.Select(x => x / t).ToArray();")]
         public async Task Logits_shifted_by_something_else_after_or_elsewhere_are_reported(string body)
         {
-            var source = @"
-using System;
-using System.Linq;
-using MathNet.Numerics.LinearAlgebra;
-
-static class Net
-{
-    public static double[] Softmax(double[] logits, Vector<double> z)
-    {
-        " + body + @"
-    }
-}";
-            await Analyze.VerifyAnalyzerAsync(source);
+            await Analyze.VerifyAnalyzerAsync(ShiftedSoftmax(body));
         }
 
         // Session 13's third probe: the shift done by a helper of the same library, returning a shifted copy or shifting
@@ -1869,20 +1874,7 @@ static class NnMath
             + "for (int i = 0; i < e.Length; i++) { e[i] = Math.Exp(logits[n][i] - max); s += e[i]; }")]
         public async Task Maximum_of_the_same_row_through_an_alias_is_not_reported(string body)
         {
-            var source = @"
-using System;
-using System.Linq;
-
-static class Net
-{
-    public static double[] SoftmaxRow(double[][] logits, int n)
-    {
-        " + body + @"
-        for (int i = 0; i < e.Length; i++) e[i] /= s;
-        return e;
-    }
-}";
-            await Analyze.VerifyAnalyzerAsync(source);
+            await Analyze.VerifyAnalyzerAsync(RowSoftmax(body));
         }
 
         [Theory]
@@ -1894,20 +1886,7 @@ static class Net
             + "for (int i = 0; i < row.Length; i++) { e[i] = [|Math.Exp(row[i] - max)|]; s += e[i]; }")]
         public async Task Maximum_of_another_row_is_reported(string body)
         {
-            var source = @"
-using System;
-using System.Linq;
-
-static class Net
-{
-    public static double[] SoftmaxRow(double[][] logits, int n)
-    {
-        " + body + @"
-        for (int i = 0; i < e.Length; i++) e[i] /= s;
-        return e;
-    }
-}";
-            await Analyze.VerifyAnalyzerAsync(source);
+            await Analyze.VerifyAnalyzerAsync(RowSoftmax(body));
         }
 
         // ---------------------------------------------------------------- helpers
