@@ -64,7 +64,7 @@ namespace NnAnalyzers.CodeFixes.Rules
                     continue;
                 }
 
-                var epsilon = site.IsSingle ? "1e-7" : "1e-15";
+                var epsilon = site.IsSingle || GenericNumber(site, invocation, model, context.CancellationToken) is not null ? "1e-7" : "1e-15";
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         "Clamp the probability to [" + epsilon + ", 1 - " + epsilon + "] before the log",
@@ -152,6 +152,15 @@ namespace NnAnalyzers.CodeFixes.Rules
             var epsilon = site.IsSingle ? "1e-7f" : "1e-15";
             var upper = site.IsSingle ? "1f - 1e-7f" : "1 - 1e-15";
             var math = MathQualifier(model, invocation.SpanStart);
+            var generic = GenericNumber(site, invocation, model, cancellationToken);
+            if (generic is { } number)
+            {
+                // Generic math's T (which may be float): T.Clamp(p, T.CreateChecked(1e-7), T.One - T.CreateChecked(1e-7)).
+                math = number;
+                epsilon = number + ".CreateChecked(1e-7)";
+                upper = number + ".One - " + epsilon;
+            }
+
             switch (site.Form)
             {
                 case LogForm.Scalar:
@@ -163,7 +172,7 @@ namespace NnAnalyzers.CodeFixes.Rules
                         }
 
                         var argument = invocation.ArgumentList.Arguments[0];
-                        var clamped = ClampExpression(math, argument.Expression.WithoutTrivia(), epsilon, upper);
+                        var clamped = ClampExpression(math, generic is not null, argument.Expression.WithoutTrivia(), epsilon, upper);
                         return invocation.ReplaceNode(argument.Expression, clamped.WithTriviaFrom(argument.Expression));
                     }
 
@@ -193,7 +202,7 @@ namespace NnAnalyzers.CodeFixes.Rules
                                 var body = SyntaxFactory.InvocationExpression(
                                     expression.WithoutTrivia(),
                                     SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(
-                                        ClampExpression(math, SyntaxFactory.IdentifierName(parameter), epsilon, upper)))));
+                                        ClampExpression(math, generic is not null, SyntaxFactory.IdentifierName(parameter), epsilon, upper)))));
                                 var lambda = SyntaxFactory.SimpleLambdaExpression(SyntaxFactory.Parameter(SyntaxFactory.Identifier(parameter)), body)
                                     .WithAdditionalAnnotations(Formatter.Annotation);
                                 return invocation.ReplaceNode(expression, lambda.WithTriviaFrom(expression));
@@ -208,8 +217,40 @@ namespace NnAnalyzers.CodeFixes.Rules
             }
         }
 
-        private static ExpressionSyntax ClampExpression(string math, ExpressionSyntax value, string epsilon, string upper)
+        /// <summary>
+        /// The type parameter a log of generic math takes (<c>T.Log(p)</c>, <c>xs.Select(T.Log)</c>) when it has
+        /// <c>INumber&lt;T&gt;</c>'s <c>Clamp</c>, <c>One</c> and <c>CreateChecked</c>; null for any other log.
+        /// </summary>
+        private static string? GenericNumber(LogSite site, InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
         {
+            ITypeSymbol? type = site.Form == LogForm.Scalar ? site.Invocation.TargetMethod.Parameters.FirstOrDefault()?.Type : null;
+            if (site.Form == LogForm.MethodGroup)
+            {
+                foreach (var argument in invocation.ArgumentList.Arguments)
+                {
+                    if (model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol is IMethodSymbol { Name: "Log", Parameters.Length: 1 } log)
+                    {
+                        type = log.Parameters[0].Type;
+                    }
+                }
+            }
+
+            return type is ITypeParameterSymbol parameter && parameter.ConstraintTypes.Any(c => IsNumberInterface(c) || c.AllInterfaces.Any(IsNumberInterface))
+                ? parameter.Name
+                : null;
+        }
+
+        private static bool IsNumberInterface(ITypeSymbol type)
+            => type is INamedTypeSymbol { Name: "INumber", Arity: 1 } named && named.ContainingNamespace?.ToDisplayString() == "System.Numerics";
+
+        private static ExpressionSyntax ClampExpression(string math, bool generic, ExpressionSyntax value, string epsilon, string upper)
+        {
+            if (generic)
+            {
+                // A generic number: T.Clamp(v, lower, upper).
+                return SyntaxFactory.ParseExpression(math + ".Clamp(" + value.ToFullString() + ", " + epsilon + ", " + upper + ")").WithAdditionalAnnotations(Formatter.Annotation);
+            }
+
             var text = math + ".Min(" + math + ".Max(" + value.ToFullString() + ", " + epsilon + "), " + upper + ")";
             return SyntaxFactory.ParseExpression(text).WithAdditionalAnnotations(Formatter.Annotation);
         }

@@ -254,7 +254,7 @@ namespace NnAnalyzers.Rules
                 case SpecialType.None:
                     // A generic layer's T where T : INumber<T> holds numbers too.
                     return type is IArrayTypeSymbol || symbols.IsMathNetTensor(type) || type.Name == "List" || type.Name == "IEnumerable"
-                        || (type is ITypeParameterSymbol parameter && parameter.ConstraintTypes.Any(c => c.Name is "INumber" or "INumberBase" or "IFloatingPoint" or "IFloatingPointIeee754"));
+                        || GenericMath.IsNumberTypeParameter(type);
                 default:
                     return false;
             }

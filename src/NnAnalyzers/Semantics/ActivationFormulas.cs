@@ -427,7 +427,13 @@ namespace NnAnalyzers.Semantics
 
         private static bool IsTwo(ExpressionSyntax e) => IsNumber(e, 2.0);
 
-        private static bool IsNumber(ExpressionSyntax e, double expected)
+        private static bool IsNumber(ExpressionSyntax e, double expected) => NumberOf(e) == expected;
+
+        /// <summary>A numeric literal (also cast) or a generic-math constant (<c>T.One</c>, <c>T.CreateChecked(0.5)</c>).</summary>
+        public static bool IsConstant(ExpressionSyntax e) => NumberOf(e) is not null;
+
+        // A numeric literal (also cast), or generic math's T.One, T.CreateChecked(0.5).
+        private static double? NumberOf(ExpressionSyntax e)
         {
             e = Strip(e);
             if (e is CastExpressionSyntax cast)
@@ -439,15 +445,15 @@ namespace NnAnalyzers.Semantics
             {
                 switch (literal.Token.Value)
                 {
-                    case int i: return i == expected;
-                    case long l: return l == expected;
-                    case double d: return d == expected;
-                    case float f: return f == expected;
-                    case decimal m: return (double)m == expected;
+                    case int i: return i;
+                    case long l: return l;
+                    case double d: return d;
+                    case float f: return f;
+                    case decimal m: return (double)m;
                 }
             }
 
-            return false;
+            return e is MemberAccessExpressionSyntax or InvocationExpressionSyntax && GenericMath.TryConstant(e, NumberOf, out var value) ? value : null;
         }
     }
 }

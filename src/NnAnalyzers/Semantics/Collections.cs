@@ -329,7 +329,7 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>True for double and float.</summary>
         public static bool IsNumber(ITypeSymbol? type)
-            => type is not null && (type.SpecialType == SpecialType.System_Double || type.SpecialType == SpecialType.System_Single);
+            => type is not null && (type.SpecialType == SpecialType.System_Double || type.SpecialType == SpecialType.System_Single || GenericMath.IsNumberTypeParameter(type));
 
         /// <summary>The foreach loop that declares <paramref name="local"/> as its iteration variable, or null.</summary>
         public static IForEachLoopOperation? FindForEach(ILocalReferenceOperation local)

@@ -1300,7 +1300,7 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>A function of <c>System.Math</c>/<c>System.MathF</c>: the same arguments give the same result.</summary>
         private static bool IsPureMath(IMethodSymbol method)
-            => method.ContainingType is { Name: "Math" or "MathF" } type && Namespaces.Is(type.ContainingNamespace, "System");
+            => method.ContainingType is { } type && (type.Name is "Math" or "MathF" && Namespaces.Is(type.ContainingNamespace, "System") || GenericMath.IsFunctionOwner(type));
 
         /// <summary>
         /// A property that returns what was stored in it (an auto-property, a record's positional property, a library
@@ -1483,7 +1483,7 @@ namespace NnAnalyzers.Semantics
                 case SpecialType.System_Decimal:
                     return true;
                 default:
-                    return false;
+                    return GenericMath.IsNumberTypeParameter(type);
             }
         }
     }

@@ -105,26 +105,10 @@ namespace NnAnalyzers.Semantics
             return false;
         }
 
-        // The constant 1 however written (1, 1.0, 1f, (double)1, a constant named One): a superset of the literals the
+        // The constant 1 however written (1, 1.0, 1f, (double)1, a constant named One, T.One): a superset of the literals the
         // formulas accept.
         private static bool IsOne(IOperation operand)
-        {
-            var constant = operand.ConstantValue;
-            if (!constant.HasValue && Operations.WithoutConversions(operand) is { } inner)
-            {
-                constant = inner.ConstantValue;
-            }
-
-            switch (constant.Value)
-            {
-                case int i: return i == 1;
-                case double d: return d == 1.0;
-                case float f: return f == 1f;
-                case long l: return l == 1L;
-                case decimal m: return m == 1m;
-                default: return false;
-            }
-        }
+            => RandomSign.TryConstant(Operations.WithoutConversions(operand), out var value) && value == 1;
 
         // Whether the subtraction or an expression around it, inside the body, may be a derivative formula.
         private static bool MayBeInDerivative(SyntaxNode subtraction, SyntaxNode body)
@@ -192,8 +176,8 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>
         /// Whether the text may hold a subtraction from a numeric literal equal to 1 (<c>1 - v</c>, <c>1.0 - v</c>,
-        /// <c>(1) - v</c>, <c>(double)1 - v</c>): a minus whose left neighbour ends a number token containing the digit 1,
-        /// or a parenthesis closing on one, or a comment. A superset, read on the characters: cheaper than the nodes.
+        /// <c>(1) - v</c>, <c>(double)1 - v</c>, generic math's <c>T.One - v</c>): a minus whose left neighbour ends a number
+        /// token containing the digit 1 or a member named One, or a parenthesis closing on a number, or a comment. A superset, read on the characters: cheaper than the nodes.
         /// </summary>
         public static bool MayHoldOneMinus(string text) => MayHoldOneMinus(text.ToCharArray(), text.Length);
 
@@ -236,7 +220,7 @@ namespace NnAnalyzers.Semantics
                     continue;
                 }
 
-                if (EndsNumberWithOne(text, j))
+                if (EndsNumberWithOne(text, j) || EndsGenericOne(text, j))
                 {
                     return i;
                 }
@@ -272,6 +256,10 @@ namespace NnAnalyzers.Semantics
 
             return hasOne && start < j && char.IsDigit(text[start + 1]);
         }
+
+        // Generic math's one: T.One (a member named One, read after a dot).
+        private static bool EndsGenericOne(char[] text, int j)
+            => j >= 3 && text[j] == 'e' && text[j - 1] == 'n' && text[j - 2] == 'O' && text[j - 3] == '.';
 
         private static bool MayBeDerivative(SyntaxNode node)
         {

@@ -96,9 +96,7 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
-            if (method.Name == "Exp"
-                && (SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.Math)
-                    || SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.MathF)))
+            if (method.Name == "Exp" && _symbols.IsMathType(method.ContainingType))
             {
                 return true;
             }
@@ -136,9 +134,7 @@ namespace NnAnalyzers.Semantics
 
             // Math.Pow(Math.E, x): two arguments, the name before the symbols, the base last (a constant read).
             var method = invocation.TargetMethod;
-            if (arguments.Length == 2 && method.Name == "Pow"
-                && (SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.Math)
-                    || SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.MathF))
+            if (arguments.Length == 2 && method.Name == "Pow" && _symbols.IsMathType(method.ContainingType)
                 && IsEuler(arguments[0].Value))
             {
                 return arguments[1].Value;

@@ -310,6 +310,11 @@ namespace NnAnalyzers.Semantics
                     return true;
             }
 
+            if (GenericMath.IsNumberTypeParameter(type))
+            {
+                return true;
+            }
+
             if (type is IArrayTypeSymbol array)
             {
                 return CarriesNumbers(array.ElementType, depth + 1);

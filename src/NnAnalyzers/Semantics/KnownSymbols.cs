@@ -130,6 +130,13 @@ namespace NnAnalyzers.Semantics
         /// <summary>System.MathF.</summary>
         public INamedTypeSymbol? MathF => _resolved.Value.MathF;
 
+        /// <summary>
+        /// True for <c>System.Math</c>, <c>System.MathF</c> and generic math's owners of the same functions
+        /// (<c>double.Exp</c>, <c>T.Log</c> through <c>ILogarithmicFunctions&lt;T&gt;</c>: <see cref="GenericMath.IsFunctionOwner"/>).
+        /// </summary>
+        public bool IsMathType(INamedTypeSymbol? type)
+            => type is not null && (SymbolEqualityComparer.Default.Equals(type, Math) || SymbolEqualityComparer.Default.Equals(type, MathF) || GenericMath.IsFunctionOwner(type));
+
         /// <summary>System.Linq.Enumerable.</summary>
         public INamedTypeSymbol? Enumerable => _resolved.Value.Enumerable;
 

@@ -520,7 +520,7 @@ namespace NnAnalyzers.Semantics
         public static bool MayBeAccumulation(ICompoundAssignmentOperation assignment)
             => assignment.OperatorKind == BinaryOperatorKind.Add
                && assignment.Target is ILocalReferenceOperation local
-               && (local.Type?.SpecialType == SpecialType.System_Double || local.Type?.SpecialType == SpecialType.System_Single);
+               && Collections.IsNumber(local.Type);
 
         /// <summary>
         /// When <paramref name="accumulation"/> adds every element of a 2-D array, a jagged array or a matrix into one scalar (nested loops

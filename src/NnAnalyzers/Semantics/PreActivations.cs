@@ -462,7 +462,7 @@ namespace NnAnalyzers.Semantics
             switch (operation)
             {
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product:
-                    return !product.LeftOperand.ConstantValue.HasValue && !product.RightOperand.ConstantValue.HasValue
+                    return !RandomSign.TryConstant(product.LeftOperand, out _) && !RandomSign.TryConstant(product.RightOperand, out _)
                         && product.Syntax is BinaryExpressionSyntax binary && !IsOneMinus(binary.Left) && !IsOneMinus(binary.Right);
                 case IInvocationOperation invocation:
                     var name = invocation.TargetMethod.Name;
@@ -489,7 +489,7 @@ namespace NnAnalyzers.Semantics
 
         private static bool IsOneMinus(ExpressionSyntax e)
             => ActivationFormulas.Strip(e) is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.SubtractExpression } difference
-               && ActivationFormulas.Strip(difference.Left) is LiteralExpressionSyntax;
+               && ActivationFormulas.IsConstant(difference.Left);
 
         private sealed class Facts
         {

@@ -478,9 +478,7 @@ namespace NnAnalyzers.Semantics
                 op = Collections.Strip(initializer);
             }
 
-            if (!(op is IInvocationOperation call) || call.Instance is not null
-                || !(SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, _symbols.Math)
-                     || SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, _symbols.MathF)))
+            if (!(op is IInvocationOperation call) || call.Instance is not null || !_symbols.IsMathType(call.TargetMethod.ContainingType))
             {
                 return null;
             }
@@ -567,8 +565,7 @@ namespace NnAnalyzers.Semantics
         {
             var op = Collections.Strip(value);
             if (op is IInvocationOperation call && call.Instance is null && call.TargetMethod.Name == name && call.Arguments.Length == 2
-                && (SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, _symbols.Math)
-                    || SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, _symbols.MathF)))
+                && _symbols.IsMathType(call.TargetMethod.ContainingType))
             {
                 return BoundValue(call.Arguments[0].Value) ?? BoundValue(call.Arguments[1].Value);
             }
@@ -1430,7 +1427,7 @@ namespace NnAnalyzers.Semantics
         private static bool IsGuardValue(IOperation value)
         {
             var op = Collections.Strip(value);
-            if (op.ConstantValue.HasValue)
+            if (op.ConstantValue.HasValue || RandomSign.TryConstant(op, out _))
             {
                 return true;
             }
@@ -1445,7 +1442,7 @@ namespace NnAnalyzers.Semantics
                     }
 
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } add:
-                    return add.LeftOperand.ConstantValue.HasValue || add.RightOperand.ConstantValue.HasValue;
+                    return RandomSign.TryConstant(add.LeftOperand, out _) || RandomSign.TryConstant(add.RightOperand, out _);
                 case IConditionalOperation _:
                     return true;
                 default:
@@ -1518,25 +1515,7 @@ namespace NnAnalyzers.Semantics
                 op = Collections.Strip(initializer);
             }
 
-            var constant = op.ConstantValue;
-            if (!constant.HasValue)
-            {
-                return null;
-            }
-
-            switch (constant.Value)
-            {
-                case double d:
-                    return d;
-                case float f:
-                    return f;
-                case int i:
-                    return i;
-                case long l:
-                    return l;
-                default:
-                    return null;
-            }
+            return RandomSign.TryConstant(op, out var value) ? value : null;
         }
 
         private static bool Same(IOperation operand, IOperation target)
@@ -1565,30 +1544,11 @@ namespace NnAnalyzers.Semantics
         }
 
         private static bool IsOne(IOperation operation)
-        {
-            var constant = Collections.Strip(operation).ConstantValue;
-            if (!constant.HasValue)
-            {
-                return false;
-            }
-
-            switch (constant.Value)
-            {
-                case double d:
-                    return d == 1.0;
-                case float f:
-                    return f == 1f;
-                case int i:
-                    return i == 1;
-                default:
-                    return false;
-            }
-        }
+            => RandomSign.TryConstant(Collections.Strip(operation), out var value) && value == 1;
 
         private bool IsMath(INamedTypeSymbol? type)
         {
-            return type is not null
-                && (SymbolEqualityComparer.Default.Equals(type, _symbols.Math) || SymbolEqualityComparer.Default.Equals(type, _symbols.MathF));
+            return _symbols.IsMathType(type);
         }
 
         private bool IsSingleTensor(ITypeSymbol? type)

@@ -778,14 +778,6 @@ namespace NnAnalyzers.Semantics
             return RandomValue.SignedRandom;
         }
 
-        // INumberBase<TSelf>.CreateChecked and its kin, called on a type parameter or a numeric type (double.CreateChecked).
-        private static bool IsNumberInterfaceMember(IMethodSymbol method)
-        {
-            var type = method.ContainingType;
-            return type is not null && (type.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal
-                || (type.Name == "INumberBase" && Namespaces.Is(type.ContainingNamespace, "System.Numerics")));
-        }
-
         private RandomValue AnalyzeInvocation(IInvocationOperation invocation, State state, int depth)
         {
             var method = invocation.TargetMethod;
@@ -804,13 +796,12 @@ namespace NnAnalyzers.Semantics
             }
 
             // Generic math's casts: T.CreateChecked(rng.NextDouble()) keeps the value (and its sign) of its argument.
-            if (method.IsStatic && invocation.Arguments.Length == 1 && name is "CreateChecked" or "CreateSaturating" or "CreateTruncating"
-                && IsNumberInterfaceMember(method))
+            if (invocation.Arguments.Length == 1 && GenericMath.IsConversion(method))
             {
                 return Analyze(invocation.Arguments[0].Value, state, depth + 1);
             }
 
-            if (SymbolEqualityComparer.Default.Equals(containing, _symbols.Math) || SymbolEqualityComparer.Default.Equals(containing, _symbols.MathF))
+            if (_symbols.IsMathType(containing))
             {
                 return AnalyzeMath(invocation, state, depth);
             }
@@ -1345,12 +1336,20 @@ namespace NnAnalyzers.Semantics
             return null;
         }
 
-        /// <summary>The numeric constant value of an operation, when it has one.</summary>
+        /// <summary>
+        /// The numeric constant value of an operation, when it has one: a compile-time constant, or generic math's
+        /// <c>T.One</c>, <c>T.Zero</c>, <c>T.CreateChecked(0.5)</c> (<see cref="GenericMath.TryConstant(IOperation?, out double)"/>).
+        /// </summary>
         public static bool TryConstant(IOperation? op, out double value)
         {
             value = 0;
             var constant = op?.ConstantValue ?? default;
-            if (!constant.HasValue || constant.Value is null || constant.Value is string || constant.Value is bool)
+            if (!constant.HasValue)
+            {
+                return op is IPropertyReferenceOperation or IInvocationOperation or IConversionOperation && GenericMath.TryConstant(op, out value);
+            }
+
+            if (constant.Value is null || constant.Value is string || constant.Value is bool)
             {
                 return false;
             }

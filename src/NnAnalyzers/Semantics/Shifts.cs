@@ -296,7 +296,7 @@ namespace NnAnalyzers.Semantics
         }
 
         private static bool IsNumber(ITypeSymbol? type)
-            => type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32;
+            => type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 || GenericMath.IsNumberTypeParameter(type);
 
         // logits[i] → logits, x[n][i] → x[n] (the row the element is read from), v[i] of an indexer → v.
         private static IOperation? CollectionOfElement(IOperation element) => Collections.Strip(element) switch

@@ -690,8 +690,7 @@ namespace NnAnalyzers.Semantics
 
             private bool IsMathLog(IMethodSymbol method)
             {
-                return SymbolEqualityComparer.Default.Equals(method.ContainingType, _owner.Symbols.Math)
-                    || SymbolEqualityComparer.Default.Equals(method.ContainingType, _owner.Symbols.MathF);
+                return _owner.Symbols.IsMathType(method.ContainingType);
             }
 
             private void AddNormaliser(IOperation op, SoftmaxKind kind)

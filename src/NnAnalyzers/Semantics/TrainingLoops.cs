@@ -1109,7 +1109,7 @@ namespace NnAnalyzers.Semantics
 
         private bool IsNumeric(ITypeSymbol? type) => type is not null
             && (type.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal
-                || _semantics.Symbols.IsMathNetTensor(type));
+                || GenericMath.IsNumberTypeParameter(type) || _semantics.Symbols.IsMathNetTensor(type));
 
         // Descend(ref _bias, g, lr), Array.Copy(next, _weights, n), next.CopyTo(_weights, 0): a parameter handed by
         // reference, or as the destination of a copy.
