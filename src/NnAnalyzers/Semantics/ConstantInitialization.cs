@@ -961,13 +961,17 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>
         /// What is done through a span of the storage: <c>w.AsSpan().Fill(0.1)</c> gives every element the same value (like
-        /// <c>Array.Fill</c>), <c>Clear()</c> zeroes them, a read-only view reads them, anything else may write them.
+        /// <c>Array.Fill</c>), <c>Clear()</c> zeroes them, a read-only view reads them; a span held in a local
+        /// (<c>var row = w.AsSpan(o * n, n);</c>) does to the storage what is done to its elements (<c>row[i] -= lr * g</c>
+        /// updates them from themselves); anything else may write them.
         /// </summary>
-        private static StorageWrite ClassifySpanView(IInvocationOperation view, bool element, out IOperation? site)
+        private StorageWrite ClassifySpanView(IInvocationOperation view, bool element, out IOperation? site)
         {
             site = null;
             switch (view.Parent)
             {
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when !element:
+                    return ClassifyAlias(declarator.Symbol, view, 0, out site);
                 case IInvocationOperation { TargetMethod.Name: "Fill", Arguments.Length: 1 } fill when fill.Instance == view:
                     var value = fill.Arguments[0].Value;
                     if ((!element || InUnconditionalLoop(fill)) && IsSameForEveryElement(value, element ? OutermostLoop(fill) : null))

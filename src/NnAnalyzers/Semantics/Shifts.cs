@@ -54,6 +54,21 @@ namespace NnAnalyzers.Semantics
                 case IInvocationOperation { TargetMethod: { Name: "Subtract" }, Instance: { } instance } call when call.Arguments.Length == 1:
                     return (Collections.Strip(instance), call.Arguments[0].Value);
 
+                // A shifted tensor scaled by a temperature: (z - max) / T, beta * (z - max), (z - max).Divide(T).
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide or BinaryOperatorKind.Multiply } scaled
+                    when !IsNumber(scaled.Type) && WithoutPositiveScale(scaled) is var unscaled && unscaled != scaled:
+                    {
+                        var inner = Unwrap(unscaled, depth + 1);
+                        return inner.Shift is null ? (op, null) : inner;
+                    }
+
+                case IInvocationOperation { TargetMethod: { Name: "Divide" or "Multiply" }, Instance: { } scaledTensor } call
+                    when call.Arguments.Length == 1 && IsPositiveScale(call.Arguments[0].Value):
+                    {
+                        var inner = Unwrap(scaledTensor, depth + 1);
+                        return inner.Shift is null ? (op, null) : inner;
+                    }
+
                 case IInvocationOperation call when call.Arguments.Length >= 1
                     && call.TargetMethod.Name.StartsWith("DenseOf", System.StringComparison.Ordinal):
                     {
@@ -704,6 +719,14 @@ namespace NnAnalyzers.Semantics
                     continue;
                 }
 
+                if (value is ILocalReferenceOperation stored && IsStoredAsElementOf(stored, write.Value, logits))
+                {
+                    // double s = …; y[k] = s; if (s > max) max = s; — the local is the element just stored (min-char-rnn).
+                    starts++;
+                    updates++;
+                    continue;
+                }
+
                 if (value is ILocalReferenceOperation foreachVariable && Collections.FindForEach(foreachVariable) is { } loop)
                 {
                     if (!Collections.SameCollection(loop.Collection, logits))
@@ -754,6 +777,42 @@ namespace NnAnalyzers.Semantics
 
             // Only element reads and no running maximum: x[0] is not the maximum; x[best] may be (an arg-max).
             return indexedStart ? Certainty.Unknown : Certainty.No;
+        }
+
+        /// <summary>
+        /// True when <paramref name="local"/>, read by <paramref name="read"/> inside a loop, is declared in that loop's body and
+        /// stored as is into an element of <paramref name="logits"/> in the same body: on every iteration it holds that element.
+        /// </summary>
+        private static bool IsStoredAsElementOf(ILocalReferenceOperation local, IOperation read, IOperation logits)
+        {
+            ILoopOperation? loop = null;
+            for (var p = read.Parent; p is not null && loop is null; p = p.Parent)
+            {
+                if (p is IAnonymousFunctionOperation || p is ILocalFunctionOperation)
+                {
+                    return false;
+                }
+
+                loop = p as ILoopOperation;
+            }
+
+            if (loop is null || !(local.Local.Locations is { Length: > 0 } locations && loop.Body.Syntax.Span.Contains(locations[0].SourceSpan)))
+            {
+                return false;
+            }
+
+            foreach (var op in BodyOperations.Shared(loop.Body).OfKind(OperationKind.SimpleAssignment))
+            {
+                if (op is ISimpleAssignmentOperation assignment && Collections.Strip(assignment.Value) is ILocalReferenceOperation value
+                    && SymbolEqualityComparer.Default.Equals(value.Local, local.Local)
+                    && Collections.GetElement(Collections.Strip(assignment.Target)) is { } element
+                    && Collections.SameCollection(element.Collection, logits))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool InLoop(IOperation operation)

@@ -1756,6 +1756,17 @@ static class Net
             + "var e = s.Select(Math.Exp).ToArray(); double t = e.Sum(); return e.Select(x => x / t).ToArray();")]
         [InlineData("double beta = 0.5, max = logits.Max(); var e = logits.Select(v => Math.Exp(beta * (v - max))).ToArray(); "
             + "double t = e.Sum(); return e.Select(x => x / t).ToArray();")]
+        // Session 14's probe: a MathNet vector shifted, then scaled by a temperature (distillation's log-softmax).
+        [InlineData("double temperature = 2.5; var zMax = z.Maximum(); var shifted = (z - zMax) / temperature; "
+            + "var logQ = shifted - Math.Log(shifted.PointwiseExp().Sum()); return logQ.PointwiseExp().ToArray();")]
+        [InlineData("double temperature = 2.5; var shifted = (z - z.Maximum()) / temperature; var e = shifted.PointwiseExp(); return (e / e.Sum()).ToArray();")]
+        [InlineData("double temperature = 2.5; var e = (z - z.Maximum()).Divide(temperature).PointwiseExp(); return (e / e.Sum()).ToArray();")]
+        [InlineData("var e = (0.5 * (z - z.Maximum())).PointwiseExp(); return (e / e.Sum()).ToArray();")]
+        // Session 14's probe (min-char-rnn): the running maximum kept through the local stored into the logits.
+        [InlineData("var y = new double[logits.Length]; double max = double.NegativeInfinity; "
+            + "for (int k = 0; k < y.Length; k++) { double s = 0.1; for (int i = 0; i < 3; i++) s += logits[k] * i; y[k] = s; if (s > max) max = s; } "
+            + "var p = new double[y.Length]; double sum = 0; for (int k = 0; k < y.Length; k++) { p[k] = Math.Exp(y[k] - max); sum += p[k]; } "
+            + "for (int k = 0; k < y.Length; k++) p[k] /= sum; return p;")]
         public async Task Logits_shifted_by_their_maximum_before_the_exponential_are_not_reported(string body)
         {
             await Analyze.VerifyAnalyzerAsync(ShiftedSoftmax(body));
@@ -1792,6 +1803,13 @@ static class Net
             + "for (int i = 0; i < r.Length; i++) r[i] /= t; return r;")]
         [InlineData("double max = logits.Max(); var s = logits.Select(v => (v - max) * -2.0).ToArray(); "
             + "var e = s.Select([|Math.Exp|]).ToArray(); double t = e.Sum(); return e.Select(x => x / t).ToArray();")]
+        [InlineData("var shifted = (z - z.Maximum()) / -2.0; var e = [|shifted.PointwiseExp()|]; return (e / e.Sum()).ToArray();")]
+        [InlineData("double temperature = 2.5; var shifted = (z - z.Minimum()) / temperature; var e = [|shifted.PointwiseExp()|]; return (e / e.Sum()).ToArray();")]
+        // A running maximum of a local that is not the value stored, or is stored elsewhere.
+        [InlineData("var y = new double[logits.Length]; var other = new double[logits.Length]; double max = double.NegativeInfinity; "
+            + "for (int k = 0; k < y.Length; k++) { double s = 0.1; for (int i = 0; i < 3; i++) s += logits[k] * i; y[k] = s * 2; other[k] = s; if (s > max) max = s; } "
+            + "var p = new double[y.Length]; double sum = 0; for (int k = 0; k < y.Length; k++) { p[k] = [|Math.Exp(y[k] - max)|]; sum += p[k]; } "
+            + "for (int k = 0; k < y.Length; k++) p[k] /= sum; return p;")]
         public async Task Logits_shifted_by_something_else_after_or_elsewhere_are_reported(string body)
         {
             await Analyze.VerifyAnalyzerAsync(ShiftedSoftmax(body));

@@ -514,6 +514,56 @@ public class Neuron
 }");
         }
 
+        // Session 14's probe: flattened float weights filled through a span, trained through a span of each row.
+        private const string FlatSpanLayer = @"
+using System;
+
+public sealed class FlatDenseLayer
+{
+    private readonly float[] _weights;
+    private readonly float[] _bias;
+    private readonly int _inputs, _outputs;
+
+    public FlatDenseLayer(int inputs, int outputs, Random rng)
+    {
+        _inputs = inputs;
+        _outputs = outputs;
+        _weights = new float[inputs * outputs];
+        _bias = new float[outputs];
+        INIT
+    }
+
+    public void Forward(ReadOnlySpan<float> x, Span<float> y)
+    {
+        for (int o = 0; o < _outputs; o++)
+        {
+            var row = _weights.AsSpan(o * _inputs, _inputs);
+            float z = _bias[o];
+            for (int i = 0; i < _inputs; i++) z += row[i] * x[i];
+            y[o] = MathF.Tanh(z);
+        }
+    }
+
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dY, float lr)
+    {
+        for (int o = 0; o < _outputs; o++)
+        {
+            float dz = dY[o] * (1f - y[o] * y[o]);
+            var row = _weights.AsSpan(o * _inputs, _inputs);
+            for (int i = 0; i < _inputs; i++) row[i] -= lr * dz * x[i];
+            _bias[o] -= lr * dz;
+        }
+    }
+}";
+
+        [Fact]
+        public Task A_constant_span_fill_trained_through_a_span_of_each_row_is_reported()
+            => NoFixOffered(FlatSpanLayer.Replace("INIT", "[|_weights.AsSpan().Fill(0.25f / inputs)|];"));
+
+        [Fact]
+        public Task A_span_fill_with_draws_through_a_span_alias_is_not_reported()
+            => NoDiagnostic(FlatSpanLayer.Replace("INIT", "var all = _weights.AsSpan(); for (int k = 0; k < all.Length; k++) all[k] = (float)(rng.NextDouble() - 0.5);"));
+
         [Fact]
         public async Task Rows_varying_with_their_index_span_writes_and_non_nn_span_fills_are_not_reported()
         {
