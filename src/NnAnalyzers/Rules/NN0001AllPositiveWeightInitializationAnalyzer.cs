@@ -233,6 +233,14 @@ namespace NnAnalyzers.Rules
                 return;
             }
 
+            // Last of all, a non-negative start the model means: a draw normalised to a distribution, a phase, a weight its
+            // own updates keep at or above zero (IntendedSign).
+            if (IntendedSign.IsNormalisedBySum(storage, root) || IntendedSign.IsPhase(value)
+                || IntendedSign.IsKeptNonNegative(semantics.ConstantInitialization.References(storage, context.CancellationToken)))
+            {
+                return;
+            }
+
             Report(context, semantics, storage, target, value, random, kind);
         }
 

@@ -486,6 +486,102 @@ public class LstmCell
                 .Replace("INIT_WQ", "Matrix<float>.Build.Random(inputSize, hiddenSize, new Normal(0, 0.02, rng))"));
         }
 
+        private static Task Reported(string source)
+            => NnAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<NN0001AllPositiveWeightInitializationAnalyzer>.VerifyAnalyzerAsync(source);
+
+        // Session 14's probe: non-negative starts the model means, each said by its code.
+        private const string Competitive = @"
+using System;
+using System.Linq;
+
+public class CompetitiveLayer
+{
+    private readonly double[][] _weights;
+
+    public CompetitiveLayer(int units, int inputs, Random rng)
+    {
+        _weights = new double[units][];
+        for (int j = 0; j < units; j++)
+        {
+            var w = DRAW;
+            NORMALISE
+        }
+    }
+
+    public int Winner(bool[] pattern)
+    {
+        int best = 0; double bestNet = double.NegativeInfinity;
+        for (int j = 0; j < _weights.Length; j++)
+        {
+            double net = 0;
+            for (int i = 0; i < pattern.Length; i++) if (pattern[i]) net += _weights[j][i] * 1.0;
+            if (net > bestNet) { bestNet = net; best = j; }
+        }
+        return best;
+    }
+}";
+
+        [Fact]
+        public Task A_draw_normalised_by_its_own_sum_is_a_distribution_not_reported()
+            => NoDiagnostic(Competitive.Replace("DRAW", "Enumerable.Range(0, inputs).Select(_ => rng.NextDouble()).ToArray()")
+                .Replace("NORMALISE", "double s = w.Sum(); _weights[j] = w.Select(v => v / s).ToArray();"));
+
+        [Fact]
+        public Task A_draw_divided_by_something_else_is_still_reported()
+            => Reported(Competitive.Replace("DRAW", "[|Enumerable.Range(0, inputs).Select(_ => rng.NextDouble()).ToArray()|]")
+                .Replace("NORMALISE", "double s = inputs; _weights[j] = w.Select(v => v / s).ToArray();"));
+
+        private const string Synapses = @"
+using System;
+
+public class SpikingLayer
+{
+    private readonly double[,] _weights;
+    private readonly double[] _phase;
+
+    public SpikingLayer(int neurons, int inputs, Random rng)
+    {
+        _weights = new double[neurons, inputs];
+        _phase = new double[neurons];
+        for (int j = 0; j < neurons; j++)
+        {
+            _phase[j] = PHASE;
+            for (int i = 0; i < inputs; i++) _weights[j, i] = [|0.3 * rng.NextDouble()|];
+        }
+    }
+
+    public double Current(int j, double[] x, double t)
+    {
+        double current = 0;
+        for (int i = 0; i < x.Length; i++) current += _weights[j, i] * x[i];
+        return current * Math.Cos(t + _phase[j]);
+    }
+
+    public void Learn(int winner, double[] dw)
+    {
+        for (int i = 0; i < dw.Length; i++) _weights[winner, i] = UPDATE;
+    }
+}";
+
+        [Theory]
+        [InlineData("Math.Clamp(_weights[winner, i] + dw[i], 0, 1.0)")]
+        [InlineData("Math.Max(0.0, _weights[winner, i] + dw[i])")]
+        [InlineData("_weights[winner, i] + dw[i] < 0 ? 0 : _weights[winner, i] + dw[i]")]
+        public Task Weights_their_updates_keep_non_negative_are_constrained_not_reported(string update)
+            => NoDiagnostic(Synapses.Replace("[|0.3 * rng.NextDouble()|]", "0.3 * rng.NextDouble()").Replace("PHASE", "2 * Math.PI * rng.NextDouble()").Replace("UPDATE", update));
+
+        [Theory]
+        [InlineData("_weights[winner, i] + dw[i]")]
+        [InlineData("Math.Clamp(_weights[winner, i] + dw[i], -1.0, 1.0)")]
+        [InlineData("Math.Min(1.0, _weights[winner, i] + dw[i])")]
+        public Task Weights_updated_without_a_lower_bound_at_zero_are_reported(string update)
+            => Reported(Synapses.Replace("PHASE", "2 * Math.PI * rng.NextDouble()").Replace("UPDATE", update));
+
+        [Fact]
+        public Task A_bias_drawn_over_a_whole_period_is_a_phase_not_reported()
+            => NoDiagnostic(Synapses.Replace("[|0.3 * rng.NextDouble()|]", "0.3 * rng.NextDouble()").Replace("UPDATE", "Math.Max(0.0, _weights[winner, i] + dw[i])")
+                .Replace("_phase", "_bias").Replace("PHASE", "Math.Tau * rng.NextDouble()"));
+
         // Session 13's third probe (V005): a generic layer over T : INumber<T> casts its draws with T.CreateChecked.
         private const string GenericLayer = @"
 using System;
