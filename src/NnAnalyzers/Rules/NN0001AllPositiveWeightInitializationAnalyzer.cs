@@ -58,6 +58,7 @@ namespace NnAnalyzers.Rules
                 start.RegisterOperationAction(c => AnalyzeMemberInitializer(c, semantics, options), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
                 start.RegisterOperationAction(c => AnalyzeAdd(c, semantics, options), OperationKind.Invocation);
                 start.RegisterOperationAction(c => AnalyzeDeconstruction(c, semantics, options), OperationKind.DeconstructionAssignment);
+                start.RegisterOperationAction(c => AnalyzeInitializerArgument(c, semantics, options), OperationKind.Argument);
             });
         }
 
@@ -152,6 +153,76 @@ namespace NnAnalyzers.Rules
                     Check(context, semantics, options, RandomSign.StorageOf(targets.Elements[i]), targets.Elements[i], values.Elements[i]);
                 }
             }
+        }
+
+        /// <summary>
+        /// <c>new Layer(4, 8, () =&gt; rng.NextDouble())</c>, <c>new Layer(8, 1, rng.NextDouble)</c>: a drawing delegate handed
+        /// to a method of the compilation that writes what it returns into a parameter (<c>W[o, i] = init();</c>). Reported
+        /// at the delegate, where the range is chosen.
+        /// </summary>
+        private static void AnalyzeInitializerArgument(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options)
+        {
+            var argument = (IArgumentOperation)context.Operation;
+            if (argument.Parameter is not { Type: INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } invoke } } parameter
+                || !CanHoldParameterValues(invoke.ReturnType, semantics.Symbols) || parameter.ContainingSymbol.DeclaringSyntaxReferences.Length != 1
+                || argument.SemanticModel is not { } model || semantics.Symbols.Random is null)
+            {
+                return;
+            }
+
+            var random = semantics.RandomSign.AnalyzeDelegate(HeldDelegate(argument.Value, semantics, model, context.CancellationToken), out var drawn);
+            if (!random.IsNonNegativeRandom || random.Draw is null || drawn is null)
+            {
+                return;
+            }
+
+            var (namePattern, requireContext) = options.Get(context.Options, argument.Syntax.SyntaxTree);
+            foreach (var (storage, body) in RandomSign.StoragesFilledBy(parameter, model))
+            {
+                var kind = semantics.Parameters.Classify(storage, namePattern, requireContext);
+                if (kind == ParameterKind.None || RandomSign.IsAdjustedInPlace(storage, body)
+                    || IntendedSign.IsKeptNonNegative(semantics.ConstantInitialization.References(storage, context.CancellationToken))
+                    || kind == ParameterKind.Weight && NetworkParameters.IsUsedOnlyElementwise(storage, semantics.ConstantInitialization.References(storage, context.CancellationToken)))
+                {
+                    continue;
+                }
+
+                Report(context, semantics, storage, null, drawn, random, kind);
+                return;
+            }
+        }
+
+        /// <summary>
+        /// The one value a private field of the caller holds when the argument reads it (<c>_init = () =&gt; rng.NextDouble();</c>
+        /// then <c>new Layer(4, 8, _init)</c>, or the field's initializer); the argument itself otherwise.
+        /// </summary>
+        private static IOperation HeldDelegate(IOperation value, NnSemantics semantics, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+        {
+            if (!(Operations.WithoutConversions(value) is IFieldReferenceOperation { Field: { DeclaredAccessibility: Accessibility.Private } field }))
+            {
+                return value;
+            }
+
+            IOperation? written = null;
+            var writes = 0;
+            foreach (var reference in semantics.ConstantInitialization.References(field, cancellationToken))
+            {
+                if (reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference)
+                {
+                    written = assignment.Value;
+                    writes++;
+                }
+            }
+
+            if (field.DeclaringSyntaxReferences is { Length: 1 } declarations
+                && declarations[0].GetSyntax(cancellationToken) is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: { } initializer }
+                && initializer.SyntaxTree == model.SyntaxTree && model.GetOperation(initializer.Value, cancellationToken) is { } initial)
+            {
+                written = initial;
+                writes++;
+            }
+
+            return writes == 1 && written is not null ? written : value;
         }
 
         /// <summary>

@@ -329,6 +329,90 @@ namespace NnAnalyzers.Semantics
             return true;
         }
 
+        /// <summary>
+        /// What a delegate handed to a method returns, when it draws: a lambda's single returned value
+        /// (<c>() =&gt; rng.NextDouble()</c>), a <c>Random</c>'s method group (<c>rng.NextDouble</c>), or either held in a
+        /// local written once. <paramref name="drawn"/> is the operation to report (the returned value, the method group).
+        /// </summary>
+        public RandomValue AnalyzeDelegate(IOperation value, out IOperation? drawn)
+        {
+            drawn = null;
+            var op = Operations.WithoutConversions(value);
+            if (op is ILocalReferenceOperation local && Shifts.SingleInitializer(local) is { } initializer)
+            {
+                op = Operations.WithoutConversions(initializer);
+            }
+
+            if (!(op is IDelegateCreationOperation creation))
+            {
+                return RandomValue.Unknown;
+            }
+
+            switch (creation.Target)
+            {
+                case IAnonymousFunctionOperation lambda when Collections.ReturnedValue(lambda) is { } returned:
+                    drawn = returned;
+                    return Analyze(returned);
+                case IMethodReferenceOperation { Instance: { } receiver, Method: { Name: "NextDouble" or "NextSingle", Parameters.Length: 0 } method } group
+                    when _symbols.IsRandom(receiver.Type):
+                    drawn = group;
+                    return RandomValue.FromDraw(new RandomDraw(group, method.Name + "()", "[0, 1)", DrawRange.Unit));
+                default:
+                    return RandomValue.Unknown;
+            }
+        }
+
+        /// <summary>
+        /// The storages a method of the compilation writes with what its delegate parameter returns
+        /// (<c>W[o, i] = init();</c>, <c>W[o, i] = init.Invoke();</c>, <c>weights.Add(init())</c>), with the body they are
+        /// written in; empty for a method without source.
+        /// </summary>
+        public static List<(ISymbol Storage, IOperation Body)> StoragesFilledBy(IParameterSymbol parameter, SemanticModel callerModel)
+        {
+            var result = new List<(ISymbol, IOperation)>();
+            if (!(parameter.ContainingSymbol is IMethodSymbol method) || method.DeclaringSyntaxReferences.Length != 1)
+            {
+                return result;
+            }
+
+            var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
+            var model = syntax.SyntaxTree == callerModel.SyntaxTree ? callerModel : GetModel(callerModel.Compilation, syntax.SyntaxTree);
+            var body = model?.GetOperation(syntax);
+            if (body is null)
+            {
+                return result;
+            }
+
+            foreach (var op in BodyOperations.Shared(body).OfKind(OperationKind.Invocation))
+            {
+                if (!(op is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: { } instance } call)
+                    || !(Operations.WithoutConversions(instance) is IParameterReferenceOperation reference)
+                    || !SymbolEqualityComparer.Default.Equals(reference.Parameter.OriginalDefinition, parameter.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                IOperation consumer = call;
+                while (consumer.Parent is IConversionOperation)
+                {
+                    consumer = consumer.Parent;
+                }
+
+                var storage = consumer.Parent switch
+                {
+                    ISimpleAssignmentOperation assignment when assignment.Value == consumer => StorageOf(assignment.Target),
+                    IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Add", Instance: { } list } } => StorageOf(list),
+                    _ => null,
+                };
+                if (storage is not null)
+                {
+                    result.Add((storage, body));
+                }
+            }
+
+            return result;
+        }
+
         /// <summary>The value a lambda of one expression returns (<c>_ =&gt; rng.NextDouble()</c>), or null.</summary>
         public static IOperation? ReturnedValue(IOperation function)
         {

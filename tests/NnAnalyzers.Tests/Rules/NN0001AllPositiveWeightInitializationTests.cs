@@ -489,6 +489,70 @@ public class LstmCell
         private static Task Reported(string source)
             => NnAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<NN0001AllPositiveWeightInitializationAnalyzer>.VerifyAnalyzerAsync(source);
 
+        // Session 13's left miss: the draw handed to the layer as a delegate (Func<double>), as small libraries take an initializer.
+        private const string DelegateInit = @"
+using System;
+
+public class Layer
+{
+    public readonly double[,] W;
+    private readonly double[] _mask;
+
+    public Layer(int inputs, int outputs, Func<double> init, Func<double> noise)
+    {
+        W = new double[outputs, inputs];
+        _mask = new double[outputs];
+        for (int o = 0; o < outputs; o++)
+        {
+            _mask[o] = noise();
+            for (int i = 0; i < inputs; i++) W[o, i] = init();
+        }
+    }
+
+    public double[] Forward(double[] x)
+    {
+        var y = new double[W.GetLength(0)];
+        for (int o = 0; o < y.Length; o++)
+        {
+            for (int i = 0; i < x.Length; i++) y[o] += W[o, i] * x[i];
+            y[o] = _mask[o] * (1 / (1 + Math.Exp(-y[o])));
+        }
+        return y;
+    }
+}
+
+public class Network
+{
+    private readonly Random _rng = new Random(7);
+    private readonly Func<double> _init;
+    public Layer Hidden, Output, Extra;
+
+    public Network()
+    {
+        _init = INIT3;
+        Hidden = new Layer(4, 8, INIT1, () => _rng.NextDouble());
+        Output = new Layer(8, 1, INIT2, _rng.NextDouble);
+        Extra = new Layer(8, 8, _init, () => 1.0);
+    }
+}";
+
+        [Fact]
+        public Task A_drawing_delegate_handed_to_the_layer_that_fills_its_weights_is_reported_at_the_delegate()
+            => Reported(DelegateInit.Replace("INIT1", "() => [|_rng.NextDouble()|]").Replace("INIT2", "[|_rng.NextDouble|]")
+                .Replace("INIT3", "() => [|_rng.NextDouble() * 0.1|]"));
+
+        [Fact]
+        public Task A_centred_drawing_delegate_or_one_that_fills_a_mask_is_not_reported()
+            => NoDiagnostic(DelegateInit.Replace("INIT1", "() => _rng.NextDouble() - 0.5").Replace("INIT2", "() => 2 * _rng.NextDouble() - 1")
+                .Replace("INIT3", "() => (_rng.NextDouble() - 0.5) * 0.1"));
+
+        [Fact]
+        public Task The_drawing_lambda_is_centred_by_the_fix()
+            => Fix(DelegateInit.Replace("INIT1", "() => [|_rng.NextDouble()|]").Replace("INIT2", "() => 2 * _rng.NextDouble() - 1")
+                    .Replace("INIT3", "() => (_rng.NextDouble() - 0.5) * 0.1"),
+                DelegateInit.Replace("INIT1", "() => 2 * _rng.NextDouble() - 1").Replace("INIT2", "() => 2 * _rng.NextDouble() - 1")
+                    .Replace("INIT3", "() => (_rng.NextDouble() - 0.5) * 0.1"));
+
         // Session 14's probe: non-negative starts the model means, each said by its code.
         private const string Competitive = @"
 using System;
