@@ -536,6 +536,14 @@ namespace NnAnalyzers.Rules
                     continue;
                 }
 
+                // Zeros in a model of one layer (softmax regression, a linear associative memory): no hidden unit to keep
+                // symmetric, each output row gets its own gradient; zeros are the textbook start there.
+                if (verdict.Count > 0 && verdict[0].Kind == Kinds.Zero && storage.ContainingType is { } owner
+                    && semantics.ConstantInitialization.IsSingleLayerModel(owner, storage, semantics.Parameters, context.CancellationToken))
+                {
+                    continue;
+                }
+
                 foreach (var (use, kind) in verdict)
                 {
                     if (!use.Outside && reported.Add(use.Site!.Syntax))

@@ -212,6 +212,145 @@ namespace NnAnalyzers.Semantics
             return _identifiers.GetOrAdd(name, found);
         }
 
+        /// <summary>
+        /// True when <paramref name="type"/> is a whole model of one layer: <paramref name="weights"/> is its only weight
+        /// storage (biases aside) and no member holds another type with weights; it derives from nothing and implements no
+        /// interface of the compilation (no <c>ILayer</c> in a stack); and no other type of the compilation composes it — no
+        /// field or property of it (also as an array or a collection element), no two creations in one member, none in a loop.
+        /// Softmax regression and a linear associative memory are such models; a <c>Layer</c> stacked by a <c>Network</c> is not.
+        /// Reads the compilation's syntax for the type's name: only for zeros about to be reported.
+        /// </summary>
+        public bool IsSingleLayerModel(INamedTypeSymbol type, ISymbol weights, NetworkParameters parameters, CancellationToken cancellationToken)
+        {
+            if (!(weights is IFieldSymbol || weights is IPropertySymbol) || !TrainsItself(weights, type, cancellationToken)
+                || type.TypeKind != TypeKind.Class && type.TypeKind != TypeKind.Struct
+                || type.BaseType is { SpecialType: not SpecialType.System_Object and not SpecialType.System_ValueType }
+                || type.Interfaces.Any(i => i.Locations.Any(l => l.IsInSource)) || type.ContainingType is not null)
+            {
+                return false;
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                if (!(member is IFieldSymbol { IsImplicitlyDeclared: false } || member is IPropertySymbol { IsIndexer: false })
+                    || SymbolEqualityComparer.Default.Equals(member, weights))
+                {
+                    continue;
+                }
+
+                if (parameters.Classify(member) == ParameterKind.Weight || NetworkParameters.MayBeUnnamedWeight(member, _symbols)
+                    || HoldsWeights(NetworkParameters.StorageType(member), parameters))
+                {
+                    return false;
+                }
+            }
+
+            var creations = new Dictionary<SyntaxNode, int>();
+            var declarations = type.DeclaringSyntaxReferences;
+            foreach (var identifier in IdentifiersNamed(type.Name, cancellationToken))
+            {
+                if (declarations.Any(d => d.SyntaxTree == identifier.SyntaxTree && d.Span.Contains(identifier.Span)))
+                {
+                    continue; // the type's own code
+                }
+
+                var model = Model(identifier.SyntaxTree);
+                if (model is null || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol?.OriginalDefinition, type))
+                {
+                    continue;
+                }
+
+                // The identifier as (part of) a type: climb arrays, generic arguments, nullables, qualified names.
+                SyntaxNode node = identifier;
+                while (node.Parent is ArrayTypeSyntax or NullableTypeSyntax or TypeArgumentListSyntax or GenericNameSyntax or QualifiedNameSyntax)
+                {
+                    node = node.Parent;
+                }
+
+                switch (node.Parent)
+                {
+                    case VariableDeclarationSyntax { Parent: FieldDeclarationSyntax }:
+                    case PropertyDeclarationSyntax:
+                        return false;
+                    case ObjectCreationExpressionSyntax creation when node == identifier:
+                        var member = creation.Ancestors().FirstOrDefault(a => a is MemberDeclarationSyntax or LocalFunctionStatementSyntax);
+                        if (member is null || creation.Ancestors().TakeWhile(a => a != member).Any(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax or LambdaExpressionSyntax))
+                        {
+                            return false;
+                        }
+
+                        creations.TryGetValue(member, out var count);
+                        if (count >= 1)
+                        {
+                            return false;
+                        }
+
+                        creations[member] = count + 1;
+                        break;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// The type updates the weights from what it computes itself: an update of them (<c>w[c, f] -= lr * g[c, f]</c>,
+        /// <c>w += value[o] * key[i]</c>) in a method of the type that receives no gradient (no parameter named like one,
+        /// as a layer's <c>Update(dW, lr)</c> or <c>Backward(gradOutput)</c> has).
+        /// </summary>
+        private bool TrainsItself(ISymbol weights, INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            foreach (var reference in ReferencesIn(weights, type, cancellationToken))
+            {
+                if (ClassifyUse(reference, weights, out _) != StorageWrite.Update)
+                {
+                    continue;
+                }
+
+                var method = reference.SemanticModel?.GetEnclosingSymbol(reference.Syntax.SpanStart, cancellationToken);
+                while (method is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction } inner)
+                {
+                    method = inner.ContainingSymbol;
+                }
+
+                if (method is IMethodSymbol owner && !owner.Parameters.Any(p => GradientFlow.IsGradientName(p.Name)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A type of the compilation (or an array or collection of one) with a member that is a weight.
+        private static bool HoldsWeights(ITypeSymbol? type, NetworkParameters parameters)
+        {
+            while (type is IArrayTypeSymbol array)
+            {
+                type = array.ElementType;
+            }
+
+            if (type is INamedTypeSymbol { IsGenericType: true } generic && generic.TypeArguments.Length == 1)
+            {
+                type = generic.TypeArguments[0];
+            }
+
+            if (type is null || !type.Locations.Any(l => l.IsInSource))
+            {
+                return false;
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                if ((member is IFieldSymbol || member is IPropertySymbol) && parameters.Classify(member) == ParameterKind.Weight)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private SemanticModel? Model(SyntaxTree tree)
         {
             var compilation = _symbols.Compilation;

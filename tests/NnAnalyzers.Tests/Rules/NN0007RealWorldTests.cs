@@ -1846,5 +1846,96 @@ public class Network
         [Fact]
         public async Task A_draw_scaled_by_each_layers_fan_in_is_silent()
             => await Silent(PerLayerFormula.Replace("VALUE", "(_rng.NextDouble() * 2 - 1) / Math.Sqrt(fanIn)"));
+
+        // Session 14's probe: zeros are the textbook start of a model of one layer (no hidden unit to keep symmetric).
+        private const string SoftmaxRegression = @"
+using System;
+
+HEADER
+{
+    private readonly double[,] _weights;
+    private readonly double[] _bias;
+
+    public SoftmaxRegression(int features, int classes)
+    {
+        _weights = ZEROS;
+        _bias = new double[classes];
+    }
+
+    public double[] Predict(double[] x)
+    {
+        var z = new double[_bias.Length];
+        double max = double.NegativeInfinity;
+        for (int c = 0; c < z.Length; c++)
+        {
+            z[c] = _bias[c];
+            for (int f = 0; f < x.Length; f++) z[c] += _weights[c, f] * x[f];
+            max = Math.Max(max, z[c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < z.Length; c++) { z[c] = Math.Exp(z[c] - max); sum += z[c]; }
+        for (int c = 0; c < z.Length; c++) z[c] /= sum;
+        return z;
+    }
+
+    public void Fit(double[][] xs, int[] ys, int epochs, double lr)
+    {
+        for (int epoch = 0; epoch < epochs; epoch++)
+            for (int n = 0; n < xs.Length; n++)
+            {
+                var p = Predict(xs[n]);
+                for (int c = 0; c < p.Length; c++)
+                {
+                    double g = p[c] - (ys[n] == c ? 1 : 0);
+                    for (int f = 0; f < xs[n].Length; f++) _weights[c, f] -= lr * g * xs[n][f];
+                    _bias[c] -= lr * g;
+                }
+            }
+    }
+}
+EXTRA";
+
+        [Fact]
+        public Task Zeros_of_a_softmax_regression_that_trains_itself_are_not_reported()
+            => Silent(SoftmaxRegression.Replace("HEADER", "public class SoftmaxRegression").Replace("ZEROS", "new double[classes, features]")
+                .Replace("EXTRA", "public static class Program { public static int Run(double[][] xs, int[] ys) { var model = new SoftmaxRegression(4, 3); model.Fit(xs, ys, 10, 0.1); return model.Predict(xs[0]).Length; } }"));
+
+        [Theory]
+        // Stacked by another type, created twice in one method, or an ILayer of a stack: a hidden layer may be among them.
+        [InlineData("public class SoftmaxRegression", "public class Stack { private readonly SoftmaxRegression[] _layers = new SoftmaxRegression[2]; }")]
+        [InlineData("public class SoftmaxRegression", "public static class Program { public static void Run() { var a = new SoftmaxRegression(4, 8); var b = new SoftmaxRegression(8, 3); } }")]
+        [InlineData("public interface ILayer { double[] Predict(double[] x); }\npublic class SoftmaxRegression : ILayer", "")]
+        public Task Zeros_of_a_one_layer_type_that_may_be_stacked_are_reported(string header, string extra)
+            => NnAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<NnAnalyzers.Rules.NN0007ConstantOrSymmetricInitializationAnalyzer>.VerifyAnalyzerAsync(
+                SoftmaxRegression.Replace("HEADER", header).Replace("ZEROS", "[|new double[classes, features]|]").Replace("EXTRA", extra));
+
+        [Fact]
+        public Task Zeros_of_a_linear_associative_memory_filled_by_hebbian_outer_products_are_not_reported()
+            => Silent(@"
+using System;
+using System.Linq;
+
+public sealed class LinearAssociativeMemory
+{
+    private readonly double[,] _weights;
+
+    public LinearAssociativeMemory(int inputs, int outputs) => _weights = new double[outputs, inputs];
+
+    public void Store(double[] key, double[] value)
+    {
+        double norm2 = key.Sum(k => k * k);
+        for (int o = 0; o < value.Length; o++)
+            for (int i = 0; i < key.Length; i++)
+                _weights[o, i] += value[o] * key[i] / norm2;
+    }
+
+    public double[] Recall(double[] key)
+    {
+        var y = new double[_weights.GetLength(0)];
+        for (int o = 0; o < y.Length; o++)
+            for (int i = 0; i < key.Length; i++) y[o] += _weights[o, i] * key[i];
+        return y.Select(v => Math.Tanh(v)).ToArray();
+    }
+}");
     }
 }
