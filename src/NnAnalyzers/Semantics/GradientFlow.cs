@@ -34,6 +34,10 @@ namespace NnAnalyzers.Semantics
 
         private static readonly WordSet s_gradWords = IdentifierWords.Set("grad", "grads");
 
+        // The learned scale and shift of a batch or layer normalisation (whose gradients are dgamma and dbeta): parameters
+        // of the network, but not weights or biases by NetworkParameters' names (gamma = 1 is their correct initial value).
+        private static readonly WordSet s_normalizationParameterWords = IdentifierWords.Set("gamma", "beta");
+
         private static readonly WordSet s_updateWords = IdentifierWords.Set(
             "update", "updates", "apply", "step", "optimize", "optimise", "sgd", "descend", "descent", "learn", "train", "adjust", "fit");
 
@@ -73,7 +77,7 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>
         /// True when a variable name says it holds gradients: dW, dB, d_w, dWeights, dBias1, gradW, grad_b, grads,
-        /// gradients, delta, deltas, nablaW.
+        /// gradients, delta, deltas, nablaW, and a normalisation layer's dGamma, dBeta, dgamma, dbeta (not dx or dt).
         /// </summary>
         public static bool IsGradientName(string? name)
         {
@@ -98,26 +102,38 @@ namespace NnAnalyzers.Semantics
             var first = length > 0 ? name[offset] : '\0';
             if (length >= 2 && (first == 'd' || first == 'D' || first == 'g' || first == 'G'))
             {
-                // d or g + a parameter name: dW, dB, d_w, dWeights, dBias1, DW/DB (tuple elements), dw, db, dw1, gW1, g_b.
+                // d or g + a parameter name: dW, dB, d_w, dWeights, dBias1, DW/DB (tuple elements), dw, db, dw1, gW1, g_b;
+                // or + a normalisation layer's scale or shift: dGamma, d_beta, gBeta. Not dx, dt, dy: step sizes and
+                // increments of numerical code (an ODE's dt, a finite difference's dx).
                 var second = name[offset + 1];
-                string rest;
+                int rest;
                 if (second == '_' || char.IsUpper(second))
                 {
-                    rest = name.Substring(offset + (second == '_' ? 2 : 1));
+                    rest = offset + (second == '_' ? 2 : 1);
                 }
                 else if (length == 2 || (length == 3 && char.IsDigit(name[offset + 2])))
                 {
-                    rest = name.Substring(offset + 1);
+                    rest = offset + 1;
                 }
                 else
                 {
-                    return false;
+                    // cs231n's numpy names, d glued to the word: dgamma, dbeta.
+                    return (first == 'd' || first == 'D') && NamesNormalizationParameter(name, offset + 1);
                 }
 
-                return rest.Length > 0 && NetworkParameters.ClassifyName(rest) != ParameterKind.None;
+                return rest < name.Length
+                    && (NamesNormalizationParameter(name, rest) || NetworkParameters.ClassifyName(name.Substring(rest)) != ParameterKind.None);
             }
 
             return false;
+        }
+
+        // gamma, beta (gammaHidden, beta1): the first word of the name from start is a normalisation layer's scale or shift.
+        private static bool NamesNormalizationParameter(string name, int start)
+        {
+            var position = start;
+            return IdentifierWords.NextWord(name, ref position, out var wordStart, out var wordLength) && wordStart == start
+                && s_normalizationParameterWords.Find(name, wordStart, wordLength) is not null;
         }
 
         /// <summary>True when a variable name means the learning rate: lr, learnRate, learningRate, learning_rate, eta, alpha, stepSize.</summary>
@@ -928,7 +944,7 @@ namespace NnAnalyzers.Semantics
             return false;
         }
 
-        // The cheap part of IsGradientName on a word of a text: the d/g prefix shapes, or grad/delta/nabla in any case.
+        // The cheap part of IsGradientName on a word of a text: the d/g prefix shapes, d + gamma/beta, or grad/delta/nabla in any case.
         [MethodImpl(SignText.Hot)]
         private static bool MayBeGradientName(char[] text, int start, int length)
         {
@@ -942,6 +958,12 @@ namespace NnAnalyzers.Semantics
             var rest = end - offset;
             if (rest >= 2 && text[offset] is 'd' or 'D' or 'g' or 'G'
                 && (text[offset + 1] == '_' || char.IsUpper(text[offset + 1]) || rest == 2 || (rest == 3 && char.IsDigit(text[offset + 2]))))
+            {
+                return true;
+            }
+
+            if (rest >= 5 && text[offset] is 'd' or 'D'
+                && ((rest >= 6 && Holds(text, offset + 1, 5, "gamma")) || Holds(text, offset + 1, 4, "beta")))
             {
                 return true;
             }

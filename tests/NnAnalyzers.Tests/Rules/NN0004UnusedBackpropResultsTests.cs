@@ -440,6 +440,104 @@ public class Network
             await test.RunAsync();
         }
 
+        // Probe 14 N4: a batch-norm layer (cs231n's names) whose shift is never stepped. The scale and shift of a
+        // normalisation layer are gamma and beta, their gradients dGamma/dBeta (dgamma/dbeta in the course's numpy).
+        private const string BatchNorm = @"
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+public sealed class BatchNormLayer
+{
+    private Vector<double> _gamma, _beta;
+    private Matrix<double> _xHat;
+    private Vector<double> _invStd;
+    private const double Eps = 1e-5;
+
+    public BatchNormLayer(int features)
+    {
+        _gamma = Vector<double>.Build.Dense(features, 1.0);
+        _beta = Vector<double>.Build.Dense(features);
+    }
+
+    public Matrix<double> Forward(Matrix<double> x)
+    {
+        int m = x.ColumnCount;
+        var mean = x.RowSums() / m;
+        var variance = x.MapIndexed((i, _, v) => (v - mean[i]) * (v - mean[i])).RowSums() / m;
+        _invStd = variance.Map(v => 1.0 / Math.Sqrt(v + Eps));
+        _xHat = x.MapIndexed((i, _, v) => (v - mean[i]) * _invStd[i]);
+        return _xHat.MapIndexed((i, _, v) => _gamma[i] * v + _beta[i]);
+    }
+
+    public Matrix<double> Backward(Matrix<double> dY, double lr)
+    {
+        int m = dY.ColumnCount;
+        var DGAMMA = dY.PointwiseMultiply(_xHat).RowSums();
+        var DBETA = dY.RowSums();
+        var dXHat = dY.MapIndexed((i, _, v) => v * _gamma[i]);
+        var sumDxHat = dXHat.RowSums();
+        var sumDxHatXHat = dXHat.PointwiseMultiply(_xHat).RowSums();
+        var dX = dXHat.MapIndexed((i, j, v) => _invStd[i] / m * (m * v - sumDxHat[i] - _xHat[i, j] * sumDxHatXHat[i]));
+
+        _gamma = _gamma - lr * GAMMASTEP / m;
+BETASTEP        return dX;
+    }
+}";
+
+        [Theory]
+        [InlineData("dGamma", "dBeta")]
+        [InlineData("dgamma", "dbeta")]
+        [InlineData("d_gamma", "d_beta")]
+        public async Task A_batch_norm_shift_gradient_never_read_is_reported(string dGamma, string dBeta)
+        {
+            await Verify.VerifyAnalyzerAsync(BatchNorm.Replace("DGAMMA", dGamma).Replace("GAMMASTEP", dGamma)
+                .Replace("DBETA", "{|#0:" + dBeta + "|}").Replace("BETASTEP", string.Empty),
+                Verify.Diagnostic().WithLocation(0)
+                    .WithArguments("the gradient '" + dBeta + "' is computed and its values are never read: it never reaches the weights"));
+        }
+
+        [Theory]
+        [InlineData("dGamma", "dBeta")]
+        [InlineData("dgamma", "dbeta")]
+        public async Task A_batch_norm_whose_scale_and_shift_are_both_stepped_is_silent(string dGamma, string dBeta)
+        {
+            await Verify.VerifyAnalyzerAsync(BatchNorm.Replace("DGAMMA", dGamma).Replace("GAMMASTEP", dGamma)
+                .Replace("DBETA", dBeta).Replace("BETASTEP", "        _beta = _beta - lr * " + dBeta + " / m;\n"));
+        }
+
+        // dx and dt are the step sizes and increments of numerical code (an ODE, a finite difference), not gradients: a
+        // network that integrates its dynamics (a neural ODE's Euler steps) may leave them unread without a report.
+        [Fact]
+        public async Task Step_sizes_named_dx_and_dt_in_nn_code_are_not_gradients()
+        {
+            await Verify.VerifyAnalyzerAsync(@"
+using System;
+
+public sealed class NeuralOde
+{
+    private readonly double[] _weights = { 0.3, -0.2 };
+
+    public double Forward(double x0, double horizon, int steps)
+    {
+        var h = horizon / steps;
+        var x = x0;
+        for (var k = 0; k < steps; k++)
+        {
+            x += h * Math.Tanh(_weights[0] * x + _weights[1]);
+        }
+
+        var dx = x - x0;
+        return x;
+    }
+
+    public double Settle(double x0, double horizon)
+    {
+        var dt = horizon / 100;
+        return Forward(x0, horizon, 100);
+    }
+}");
+        }
+
         [Fact]
         public async Task Gradients_returned_through_an_out_argument_and_never_read_are_reported()
         {

@@ -28,6 +28,18 @@ namespace NnAnalyzers.Tests.Semantics
         [InlineData("weights", false)]
         [InlineData("dx", false)]
         [InlineData("d", false)]
+        [InlineData("dGamma", true)]
+        [InlineData("dBeta", true)]
+        [InlineData("dgamma", true)]
+        [InlineData("dbeta", true)]
+        [InlineData("d_beta", true)]
+        [InlineData("dbeta1", true)]
+        [InlineData("gamma", false)]
+        [InlineData("beta1", false)]
+        [InlineData("debate", false)]
+        [InlineData("dt", false)]
+        [InlineData("dy", false)]
+        [InlineData("dX", false)]
         public void Gradient_names(string name, bool expected)
         {
             Assert.Equal(expected, GradientFlow.IsGradientName(name));
