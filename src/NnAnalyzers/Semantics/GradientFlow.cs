@@ -54,6 +54,9 @@ namespace NnAnalyzers.Semantics
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _writes =
             new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
 
+        private readonly ConcurrentDictionary<ITypeSymbol, bool> _holders =
+            new ConcurrentDictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
+
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _returnsGradients =
             new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
 
@@ -223,11 +226,17 @@ namespace NnAnalyzers.Semantics
                 return false;
             }
 
+            if (IsGradientsHolder(result))
+            {
+                // record Gradients(double[,] Kernels, double[] Bias): the type's name is the value's, as for our library's.
+                return !HasNonComputingName(method.Name);
+            }
+
             if (result is INamedTypeSymbol { IsTupleType: true } tuple)
             {
                 foreach (var element in tuple.TupleElements)
                 {
-                    if (!element.Name.StartsWith("Item", StringComparison.Ordinal) && IsGradientName(element.Name))
+                    if (!element.Name.StartsWith("Item", StringComparison.Ordinal) && IsGradientName(element.Name) || IsGradientsHolder(element.Type))
                     {
                         return true;
                     }
@@ -305,7 +314,10 @@ namespace NnAnalyzers.Semantics
                 && tuple.TupleElements.Any(e => KnownSymbols.DerivesFrom(e.Type, _symbols.NetworkGradients));
         }
 
-        /// <summary>True when a value of this type can hold gradients: numbers, arrays, MathNet tensors, collections or tuples of them.</summary>
+        /// <summary>
+        /// True when a value of this type can hold gradients: numbers, arrays, MathNet tensors, collections or tuples of
+        /// them, or a class, struct or record of the compilation that holds only such (<see cref="HoldsOnlyNumbers"/>).
+        /// </summary>
         public bool CarriesNumbers(ITypeSymbol? type, int depth)
         {
             if (type is null || depth > 4)
@@ -347,10 +359,101 @@ namespace NnAnalyzers.Semantics
                 {
                     return named.TypeArguments.Any(t => CarriesNumbers(t, depth + 1));
                 }
+
+                if (HoldsOnlyNumbers(named))
+                {
+                    return true;
+                }
             }
 
             return false;
         }
+
+        /// <summary>
+        /// True when <paramref name="type"/> is a class, struct or record of the compilation named like gradients that holds
+        /// only numbers (<c>record Gradients(double[,] Kernels, double[] KernelBias)</c>, <c>class LayerGrads</c>): a value
+        /// of it is gradients, as a value of our library's gradients type is.
+        /// </summary>
+        public bool IsGradientsHolder(ITypeSymbol? type)
+            => type is INamedTypeSymbol { IsTupleType: false } named && IsGradientName(named.Name) && HoldsOnlyNumbers(named);
+
+        /// <summary>
+        /// True when <paramref name="type"/> is a class, struct or record declared in this compilation whose instance fields
+        /// (its base types' too, and the storage of its auto-properties and of a record's positional properties) are
+        /// numbers, arrays, tensors or collections of them (<see cref="CarriesNumbers"/>), or counts — at least one of them
+        /// a number of the first kind. Cached per type; a type that holds itself (a list node's <c>Next</c>) does not.
+        /// </summary>
+        public bool HoldsOnlyNumbers(ITypeSymbol? type)
+        {
+            if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct, IsTupleType: false } named
+                || named.DeclaringSyntaxReferences.IsEmpty)
+            {
+                return false;
+            }
+
+            if (_holders.TryGetValue(named, out var known))
+            {
+                return known;
+            }
+
+            var inProgress = t_holdersInProgress ??= new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            if (!inProgress.Add(named))
+            {
+                return false;
+            }
+
+            bool result;
+            try
+            {
+                result = ComputeHoldsOnlyNumbers(named);
+            }
+            finally
+            {
+                inProgress.Remove(named);
+            }
+
+            // A "no" reached while an enclosing type was assumed not to hold numbers is provisional; a "yes" never rests on it.
+            if (result || inProgress.Count == 0)
+            {
+                _holders.TryAdd(named, result);
+            }
+
+            return result;
+        }
+
+        [ThreadStatic]
+        private static HashSet<ITypeSymbol>? t_holdersInProgress;
+
+        private bool ComputeHoldsOnlyNumbers(INamedTypeSymbol type)
+        {
+            var numbers = false;
+            for (var current = type; current is not null && !current.DeclaringSyntaxReferences.IsEmpty; current = current.BaseType)
+            {
+                // The storage: instance fields, the backing fields of auto-properties and of a record's positional
+                // properties included (a computed property, a record's EqualityContract, stores nothing).
+                foreach (var member in current.GetMembers())
+                {
+                    if (member is not IFieldSymbol { IsStatic: false, IsConst: false } field)
+                    {
+                        continue;
+                    }
+
+                    if (CarriesNumbers(field.Type, 0))
+                    {
+                        numbers = true;
+                    }
+                    else if (!IsCount(field.Type))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return numbers;
+        }
+
+        private static bool IsCount(ITypeSymbol type) => type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64
+            or SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_Int16 or SpecialType.System_UInt16;
 
         // ---------------------------------------------------------------- writes
 
@@ -1138,6 +1241,9 @@ namespace NnAnalyzers.Semantics
 
                 switch (value)
                 {
+                    case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver }:
+                        // new Partials { Weights = w }, model with { Bias = b }: the object being created, not this.
+                        return false;
                     case IParameterReferenceOperation:
                     case IInstanceReferenceOperation:
                         return true;

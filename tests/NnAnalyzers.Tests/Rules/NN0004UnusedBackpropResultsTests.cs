@@ -603,6 +603,205 @@ namespace NnAnalyzers.Network
 }", Verify.Diagnostic().WithLocation(0).WithArguments("the gradients returned by Compute(...) are never applied to the weights"));
         }
 
+        // Probe 14 N4: a 1-D CNN whose gradients come back in a record of its own, named like gradients, holding only
+        // numbers (arrays and a scalar) — as good as a tuple of them.
+        private const string CnnWithGradientsRecord = @"
+using System;
+
+public sealed record Gradients(double[,] Kernels, double[] KernelBias, double[] Head, double HeadBias);
+
+public sealed class SensorCnn
+{
+    private readonly double[,] _kernels;
+    private readonly double[] _kernelBias;
+    private readonly double[] _head;
+    private double _headBias;
+
+    public SensorCnn(int filters, int width, Random rng)
+    {
+        _kernels = new double[filters, width];
+        _kernelBias = new double[filters];
+        _head = new double[filters];
+        for (int f = 0; f < filters; f++)
+        {
+            for (int k = 0; k < width; k++) _kernels[f, k] = (2 * rng.NextDouble() - 1) / Math.Sqrt(width);
+            _head[f] = (2 * rng.NextDouble() - 1) / Math.Sqrt(filters);
+        }
+    }
+
+    private (double[,] Pre, double[] Pooled, double Logit) Forward(double[] x)
+    {
+        int filters = _head.Length, width = _kernels.GetLength(1), len = x.Length - width + 1;
+        var pre = new double[filters, len];
+        var pooled = new double[filters];
+        double logit = _headBias;
+        for (int f = 0; f < filters; f++)
+        {
+            for (int t = 0; t < len; t++)
+            {
+                double s = _kernelBias[f];
+                for (int k = 0; k < width; k++) s += _kernels[f, k] * x[t + k];
+                pre[f, t] = s;
+                pooled[f] += Math.Max(0, s) / len;
+            }
+
+            logit += _head[f] * pooled[f];
+        }
+
+        return (pre, pooled, logit);
+    }
+
+    public Gradients METHOD(double[] x, int label)
+    {
+        var (pre, pooled, logit) = Forward(x);
+        int filters = _head.Length, width = _kernels.GetLength(1), len = pre.GetLength(1);
+        double dLogit = 1.0 / (1.0 + Math.Exp(-logit)) - label;
+        var gK = new double[filters, width];
+        var gKb = new double[filters];
+        var gH = new double[filters];
+        for (int f = 0; f < filters; f++)
+        {
+            gH[f] = dLogit * pooled[f];
+            double dPooled = dLogit * _head[f] / len;
+            for (int t = 0; t < len; t++)
+            {
+                if (pre[f, t] <= 0) continue;
+                gKb[f] += dPooled;
+                for (int k = 0; k < width; k++) gK[f, k] += dPooled * x[t + k];
+            }
+        }
+
+        return new Gradients(gK, gKb, gH, dLogit);
+    }
+
+    public void Apply(Gradients g, double lr)
+    {
+        for (int f = 0; f < _head.Length; f++)
+        {
+            for (int k = 0; k < _kernels.GetLength(1); k++) _kernels[f, k] -= lr * g.Kernels[f, k];
+            _kernelBias[f] -= lr * g.KernelBias[f];
+            _head[f] -= lr * g.Head[f];
+        }
+
+        _headBias -= lr * g.HeadBias;
+    }
+
+    public double TrainOnSample(double[] x, int label, double lr)
+    {
+        var (_, _, logit) = Forward(x);
+        double loss = Math.Max(logit, 0) - logit * label + Math.Log(1 + Math.Exp(-Math.Abs(logit)));
+STEP
+        return loss;
+    }
+}";
+
+        // The record's name is evidence by itself, as our library's Gradients type is: also from a method named otherwise.
+        [Theory]
+        [InlineData("ComputeGradients")]
+        [InlineData("Differentiate")]
+        public async Task Gradients_returned_in_a_record_named_like_gradients_and_discarded_are_reported_and_applied(string method)
+        {
+            var source = CnnWithGradientsRecord.Replace("METHOD", method);
+            var test = new Verify.Test
+            {
+                TestCode = source.Replace("STEP", "        {|#0:" + method + "(x, label)|};"),
+                FixedCode = source.Replace("STEP", "        var gradients = " + method + "(x, label);\n        Apply(gradients, lr);"),
+            };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0)
+                .WithArguments("the gradients returned by " + method + "(...) are never applied to the weights"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Gradients_returned_in_a_record_and_applied_are_not_reported()
+        {
+            await Verify.VerifyAnalyzerAsync(CnnWithGradientsRecord.Replace("METHOD", "ComputeGradients")
+                .Replace("STEP", "        Apply(ComputeGradients(x, label), lr);"));
+        }
+
+        // A backward pass that returns a class of its own holding only numbers: gradients when the class's name says so
+        // (Grads), when the method's does (Backward), or when the local it returns does (grads in Differentiate).
+        private const string LayerWithGradientClass = @"
+using System;
+
+public sealed class TYPE
+{
+    public double[] Weights;
+    public double Bias;
+}
+
+public sealed class LogisticUnit
+{
+    private readonly double[] _weights = new double[4];
+    private double _bias;
+
+    public double Forward(double[] x)
+    {
+        double z = _bias;
+        for (int i = 0; i < x.Length; i++) z += _weights[i] * x[i];
+        return 1.0 / (1.0 + Math.Exp(-z));
+    }
+
+    public TYPE METHOD(double[] x, double y)
+    {
+        var error = Forward(x) - y;
+        var LOCAL = new TYPE { Weights = new double[x.Length], Bias = error };
+        for (int i = 0; i < x.Length; i++) LOCAL.Weights[i] = error * x[i];
+        return LOCAL;
+    }
+SNAPSHOT
+    public void Apply(TYPE p, double lr)
+    {
+        for (int i = 0; i < _weights.Length; i++) _weights[i] -= lr * p.Weights[i];
+        _bias -= lr * p.Bias;
+    }
+
+    public void Fit(double[][] xs, double[] ys, int epochs, double lr)
+    {
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            for (int n = 0; n < xs.Length; n++)
+            {
+STEP
+            }
+        }
+    }
+}";
+
+        [Theory]
+        [InlineData("Grads", "Backward", "grads")]
+        [InlineData("Partials", "Backward", "result")]
+        [InlineData("Partials", "Differentiate", "grads")]
+        [InlineData("Partials", "Differentiate", "gradients")]
+        public async Task A_class_of_gradients_returned_and_discarded_is_reported_and_applied(string type, string method, string local)
+        {
+            var source = LayerWithGradientClass.Replace("TYPE", type).Replace("METHOD", method).Replace("LOCAL", local).Replace("SNAPSHOT", string.Empty);
+            var test = new Verify.Test
+            {
+                TestCode = source.Replace("STEP", "                {|#0:" + method + "(xs[n], ys[n])|};"),
+                FixedCode = source.Replace("STEP", "                var gradients = " + method + "(xs[n], ys[n]);\n                Apply(gradients, lr);"),
+            };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0)
+                .WithArguments("the gradients returned by " + method + "(...) are never applied to the weights"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task A_class_of_gradients_applied_or_of_weights_snapshotted_is_not_reported()
+        {
+            // Snapshot() returns the same class as a copy of the weights: neither its name, the method's nor the local's
+            // says gradients, and dropping it loses nothing the training needs.
+            const string Snapshot = @"
+    public Partials Snapshot()
+    {
+        var copy = new Partials { Weights = (double[])_weights.Clone(), Bias = _bias };
+        return copy;
+    }
+";
+            await Verify.VerifyAnalyzerAsync(LayerWithGradientClass.Replace("TYPE", "Partials").Replace("METHOD", "Differentiate").Replace("LOCAL", "grads")
+                .Replace("SNAPSHOT", Snapshot).Replace("STEP", "                Apply(Differentiate(xs[n], ys[n]), lr);\n                Snapshot();"));
+        }
+
         [Fact]
         public async Task Instance_network_backward_is_applied_with_its_apply_method()
         {

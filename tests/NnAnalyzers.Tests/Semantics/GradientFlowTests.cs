@@ -77,6 +77,36 @@ namespace NnAnalyzers.Tests.Semantics
             Assert.Equal(expected, GradientFlow.IsLearningRateName(name));
         }
 
+        [Theory]
+        [InlineData("Gradients", true, true)]     // a record's positional properties (their backing fields), one a scalar
+        [InlineData("LayerGrads", true, true)]    // a class with a count beside the arrays
+        [InlineData("Partials", true, false)]     // numbers, but not named like gradients
+        [InlineData("GradientStop", false, false)] // a colour ramp's stop: a string among the numbers
+        [InlineData("GradNode", false, false)]    // holds itself (a list): never a holder, and no endless walk
+        [InlineData("GradCounts", false, false)]  // counts only
+        public void Classes_that_hold_only_numbers(string type, bool carriesNumbers, bool isGradientsHolder)
+        {
+            var compilation = SemanticsTestHelper.Compile(@"
+using MathNet.Numerics.LinearAlgebra;
+
+public sealed record Gradients(double[,] Kernels, double[] KernelBias, double HeadBias)
+{
+    public static readonly string Name = ""g"";
+    public double Norm => HeadBias * HeadBias;
+}
+
+public class LayerGrads { public Matrix<double> DW; public Vector<double> DB { get; set; } public int Samples; }
+public struct Partials { public float[] Weights; public float Bias; }
+public class GradientStop { public double Offset; public string Colour; }
+public class GradNode { public double Value; public GradNode Next; }
+public class GradCounts { public int Seen; public long Skipped; }
+");
+            var flow = NnSemantics.Create(compilation).GradientFlow;
+            var symbol = compilation.GetTypeByMetadataName(type)!;
+            Assert.Equal(carriesNumbers, flow.CarriesNumbers(symbol, 0));
+            Assert.Equal(isGradientsHolder, flow.IsGradientsHolder(symbol));
+        }
+
         [Fact]
         public void MathNet_operations_that_return_a_new_object_and_their_in_place_overloads()
         {
