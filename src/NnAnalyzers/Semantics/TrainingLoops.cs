@@ -1350,11 +1350,18 @@ namespace NnAnalyzers.Semantics
         {
             ILocalReferenceOperation? reference;
             bool valueCopy;
+            var whole = false;
             switch (Operations.WithoutConversions(target))
             {
                 case IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } member:
                     // model with { Weights = next }, new Layer { Weights = w }: a member of the new object, dropped with it.
                     return IsDroppedNewObject(member);
+                case ILocalReferenceOperation local when local.Local.Type.IsValueType && !IsSpan(local.Local.Type):
+                    // var b = _bias; b -= lr * g: a double (a struct) is copied when read, the write is the local's own.
+                    reference = local;
+                    valueCopy = true;
+                    whole = true;
+                    break;
                 case ILocalReferenceOperation local:
                     reference = local;
                     valueCopy = false;
@@ -1406,7 +1413,7 @@ namespace NnAnalyzers.Semantics
                             // _weights.CopyTo(w), Array.Copy(_weights, w, n): written, not read.
                             filledFromParameter |= copy;
                         }
-                        else if (LeavesLocal(use))
+                        else if (whole ? LeavesValue(use) : LeavesLocal(use))
                         {
                             return false;
                         }
@@ -1532,6 +1539,32 @@ namespace NnAnalyzers.Semantics
             }
 
             return true;
+        }
+
+        // A use of a value-type local that lets its value out: not a write of it (b -= …, b = …, b++ as statements), nor a
+        // read whose value is written back into it alone (b = b - lr * g, b = Math.Max(b, 0)), nor a read of its members.
+        private bool LeavesValue(ILocalReferenceOperation use)
+        {
+            if (use.Parent is IAssignmentOperation written && written.Target == use || use.Parent is IIncrementOrDecrementOperation)
+            {
+                return use.Parent.Parent is not IExpressionStatementOperation;
+            }
+
+            for (var p = use.Parent; p is not null and not IExpressionStatementOperation; p = p.Parent)
+            {
+                if (p is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    break;
+                }
+
+                if (p is ISimpleAssignmentOperation or ICompoundAssignmentOperation && p.Parent is IExpressionStatementOperation
+                    && ((IAssignmentOperation)p).Target is ILocalReferenceOperation into && SymbolEqualityComparer.Default.Equals(into.Local, use.Local))
+                {
+                    return false;
+                }
+            }
+
+            return LeavesLocal(use);
         }
 
         // A use of a local that reads it as a whole (its value leaves, or it is reassigned), rather than one of its

@@ -1936,6 +1936,98 @@ public class Trainer
             await Verify.VerifyAnalyzerAsync(source.Replace("STEP", "int k = 0; foreach (var syn in neuron.Inputs) { var copy = syn; copy.Weight -= lr * delta; neuron.Inputs[k++] = copy; }"));
         }
 
+        // Probe 14 N6: a rating head on frozen embeddings steps copies of its parameters — a clone of the weights and a
+        // copy of the scalar bias (a double is a value: the local is another variable) — and drops both. The error is
+        // called err and the loss rmse.
+        private const string RatingHead = @"
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+public sealed class RatingHead
+{
+    private readonly double[][] _userEmb, _itemEmb;
+    private double[] _weights;
+    private double _bias;
+
+    public RatingHead(double[][] userEmbeddings, double[][] itemEmbeddings, Random rng)
+    {
+        _userEmb = userEmbeddings;
+        _itemEmb = itemEmbeddings;
+        int dim = userEmbeddings[0].Length;
+        _weights = Enumerable.Range(0, 2 * dim).Select(_ => (rng.NextDouble() * 2 - 1) / Math.Sqrt(2 * dim)).ToArray();
+    }
+
+    public double Predict(int u, int i)
+    {
+        var ue = _userEmb[u];
+        var ie = _itemEmb[i];
+        double s = _bias;
+        for (int k = 0; k < ue.Length; k++) s += _weights[k] * ue[k] + _weights[ue.Length + k] * ie[k];
+        return s;
+    }
+
+    public double Train(IReadOnlyList<(int User, int Item, double Rating)> ratings, int epochs, double lr)
+    {
+        double RMSE = 0;
+        int dim = _userEmb[0].Length;
+        {|#0:for|} (int epoch = 0; epoch < epochs; epoch++)
+        {
+            double sq = 0;
+            foreach (var (u, i, r) in ratings)
+            {
+                double ERR = Predict(u, i) - r;
+                sq += ERR * ERR;
+                var w = WEIGHTS;
+BIAS
+                for (int k = 0; k < dim; k++)
+                {
+                    w[k] -= lr * ERR * _userEmb[u][k];
+                    w[dim + k] -= lr * ERR * _itemEmb[i][k];
+                }
+STEP
+WRITEBACK            }
+            RMSE = Math.Sqrt(sq / ratings.Count);
+        }
+        return RMSE;
+    }
+}";
+
+        private static string Head(string err = "err", string rmse = "rmse", string weights = "(double[])_weights.Clone()", string bias = "var b = _bias;",
+            string step = "b -= lr * err;", string writeBack = "")
+            => RatingHead.Replace("RMSE", rmse).Replace("ERR", err).Replace("WEIGHTS", weights)
+                .Replace("BIAS\n", bias.Length == 0 ? string.Empty : "                " + bias + "\n")
+                .Replace("STEP\n", step.Length == 0 ? string.Empty : "                " + step.Replace("err", err) + "\n")
+                .Replace("WRITEBACK", writeBack);
+
+        // The error is named error here, a loss word before this change: only the copy decides.
+        [Theory]
+        [InlineData("var b = _bias;", "b -= lr * err;")]
+        [InlineData("double b = _bias;", "b = b - lr * err;")]
+        [InlineData("var bias = _bias;", "bias -= lr * err;")]
+        [InlineData("double b = this._bias;", "b--;")]
+        public async Task Stepping_a_scalar_copy_of_the_bias_is_not_an_update(string copy, string step)
+        {
+            await NoFix(Head(err: "error", bias: copy, step: step), At(0,
+                "this loop runs a forward pass (Predict(...)) and a loss ('error') but never updates a weight or bias: no gradients are even computed"));
+        }
+
+        [Fact]
+        public async Task A_scalar_copy_of_the_bias_written_back_or_the_bias_itself_stepped_is_an_update()
+        {
+            string Silent(string source) => source.Replace("{|#0:for|}", "for");
+            await Verify.VerifyAnalyzerAsync(Silent(Head(err: "error", writeBack: "                _bias = b;\n")));
+            await Verify.VerifyAnalyzerAsync(Silent(Head(err: "error", step: "b -= lr * err; _bias = b;")));
+            await Verify.VerifyAnalyzerAsync(Silent(Head(err: "error", bias: "", step: "_bias -= lr * err;")));
+            await Verify.VerifyAnalyzerAsync(Silent(Head(err: "error", bias: "double b = 0.0;", step: "b -= lr * err; _bias += b;")));
+        }
+
+        [Fact]
+        public async Task The_rating_head_stepping_its_own_parameters_is_silent()
+        {
+            await Verify.VerifyAnalyzerAsync(Head(weights: "_weights", bias: "", step: "_bias -= lr * err;").Replace("{|#0:for|}", "for"));
+        }
+
         // Probe 13 V065: an immutable record model; the step builds the next model with `with` and drops it.
         private const string RecordModel = @"
 using System;
