@@ -74,8 +74,10 @@ namespace NnAnalyzers.Semantics
 
         private static readonly WordSet s_backwardWords = IdentifierWords.Set("back", "backward");
 
+        // err: the residual an SGD step is made of (double err = Predict(x) - y), the loss's own derivative; rmse, sse, mae:
+        // the error measures a regression reports. Not sq, diff, delta: a square, a difference, a gradient of anything.
         private static readonly WordSet s_lossWords = IdentifierWords.Set(
-            "loss", "losses", "cost", "costs", "error", "errors", "crossentropy", "entropy", "mse", "nll", "logloss");
+            "loss", "losses", "cost", "costs", "error", "errors", "err", "crossentropy", "entropy", "mse", "rmse", "sse", "mae", "nll", "logloss");
 
         private static readonly WordSet s_optimizerStateWords = IdentifierWords.Set(
             "velocity", "velocities", "momentum", "moment", "moments", "cache", "accumulator", "sum", "total", "loss", "cost",

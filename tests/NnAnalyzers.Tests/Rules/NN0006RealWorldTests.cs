@@ -2022,6 +2022,19 @@ WRITEBACK            }
             await Verify.VerifyAnalyzerAsync(Silent(Head(err: "error", bias: "double b = 0.0;", step: "b -= lr * err; _bias += b;")));
         }
 
+        // The loss is what the loop measures of its error: err (the residual, the loss's derivative in an SGD step), and
+        // its root mean square rmse (mse, sse) — each alone is enough.
+        [Theory]
+        [InlineData("err", "rmse", "err")]
+        [InlineData("residual", "rmse", "rmse")]
+        [InlineData("residual", "sse", "sse")]
+        [InlineData("err", "spread", "err")]
+        public async Task A_loss_measured_as_err_or_rmse_makes_the_loop_a_training_loop(string err, string rmse, string loss)
+        {
+            await NoFix(Head(err: err, rmse: rmse, bias: "", step: ""), At(0,
+                "this loop runs a forward pass (Predict(...)) and a loss ('" + loss + "') but never updates a weight or bias: no gradients are even computed"));
+        }
+
         [Fact]
         public async Task The_rating_head_stepping_its_own_parameters_is_silent()
         {
