@@ -103,6 +103,9 @@ namespace NnAnalyzers.Semantics
         private readonly ConcurrentDictionary<ISymbol, bool> _delegateParameters =
             new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
 
+        private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _heldByNetworks =
+            new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+
         private readonly ConcurrentDictionary<ISymbol, bool> _typesWithParameters =
             new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
 
@@ -300,7 +303,71 @@ namespace NnAnalyzers.Semantics
         private bool IsWeight(IOperation operand)
         {
             var storage = NetworkParameters.StorageOf(Operations.WithoutConversions(operand));
-            return storage is not null && _semantics.Parameters.Classify(storage) == ParameterKind.Weight;
+            if (storage is null)
+            {
+                return false;
+            }
+
+            var kind = _semantics.Parameters.Classify(storage);
+            return kind == ParameterKind.Weight || kind == ParameterKind.None && IsWeightOfHeldElement(storage);
+        }
+
+        /// <summary>
+        /// True when <paramref name="storage"/> is a field or property named like a weight (<c>Connection.Weight</c>,
+        /// <c>Link.Strength</c>) of a type of the compilation whose values an NN type holds — as the type or the element
+        /// type of one of its fields or properties (a neuron's <c>Connection[] Inputs</c>, a layer's
+        /// <c>List&lt;Edge&gt;</c>): the connection is part of the network even where its own declaration shows no sign.
+        /// </summary>
+        private bool IsWeightOfHeldElement(ISymbol storage)
+        {
+            if (storage is not (IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false }) || storage.ContainingType is not { } owner
+                || owner.DeclaringSyntaxReferences.IsEmpty
+                || _semantics.Parameters.Classify(storage, requireNnContext: false) != ParameterKind.Weight)
+            {
+                return false;
+            }
+
+            return Answers.Get(_heldByNetworks, owner, this, static (type, loops) => loops.IsHeldByNetwork(type));
+        }
+
+        // Whether an NN type of the compilation has a field or property of this type, an array or a collection of it
+        // (the compilation's types listed once; the answer kept per type).
+        private bool IsHeldByNetwork(INamedTypeSymbol type)
+        {
+            foreach (var holder in SourceTypes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(holder, type) || !_semantics.Context.Contains(holder))
+                {
+                    continue;
+                }
+
+                foreach (var member in holder.GetMembers())
+                {
+                    var held = member switch
+                    {
+                        IFieldSymbol field => field.Type,
+                        IPropertySymbol property => property.Type,
+                        _ => null,
+                    };
+                    while (held is IArrayTypeSymbol array)
+                    {
+                        held = array.ElementType;
+                    }
+
+                    if (held is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } collection
+                        && Namespaces.IsWithin(collection.ContainingNamespace, "System.Collections"))
+                    {
+                        held = collection.TypeArguments[0];
+                    }
+
+                    if (SymbolEqualityComparer.Default.Equals(held?.OriginalDefinition, type.OriginalDefinition))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>True when a method of this compilation computes a product with a weight (a forward pass by another name), cached.</summary>

@@ -2041,6 +2041,94 @@ WRITEBACK            }
             await Verify.VerifyAnalyzerAsync(Head(weights: "_weights", bias: "", step: "_bias -= lr * err;").Replace("{|#0:for|}", "for"));
         }
 
+        // Probe 14 N6: the forward pass is a method of another class (a neuron's, over its struct connections), named
+        // neither Forward nor Predict; its body multiplies by the connections' weights. The trainer steps copies of them.
+        private const string NeuronConnections = @"
+using System;
+using System.Linq;
+
+public struct Connection
+{
+    public int From;
+    public double Weight;
+}
+
+public sealed class OutputNeuron
+{
+    public Connection[] Inputs { get; }
+    public double Bias { get; set; }
+
+    public OutputNeuron(int inputs, Random rng)
+    {
+        Inputs = new Connection[inputs];
+        for (int k = 0; k < inputs; k++)
+            Inputs[k] = new Connection { From = k, Weight = (rng.NextDouble() * 2 - 1) / Math.Sqrt(inputs) };
+    }
+
+    public double ACTIVATE(double[] x)
+    {
+        double z = Bias;
+        foreach (var c in Inputs) z += c.Weight * x[c.From];
+        return 1.0 / (1.0 + Math.Exp(-z));
+    }
+}
+
+public sealed class NeuronLayerTrainer
+{
+    private readonly OutputNeuron[] _neurons;
+
+    public NeuronLayerTrainer(int inputs, int outputs, Random rng) =>
+        _neurons = Enumerable.Range(0, outputs).Select(_ => new OutputNeuron(inputs, rng)).ToArray();
+
+    public double Fit(double[][] xs, double[][] ys, int maxIterations, double lr)
+    {
+        int iteration = 0;
+        double error = double.MaxValue;
+        {|#0:while|} (iteration < maxIterations && error > 1e-3)
+        {
+            error = 0;
+            for (int s = 0; s < xs.Length; s++)
+            {
+                for (int o = 0; o < _neurons.Length; o++)
+                {
+                    var neuron = _neurons[o];
+                    double a = neuron.ACTIVATE(xs[s]);
+                    double diff = a - ys[s][o];
+                    error += diff * diff;
+                    double delta = diff * a * (1 - a);
+                    for (int k = 0; k < neuron.Inputs.Length; k++)
+                    {
+STEP
+                    }
+                }
+            }
+            error /= xs.Length;
+            iteration++;
+        }
+        return error;
+    }
+}";
+
+        [Theory]
+        [InlineData("Activate")]
+        [InlineData("Fire")]
+        [InlineData("Respond")]
+        public async Task A_forward_pass_through_a_method_of_another_class_that_multiplies_by_its_weights_is_recognised(string activate)
+        {
+            await NoFix(NeuronConnections.Replace("ACTIVATE", activate).Replace("STEP", @"                        var c = neuron.Inputs[k];
+                        c.Weight -= lr * delta * xs[s][c.From];"), At(0,
+                "this loop runs a forward pass (" + activate + "(...)) and a loss ('error') but never updates a weight or bias: the gradients 'delta' are never applied"));
+        }
+
+        [Theory]
+        [InlineData("var c = neuron.Inputs[k];\n                        c.Weight -= lr * delta * xs[s][c.From];\n                        neuron.Inputs[k] = c;")]
+        [InlineData("neuron.Inputs[k].Weight -= lr * delta * xs[s][neuron.Inputs[k].From];")]
+        public async Task The_same_trainer_stepping_the_connections_themselves_is_silent(string step)
+        {
+            await Verify.VerifyAnalyzerAsync(NeuronConnections.Replace("ACTIVATE", "Activate").Replace("{|#0:while|}", "while")
+                .Replace("STEP", "                        " + step));
+        }
+
         // Probe 13 V065: an immutable record model; the step builds the next model with `with` and drops it.
         private const string RecordModel = @"
 using System;
