@@ -58,7 +58,7 @@ namespace NnAnalyzers.Rules
                 start.RegisterOperationAction(c => AnalyzeMemberInitializer(c, semantics, options), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
                 start.RegisterOperationAction(c => AnalyzeAdd(c, semantics, options), OperationKind.Invocation);
                 start.RegisterOperationAction(c => AnalyzeDeconstruction(c, semantics, options), OperationKind.DeconstructionAssignment);
-                start.RegisterOperationAction(c => AnalyzeInitializerArgument(c, semantics, options), OperationKind.Argument);
+                start.RegisterOperationAction(c => AnalyzeCreation(c, semantics, options), OperationKind.ObjectCreation);
             });
         }
 
@@ -114,9 +114,16 @@ namespace NnAnalyzers.Rules
             }
         }
 
+        private static void AnalyzeCreation(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options)
+        {
+            AnalyzeInitializerArguments(context, ((IObjectCreationOperation)context.Operation).Arguments, semantics, options);
+        }
+
         private static void AnalyzeAdd(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options)
         {
             var invocation = (IInvocationOperation)context.Operation;
+            AnalyzeInitializerArguments(context, invocation.Arguments, semantics, options);
+
             if (invocation.Instance is null || invocation.Arguments.Length == 0)
             {
                 return;
@@ -160,11 +167,24 @@ namespace NnAnalyzers.Rules
         /// to a method of the compilation that writes what it returns into a parameter (<c>W[o, i] = init();</c>). Reported
         /// at the delegate, where the range is chosen.
         /// </summary>
-        private static void AnalyzeInitializerArgument(OperationAnalysisContext context, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options)
+        private static void AnalyzeInitializerArguments(OperationAnalysisContext context, System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options)
         {
-            var argument = (IArgumentOperation)context.Operation;
+            // Delegate parameters first (no allocation); a method's source (DeclaringSyntaxReferences makes a new array on
+            // every read) only for them: LINQ's and MathNet's lambdas go to metadata methods.
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is { Type.TypeKind: TypeKind.Delegate } parameter && parameter.ContainingSymbol.Locations is { Length: 1 } locations
+                    && locations[0].IsInSource)
+                {
+                    AnalyzeInitializerArgument(context, argument, semantics, options);
+                }
+            }
+        }
+
+        private static void AnalyzeInitializerArgument(OperationAnalysisContext context, IArgumentOperation argument, NnSemantics semantics, NnOptions.PerTree<(System.Text.RegularExpressions.Regex? Pattern, bool RequireContext)> options)
+        {
             if (argument.Parameter is not { Type: INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } invoke } } parameter
-                || !CanHoldParameterValues(invoke.ReturnType, semantics.Symbols) || parameter.ContainingSymbol.DeclaringSyntaxReferences.Length != 1
+                || !CanHoldParameterValues(invoke.ReturnType, semantics.Symbols)
                 || argument.SemanticModel is not { } model || semantics.Symbols.Random is null)
             {
                 return;
