@@ -61,6 +61,7 @@ namespace NnAnalyzers.Semantics
             new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
 
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
+        private List<INamedTypeSymbol>? _sourceTypes;
 
         /// <summary>Creates the oracle of one compilation.</summary>
         public GradientFlow(KnownSymbols symbols, NnContext context, MathNetOperations mathNet)
@@ -600,10 +601,99 @@ namespace NnAnalyzers.Semantics
 
             if (HasSourceBody(target) && (receiverExternal || anyArgumentExternal || invocation.Instance is null && !target.IsStatic))
             {
-                return WritesState(target.OriginalDefinition, visiting, cancellationToken);
+                if (WritesState(target.OriginalDefinition, visiting, cancellationToken))
+                {
+                    return true;
+                }
             }
 
-            return false;
+            // layer.Backward(g) through an ILayer, a Module's abstract or virtual Backward: the implementations decide.
+            return (receiverExternal || anyArgumentExternal || invocation.Instance is IInstanceReferenceOperation)
+                && DispatchedWrites(target.OriginalDefinition, visiting, cancellationToken);
+        }
+
+        /// <summary>
+        /// A call dispatched to an interface method or an abstract or virtual method declared in this compilation writes
+        /// state when one of its implementations here does (<c>_layers[i].Backward(g)</c> over <c>List&lt;ILayer&gt;</c>, a
+        /// <c>Dense</c> accumulating into its <c>_gradW</c>); with no implementation in sight, it may (another assembly's).
+        /// </summary>
+        private bool DispatchedWrites(IMethodSymbol target, Visit visiting, CancellationToken cancellationToken)
+        {
+            var containing = target.ContainingType;
+            var isInterface = containing?.TypeKind == TypeKind.Interface;
+            if (containing is null || target.IsStatic || !(isInterface || target.IsAbstract || target.IsVirtual || target.IsOverride)
+                || !containing.Locations.Any(l => l.IsInSource))
+            {
+                return false;
+            }
+
+            var found = false;
+            foreach (var type in SourceTypes())
+            {
+                IMethodSymbol? implementation = null;
+                if (isInterface)
+                {
+                    implementation = type.FindImplementationForInterfaceMember(target) as IMethodSymbol;
+                }
+                else
+                {
+                    foreach (var member in type.GetMembers(target.Name))
+                    {
+                        for (var overridden = (member as IMethodSymbol)?.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                        {
+                            if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, target))
+                            {
+                                implementation = (IMethodSymbol)member;
+                                break;
+                            }
+                        }
+                    }
+                }
+
+                if (implementation is null || !HasSourceBody(implementation))
+                {
+                    continue;
+                }
+
+                found = true;
+                if (WritesState(implementation.OriginalDefinition, visiting, cancellationToken))
+                {
+                    return true;
+                }
+            }
+
+            return !found && (isInterface || target.IsAbstract);
+        }
+
+        private List<INamedTypeSymbol> SourceTypes()
+        {
+            var types = _sourceTypes;
+            if (types is null)
+            {
+                types = new List<INamedTypeSymbol>();
+                var pending = new Stack<INamespaceOrTypeSymbol>();
+                pending.Push(_symbols.Compilation.Assembly.GlobalNamespace);
+                while (pending.Count > 0)
+                {
+                    var current = pending.Pop();
+                    foreach (var member in current.GetMembers())
+                    {
+                        if (member is INamespaceOrTypeSymbol nested)
+                        {
+                            pending.Push(nested);
+                        }
+
+                        if (member is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
+                        {
+                            types.Add(type);
+                        }
+                    }
+                }
+
+                _sourceTypes = types;
+            }
+
+            return types;
         }
 
         // An external storage given to an array, System.Array or Span<T> parameter (a buffer the callee may write into;

@@ -1220,5 +1220,92 @@ public class Layer
     }
 }");
         }
+
+        // Session 14's second probe: a stack of ILayer (or abstract Module) layers whose Backward accumulates into the
+        // layer's own gradient buffers and returns the input gradient; Update(lr) applies them — PyTorch's backward().
+        private const string LayerStack = @"
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+public interface ILayer
+{
+    double[] Forward(double[] x);
+    double[] Backward(double[] gradOut);
+    void Update(double lr);
+}
+
+public sealed class Dense : ILayer
+{
+    private readonly double[,] _weights, _gradW;
+    private double[] _x = Array.Empty<double>();
+
+    public Dense(int inputs, int outputs, Random rng)
+    {
+        _weights = new double[outputs, inputs];
+        _gradW = new double[outputs, inputs];
+        for (int a = 0; a < outputs; a++) for (int b = 0; b < inputs; b++) _weights[a, b] = rng.NextDouble() - 0.5;
+    }
+
+    public double[] Forward(double[] x)
+    {
+        _x = x;
+        var y = new double[_weights.GetLength(0)];
+        for (int a = 0; a < y.Length; a++) for (int b = 0; b < x.Length; b++) y[a] += _weights[a, b] * x[b];
+        return y;
+    }
+
+    public double[] Backward(double[] g)
+    {
+        var gx = new double[_x.Length];
+        for (int a = 0; a < g.Length; a++)
+            for (int b = 0; b < _x.Length; b++)
+            {
+                ACCUMULATE
+                gx[b] += _weights[a, b] * g[a];
+            }
+        return gx;
+    }
+
+    public void Update(double lr)
+    {
+        for (int a = 0; a < _weights.GetLength(0); a++)
+            for (int b = 0; b < _weights.GetLength(1); b++) { _weights[a, b] -= lr * _gradW[a, b]; _gradW[a, b] = 0; }
+    }
+}
+
+public sealed class Network
+{
+    private readonly List<ILayer> _layers = new List<ILayer>();
+
+    public Network Add(ILayer layer) { _layers.Add(layer); return this; }
+
+    public double[] Forward(double[] x) { foreach (var l in _layers) x = l.Forward(x); return x; }
+
+    public double[] Backward(double[] g) { for (int i = _layers.Count - 1; i >= 0; i--) g = _layers[i].Backward(g); return g; }
+
+    public double Fit(double[][] xs, double[][] ys, int epochs, double lr)
+    {
+        double loss = 0;
+        for (int epoch = 0; epoch < epochs; epoch++)
+            for (int n = 0; n < xs.Length; n++)
+            {
+                var y = Forward(xs[n]);
+                var err = y.Select((v, k) => v - ys[n][k]).ToArray();
+                loss = err.Sum(e => e * e);
+                CALL;
+                foreach (var l in _layers) l.Update(lr);
+            }
+        return loss;
+    }
+}";
+
+        [Fact]
+        public Task Backward_through_an_interface_whose_layers_accumulate_their_own_gradients_is_not_reported()
+            => Verify.VerifyAnalyzerAsync(LayerStack.Replace("ACCUMULATE", "_gradW[a, b] += g[a] * _x[b];").Replace("CALL", "Backward(err)"));
+
+        [Fact]
+        public Task Backward_through_an_interface_whose_layers_write_nothing_is_reported()
+            => NnAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<NN0004UnusedBackpropResultsAnalyzer>.VerifyAnalyzerAsync(LayerStack.Replace("ACCUMULATE", string.Empty).Replace("CALL", "[|Backward(err)|]"));
     }
 }
