@@ -232,6 +232,11 @@ namespace NnAnalyzers.Semantics
                         && call.Arguments.Length == 2 && IsStorage(call.Arguments[1].Value, storage):
                         (latest, assigned, logits, shift) = (at, null, Collections.Strip(instance), call.Arguments[0].Value);
                         break;
+                    case OperationKind.Invocation when op is IInvocationOperation { TargetMethod.Name: "SetRow" or "SetColumn", Instance: { } tensor, Arguments.Length: 2 } setRow
+                        && IsStorage(tensor, storage) && InLoop(op) && Unwrap(setRow.Arguments[1].Value, depth + 1) is { Shift: { } rowShift } shiftedRow:
+                        // z.SetRow(r, row - row.Maximum()) over the rows: each row shifted by its own maximum.
+                        (latest, assigned, logits, shift) = (at, null, shiftedRow.Logits, rowShift);
+                        break;
                     case OperationKind.Invocation when op is IInvocationOperation { Instance: null, Arguments.Length: 1, TargetMethod.ReturnsVoid: true } call
                         && IsStorage(call.Arguments[0].Value, storage) && ShiftedInPlaceBy(call) is { } inPlace:
                         // ShiftByMax(logits): a helper of ours that subtracts its parameter's maximum from it in place.

@@ -1767,6 +1767,11 @@ static class Net
             + "for (int k = 0; k < y.Length; k++) { double s = 0.1; for (int i = 0; i < 3; i++) s += logits[k] * i; y[k] = s; if (s > max) max = s; } "
             + "var p = new double[y.Length]; double sum = 0; for (int k = 0; k < y.Length; k++) { p[k] = Math.Exp(y[k] - max); sum += p[k]; } "
             + "for (int k = 0; k < y.Length; k++) p[k] /= sum; return p;")]
+        // Session 14's second probe: each row (or column) shifted by its own maximum through SetRow/SetColumn.
+        [InlineData("var m = Matrix<double>.Build.DenseOfRowArrays(logits, logits); for (int r = 0; r < m.RowCount; r++) { var row = m.Row(r); m.SetRow(r, row - row.Maximum()); } "
+            + "var e = m.PointwiseExp(); return e.NormalizeRows(1.0).Row(0).ToArray();")]
+        [InlineData("var m = Matrix<double>.Build.DenseOfColumnArrays(logits, logits); var s = m.Clone(); for (int c = 0; c < s.ColumnCount; c++) { var col = m.Column(c); s.SetColumn(c, col - col.Maximum()); } "
+            + "var e = s.PointwiseExp(); return e.NormalizeColumns(1.0).Column(0).ToArray();")]
         public async Task Logits_shifted_by_their_maximum_before_the_exponential_are_not_reported(string body)
         {
             await Analyze.VerifyAnalyzerAsync(ShiftedSoftmax(body));
@@ -1810,6 +1815,8 @@ static class Net
             + "for (int k = 0; k < y.Length; k++) { double s = 0.1; for (int i = 0; i < 3; i++) s += logits[k] * i; y[k] = s * 2; other[k] = s; if (s > max) max = s; } "
             + "var p = new double[y.Length]; double sum = 0; for (int k = 0; k < y.Length; k++) { p[k] = [|Math.Exp(y[k] - max)|]; sum += p[k]; } "
             + "for (int k = 0; k < y.Length; k++) p[k] /= sum; return p;")]
+        [InlineData("var m = Matrix<double>.Build.DenseOfRowArrays(logits, logits); for (int r = 0; r < m.RowCount; r++) { var row = m.Row(r); m.SetRow(r, row - row.Minimum()); } "
+            + "var e = [|m.PointwiseExp()|]; return e.NormalizeRows(1.0).Row(0).ToArray();")]
         public async Task Logits_shifted_by_something_else_after_or_elsewhere_are_reported(string body)
         {
             await Analyze.VerifyAnalyzerAsync(ShiftedSoftmax(body));
