@@ -118,6 +118,8 @@ namespace NnAnalyzers.Semantics
         private readonly GradientFlow _flow;
         private readonly ConcurrentDictionary<IMethodSymbol, ProbabilitySource> _returns =
             new ConcurrentDictionary<IMethodSymbol, ProbabilitySource>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, int> _normalisedInPlace =
+            new ConcurrentDictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IParameterSymbol, Passed> _passed =
             new ConcurrentDictionary<IParameterSymbol, Passed>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, ProbabilitySource> _members =
@@ -350,6 +352,12 @@ namespace NnAnalyzers.Semantics
                         if (source is not null)
                         {
                             return isElement ? Classify(source, body, depth + 1, allowParameters, cancellationToken) : ProbabilitySource.None;
+                        }
+
+                        // logits[i] = exp(logits[i] - max); … logits[i] /= sum: the method itself makes its argument a softmax.
+                        if (NormalisedInPlaceAt(parameter.Parameter, body, followCalls: true, cancellationToken) >= 0)
+                        {
+                            return ProbabilitySource.Softmax;
                         }
 
                         if (!allowParameters || !CanHoldProbabilities(parameter.Parameter.Type) || IsRewritten(parameter.Parameter, body))
@@ -625,6 +633,10 @@ namespace NnAnalyzers.Semantics
         private ProbabilitySource ClassifyLocal(ILocalSymbol local, IOperation body, int depth, bool allowParameters, CancellationToken cancellationToken)
         {
             var result = ProbabilitySource.None;
+            // The buffer's own values turned into a softmax in place (x[i] = exp(x[i] - max); x[i] /= sum, or a helper
+            // doing it to its argument): what was written into it before — the logits — no longer counts.
+            var normalisedAt = -1;
+            var rewrittenAt = -1;
             foreach (var op in BodyOperations.Shared(body).OfKind(s_localWrites))
             {
                 IOperation? written = null;
@@ -637,17 +649,21 @@ namespace NnAnalyzers.Semantics
                         written = assignment.Value;
                         break;
                     case ICompoundAssignmentOperation compound when IsStorageOf(compound.Target, local):
-                        if (compound.OperatorKind == BinaryOperatorKind.Divide && ContainsExponentialIn(body)
-                            && _softmax.IsSoftmaxNormaliser(compound, out _))
+                        if (IsSoftmaxDivision(compound, body))
                         {
-                            result = ProbabilitySource.Softmax;
+                            normalisedAt = System.Math.Max(normalisedAt, op.Syntax.SpanStart);
                             continue;
                         }
 
                         // p += eps, p *= …: rewritten, not a plain probability.
-                        return ProbabilitySource.None;
+                        rewrittenAt = System.Math.Max(rewrittenAt, op.Syntax.SpanStart);
+                        continue;
+                    case IInvocationOperation call when NormalisesArgumentInPlace(call, local, cancellationToken):
+                        normalisedAt = System.Math.Max(normalisedAt, op.Syntax.SpanStart);
+                        continue;
                     case IInvocationOperation call when IsInPlaceGuard(call, local):
-                        return ProbabilitySource.None;
+                        rewrittenAt = System.Math.Max(rewrittenAt, op.Syntax.SpanStart);
+                        continue;
                     case IDeconstructionAssignmentOperation deconstruction when TupleSlot(deconstruction.Target, local) is int slot:
                         {
                             // var (pred, cache) = Forward(x): the element of the tuple the method returns.
@@ -687,11 +703,116 @@ namespace NnAnalyzers.Semantics
                 else if (IsGuardValue(written))
                 {
                     // q = Math.Max(q, eps), q = eps: the local is clamped somewhere.
-                    return ProbabilitySource.None;
+                    rewrittenAt = System.Math.Max(rewrittenAt, op.Syntax.SpanStart);
                 }
             }
 
-            return result;
+            // A rewrite or clamp counts unless a softmax in place follows it (then it wrote logits, not probabilities).
+            if (rewrittenAt > normalisedAt)
+            {
+                return ProbabilitySource.None;
+            }
+
+            return normalisedAt >= 0 && result == ProbabilitySource.None ? ProbabilitySource.Softmax : result;
+        }
+
+        /// <summary><c>p[i] /= sum</c> dividing exponentials by their own sum (the softmax oracle decides).</summary>
+        private bool IsSoftmaxDivision(ICompoundAssignmentOperation compound, IOperation body)
+        {
+            return compound.OperatorKind == BinaryOperatorKind.Divide && ContainsExponentialIn(body)
+                && _softmax.IsSoftmaxNormaliser(compound, out _);
+        }
+
+        /// <summary>
+        /// The position of the last write that turns <paramref name="storage"/> into a softmax output in place when nothing
+        /// writes it afterwards (<c>x[i] = exp(x[i] - max); sum += x[i]; … x[i] /= sum</c>), or −1. With
+        /// <paramref name="followCalls"/>, a call of a helper doing it to its argument counts too.
+        /// </summary>
+        private int NormalisedInPlaceAt(ISymbol storage, IOperation body, bool followCalls, CancellationToken cancellationToken)
+        {
+            var normalisedAt = -1;
+            var writtenAt = -1;
+            foreach (var op in BodyOperations.Shared(body).OfKind(s_rewrites))
+            {
+                switch (op)
+                {
+                    case ICompoundAssignmentOperation compound when IsStorageOf(compound.Target, storage):
+                        if (IsSoftmaxDivision(compound, body))
+                        {
+                            normalisedAt = System.Math.Max(normalisedAt, op.Syntax.SpanStart);
+                        }
+                        else
+                        {
+                            writtenAt = System.Math.Max(writtenAt, op.Syntax.SpanStart);
+                        }
+
+                        break;
+                    case ISimpleAssignmentOperation assignment when IsStorageOf(assignment.Target, storage):
+                        writtenAt = System.Math.Max(writtenAt, op.Syntax.SpanStart);
+                        break;
+                    case IInvocationOperation call when followCalls && NormalisesArgumentInPlace(call, storage, cancellationToken):
+                        normalisedAt = System.Math.Max(normalisedAt, op.Syntax.SpanStart);
+                        break;
+                    case IInvocationOperation call when IsInPlaceGuard(call, storage):
+                        writtenAt = System.Math.Max(writtenAt, op.Syntax.SpanStart);
+                        break;
+                }
+            }
+
+            return normalisedAt > writtenAt ? normalisedAt : -1;
+        }
+
+        /// <summary>
+        /// True when <paramref name="call"/> passes <paramref name="storage"/> itself to a parameter the called method turns
+        /// into a softmax output in place (<c>Kernels.SoftmaxInPlace(logits)</c>).
+        /// </summary>
+        private bool NormalisesArgumentInPlace(IInvocationOperation call, ISymbol storage, CancellationToken cancellationToken)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is { } parameter && parameter.Ordinal < 32
+                    && Collections.Strip(argument.Value) is var passed
+                    && (passed is ILocalReferenceOperation || passed is IParameterReferenceOperation || passed is IFieldReferenceOperation)
+                    && IsStorageOf(passed, storage)
+                    && (ParametersNormalisedInPlace(call.TargetMethod, cancellationToken) & (1 << parameter.Ordinal)) != 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The parameters (a bit per ordinal) a method of the compilation turns into softmax outputs in place (cached).</summary>
+        private int ParametersNormalisedInPlace(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            var original = method.OriginalDefinition;
+            if (original.DeclaringSyntaxReferences.Length == 0 || original.Parameters.Length == 0)
+            {
+                return 0;
+            }
+
+            if (_normalisedInPlace.TryGetValue(original, out var cached))
+            {
+                return cached;
+            }
+
+            var mask = 0;
+            var body = _flow.GetBody(original, cancellationToken);
+            if (body is not null && ContainsExponentialIn(body))
+            {
+                foreach (var parameter in original.Parameters)
+                {
+                    // Only the method's own divisions: a helper calling another in-place helper is not followed.
+                    if (parameter.Ordinal < 32 && parameter.RefKind != RefKind.Out && NormalisedInPlaceAt(parameter, body, followCalls: false, cancellationToken) >= 0)
+                    {
+                        mask |= 1 << parameter.Ordinal;
+                    }
+                }
+            }
+
+            _normalisedInPlace.TryAdd(original, mask);
+            return mask;
         }
 
         /// <summary>The position of a local in a deconstruction target (<c>var (a, b)</c>, <c>(a, b)</c>, <c>(var a, var b)</c>), or null.</summary>

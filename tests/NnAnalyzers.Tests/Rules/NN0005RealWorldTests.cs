@@ -1036,5 +1036,133 @@ public sealed class Regressor
 }";
             await Analyze.VerifyAnalyzerAsync(source);
         }
+    
+
+        // ================================================================ probe 15: a softmax computed in place in the logits buffer
+
+        private const string InPlaceKernel = @"
+using System;
+using System.Linq;
+
+public static class Kernels
+{
+    public static void SoftmaxInPlace(Span<float> x)
+    {
+        float max = float.NegativeInfinity;
+        for (int i = 0; i < x.Length; i++) max = MathF.Max(max, x[i]);
+        float sum = 0f;
+        for (int i = 0; i < x.Length; i++) { x[i] = MathF.Exp(x[i] - max); sum += x[i]; }
+        for (int i = 0; i < x.Length; i++) x[i] /= sum;
+    }
+
+    public static void SoftmaxInPlace(double[] x)
+    {
+        double max = x.Max(), sum = 0;
+        for (int i = 0; i < x.Length; i++) { x[i] = Math.Exp(x[i] - max); sum += x[i]; }
+        for (int i = 0; i < x.Length; i++) x[i] /= sum;
+    }
+
+    public static void ExpInPlace(double[] x)
+    {
+        for (int i = 0; i < x.Length; i++) x[i] = Math.Exp(x[i]);
+    }
+}
+
+public sealed class Head
+{
+    private readonly float[] _weights = new float[12];
+    private readonly double[] _w = new double[12];
+
+    public float Loss(float[] h, int label)
+    {
+        Span<float> logits = stackalloc float[3];
+        for (int c = 0; c < 3; c++) for (int d = 0; d < 4; d++) logits[c] += _weights[c * 4 + d] * h[d];
+        Kernels.SoftmaxInPlace(logits);
+        return -LOGF;
+    }
+
+    public double LossD(double[] h, int label)
+    {
+        var logits = new double[3];
+        for (int c = 0; c < 3; c++) for (int d = 0; d < 4; d++) logits[c] += _w[c * 4 + d] * h[d];
+        Kernels.SoftmaxInPlace(logits);
+        return -LOGD;
+    }
+
+    public double LogOfExp(double[] h, int label)
+    {
+        var logits = new double[3];
+        for (int c = 0; c < 3; c++) for (int d = 0; d < 4; d++) logits[c] += _w[c * 4 + d] * h[d];
+        Kernels.ExpInPlace(logits);
+        return -Math.Log(logits[label]);
+    }
+}";
+
+        [Fact]
+        public async Task Softmax_in_place_in_the_logits_buffer_by_a_helper_is_a_softmax_output()
+        {
+            var test = new Verify.Test
+            {
+                TestCode = InPlaceKernel.Replace("LOGF", "{|#0:MathF.Log(logits[label])|}").Replace("LOGD", "{|#1:Math.Log(logits[label])|}"),
+                FixedCode = InPlaceKernel.Replace("LOGF", "MathF.Log(Math.Min(Math.Max(logits[label], 1e-7f), 1f - 1e-7f))")
+                    .Replace("LOGD", "Math.Log(" + Clamp("logits[label]") + ")"),
+            };
+            test.ExpectedDiagnostics.Add(At(0, "logits", "a softmax output"));
+            test.ExpectedDiagnostics.Add(At(1, "logits", "a softmax output"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Softmax_in_place_by_a_helper_then_clamped_is_silent()
+            => await Analyze.VerifyAnalyzerAsync(InPlaceKernel.Replace("LOGF", "MathF.Log(MathF.Max(logits[label], 1e-7f))")
+                .Replace("LOGD", "Math.Log(Math.Max(logits[label], 1e-15))"));
+
+        private const string InlineInPlace = @"
+using System;
+using System.Linq;
+
+public sealed class Head
+{
+    private readonly double[] _weights = new double[12];
+
+    public double Loss(double[] h, int label)
+    {
+        var logits = new double[3];
+        for (int c = 0; c < 3; c++) for (int d = 0; d < 4; d++) logits[c] += _weights[c * 4 + d] * h[d];
+        double max = logits.Max(), sum = 0;
+        for (int i = 0; i < logits.Length; i++) { logits[i] = Math.Exp(logits[i] - max); sum += logits[i]; }
+        for (int i = 0; i < logits.Length; i++) logits[i] /= sum;
+        AFTER
+        return -LOG0;
+    }
+
+    public static double Nll(double[] logits, int label)
+    {
+        double max = logits.Max(), sum = 0;
+        for (int i = 0; i < logits.Length; i++) { logits[i] = Math.Exp(logits[i] - max); sum += logits[i]; }
+        for (int i = 0; i < logits.Length; i++) logits[i] /= sum;
+        return -LOG1;
+    }
+}";
+
+        [Fact]
+        public async Task Softmax_written_in_place_in_the_method_over_its_logits_is_a_softmax_output()
+        {
+            var test = new Verify.Test
+            {
+                TestCode = InlineInPlace.Replace("AFTER", "").Replace("LOG0", "{|#0:Math.Log(logits[label])|}").Replace("LOG1", "{|#1:Math.Log(logits[label])|}"),
+                FixedCode = InlineInPlace.Replace("AFTER", "").Replace("LOG0", "Math.Log(" + Clamp("logits[label]") + ")")
+                    .Replace("LOG1", "Math.Log(" + Clamp("logits[label]") + ")"),
+            };
+            test.ExpectedDiagnostics.Add(At(0, "logits", "a softmax output"));
+            test.ExpectedDiagnostics.Add(At(1, "logits", "a softmax output"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Softmax_in_place_shifted_by_an_epsilon_after_it_or_clamped_is_silent()
+            => await Analyze.VerifyAnalyzerAsync(InlineInPlace.Replace("AFTER", "for (int i = 0; i < logits.Length; i++) logits[i] += 1e-12;")
+                .Replace("LOG0", "Math.Log(logits[label])").Replace("LOG1", "Math.Log(Math.Clamp(logits[label], 1e-15, 1 - 1e-15))"));
+    
     }
 }
