@@ -409,9 +409,11 @@ namespace NnAnalyzers.Semantics
                     if (lambda is not null)
                     {
                         var returned = Collections.ReturnedValue(lambda);
-                        // x.Map(v => 1 / (1 + Math.Exp(-v))), e.Select(v => v / sum): a sigmoid or a softmax normaliser.
-                        return returned is not null && Collections.Strip(returned) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } d
-                            ? Classify(d, body, depth + 1, allowParameters: false, cancellationToken) : ProbabilitySource.None;
+                        // x.Map(v => 1 / (1 + Math.Exp(-v))), e.Select(v => v / sum): a sigmoid or a softmax normaliser;
+                        // xs.Select(x => Softmax(Logits(x))): a softmax output per element (a jagged array of them).
+                        return returned is not null && Collections.Strip(returned) is var projected
+                            && (projected is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } || projected is IInvocationOperation)
+                            ? Classify(projected, body, depth + 1, allowParameters: false, cancellationToken) : ProbabilitySource.None;
                     }
 
                     var group = Collections.MethodGroupArgument(argument.Value);

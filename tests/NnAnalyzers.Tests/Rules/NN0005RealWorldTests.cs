@@ -1164,5 +1164,68 @@ public sealed class Head
             => await Analyze.VerifyAnalyzerAsync(InlineInPlace.Replace("AFTER", "for (int i = 0; i < logits.Length; i++) logits[i] += 1e-12;")
                 .Replace("LOG0", "Math.Log(logits[label])").Replace("LOG1", "Math.Log(Math.Clamp(logits[label], 1e-15, 1 - 1e-15))"));
     
+
+        // ================================================================ probe 15: softmax outputs projected by Select into a jagged array
+
+        private const string ProjectedSoftmax = @"
+using System;
+using System.Linq;
+
+public static class Sm
+{
+    public static double[] Softmax(double[] z)
+    {
+        double m = z.Max();
+        var e = z.Select(v => Math.Exp(v - m)).ToArray();
+        double s = e.Sum();
+        return e.Select(v => v / s).ToArray();
+    }
+}
+
+public sealed class Net
+{
+    private readonly double[][] _w = new double[3][];
+
+    public double[] Logits(double[] x) => _w.Select(r => r.Zip(x, (a, b) => a * b).Sum()).ToArray();
+
+    public double BatchLoss(double[][] xs, int[] ys)
+    {
+        var probs = xs.Select(x => Sm.Softmax(Logits(x))).ToArray();
+        return -ys.Select((y, n) => LOG0).Average();
+    }
+
+    public double LoopLoss(double[][] xs, int[] ys)
+    {
+        var probs = xs.Select(x => Sm.Softmax(Logits(x))).ToArray();
+        double loss = 0;
+        for (int n = 0; n < ys.Length; n++) loss -= LOG1;
+        return loss / ys.Length;
+    }
+
+    public double LogOfLogits(double[][] xs, int[] ys)
+    {
+        var scores = xs.Select(x => Logits(x)).ToArray();
+        return ys.Select((y, n) => Math.Log(scores[n][y])).Sum();
+    }
+}";
+
+        [Fact]
+        public async Task Softmax_outputs_projected_by_select_into_a_jagged_array_are_softmax_outputs()
+        {
+            var test = new Verify.Test
+            {
+                TestCode = ProjectedSoftmax.Replace("LOG0", "{|#0:Math.Log(probs[n][y])|}").Replace("LOG1", "{|#1:Math.Log(probs[n][ys[n]])|}"),
+                FixedCode = ProjectedSoftmax.Replace("LOG0", "Math.Log(" + Clamp("probs[n][y]") + ")")
+                    .Replace("LOG1", "Math.Log(" + Clamp("probs[n][ys[n]]") + ")"),
+            };
+            test.ExpectedDiagnostics.Add(At(0, "probs", "a softmax output"));
+            test.ExpectedDiagnostics.Add(At(1, "probs", "a softmax output"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Projected_softmax_outputs_clamped_and_projected_logits_are_silent()
+            => await Analyze.VerifyAnalyzerAsync(ProjectedSoftmax.Replace("LOG0", "Math.Log(Math.Max(probs[n][y], 1e-15))")
+                .Replace("LOG1", "Math.Log(probs[n][ys[n]] + 1e-12)"));
     }
 }
