@@ -120,6 +120,8 @@ namespace NnAnalyzers.Semantics
             new ConcurrentDictionary<IMethodSymbol, ProbabilitySource>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, int> _normalisedInPlace =
             new ConcurrentDictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<ISymbol, bool>> _returnedMembers =
+            new ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<ISymbol, bool>>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IParameterSymbol, Passed> _passed =
             new ConcurrentDictionary<IParameterSymbol, Passed>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, ProbabilitySource> _members =
@@ -383,10 +385,12 @@ namespace NnAnalyzers.Semantics
                         ? ClassifyTupleElement(tupleField.Instance, index, body, depth + 1, cancellationToken) : ProbabilitySource.None;
 
                 case IFieldReferenceOperation field when !field.Field.IsConst:
-                    return ClassifyMember(field.Field, field, depth, cancellationToken);
+                    return IsSoftmaxMemberOfReturned(field.Instance, field.Field, cancellationToken)
+                        ? ProbabilitySource.Softmax : ClassifyMember(field.Field, field, depth, cancellationToken);
 
                 case IPropertyReferenceOperation { Property: { IsIndexer: false } } property:
-                    return ClassifyMember(property.Property, property, depth, cancellationToken);
+                    return IsSoftmaxMemberOfReturned(property.Instance, property.Property, cancellationToken)
+                        ? ProbabilitySource.Softmax : ClassifyMember(property.Property, property, depth, cancellationToken);
 
                 default:
                     return ProbabilitySource.None;
@@ -716,6 +720,107 @@ namespace NnAnalyzers.Semantics
             }
 
             return normalisedAt >= 0 && result == ProbabilitySource.None ? ProbabilitySource.Softmax : result;
+        }
+
+        /// <summary>
+        /// <c>Softmax(logits).Data</c>, <c>probs.Data</c> with <c>var probs = Softmax(logits)</c>: the member of an object a
+        /// method returns after turning that member into a softmax output in place (<c>y.Data[i] /= sum</c>).
+        /// </summary>
+        private bool IsSoftmaxMemberOfReturned(IOperation? instance, ISymbol member, CancellationToken cancellationToken)
+        {
+            var op = instance is null ? null : Collections.Strip(instance);
+            if (op is ILocalReferenceOperation local && Shifts.SingleInitializer(local) is { } initializer)
+            {
+                op = Collections.Strip(initializer);
+            }
+
+            return op is IInvocationOperation call && !call.TargetMethod.ReturnsVoid
+                && call.TargetMethod.OriginalDefinition.DeclaringSyntaxReferences.Length != 0
+                && ReturnsSoftmaxMember(call.TargetMethod.OriginalDefinition, member, cancellationToken);
+        }
+
+        /// <summary>True when every return of the method returns a local whose <paramref name="member"/> it normalises in place (cached).</summary>
+        private bool ReturnsSoftmaxMember(IMethodSymbol method, ISymbol member, CancellationToken cancellationToken)
+        {
+            var members = _returnedMembers.GetOrAdd(method, _ => new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default));
+            if (members.TryGetValue(member, out var cached))
+            {
+                return cached;
+            }
+
+            var result = false;
+            var body = _flow.GetBody(method, cancellationToken);
+            if (body is not null && ContainsExponentialIn(body))
+            {
+                foreach (var op in BodyOperations.Shared(body).OfKind(s_returns))
+                {
+                    if (IsInNestedFunction(op, body))
+                    {
+                        continue;
+                    }
+
+                    if (!(op is IReturnOperation { ReturnedValue: { } returned } && Collections.Strip(returned) is ILocalReferenceOperation local
+                          && MemberNormalisedInPlace(local.Local, member, body)))
+                    {
+                        result = false;
+                        break;
+                    }
+
+                    result = true;
+                }
+            }
+
+            members.TryAdd(member, result);
+            return result;
+        }
+
+        /// <summary><c>y.Data[i] /= sum</c> of exponentials, with no write of <c>y.Data</c> after it.</summary>
+        private bool MemberNormalisedInPlace(ILocalSymbol local, ISymbol member, IOperation body)
+        {
+            var normalisedAt = -1;
+            var writtenAt = -1;
+            foreach (var op in BodyOperations.Shared(body).OfKind(s_rewrites))
+            {
+                switch (op)
+                {
+                    case ICompoundAssignmentOperation compound when IsMemberOf(compound.Target, local, member):
+                        if (IsSoftmaxDivision(compound, body))
+                        {
+                            normalisedAt = System.Math.Max(normalisedAt, op.Syntax.SpanStart);
+                        }
+                        else
+                        {
+                            writtenAt = System.Math.Max(writtenAt, op.Syntax.SpanStart);
+                        }
+
+                        break;
+                    case ISimpleAssignmentOperation assignment when IsMemberOf(assignment.Target, local, member):
+                        writtenAt = System.Math.Max(writtenAt, op.Syntax.SpanStart);
+                        break;
+                }
+            }
+
+            return normalisedAt > writtenAt;
+        }
+
+        /// <summary>True for <c>y.Data</c>, <c>y.Data[i]</c>: the member of the object a local holds, or an element of it.</summary>
+        private static bool IsMemberOf(IOperation target, ILocalSymbol local, ISymbol member)
+        {
+            var op = Collections.Strip(target);
+            while (op is IArrayElementReferenceOperation || op is IPropertyReferenceOperation { Property: { IsIndexer: true } })
+            {
+                op = Collections.Strip(op is IArrayElementReferenceOperation element ? element.ArrayReference : ((IPropertyReferenceOperation)op).Instance!);
+            }
+
+            var (symbol, instance) = op switch
+            {
+                IPropertyReferenceOperation property => ((ISymbol?)property.Property, property.Instance),
+                IFieldReferenceOperation field => (field.Field, field.Instance),
+                _ => (null, null),
+            };
+            return symbol is not null && SymbolEqualityComparer.Default.Equals(symbol.OriginalDefinition, member.OriginalDefinition)
+                && instance is not null && Collections.Strip(instance) is ILocalReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Local, local);
         }
 
         /// <summary><c>p[i] /= sum</c> dividing exponentials by their own sum (the softmax oracle decides).</summary>

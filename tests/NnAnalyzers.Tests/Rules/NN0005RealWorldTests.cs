@@ -1227,5 +1227,67 @@ public sealed class Net
         public async Task Projected_softmax_outputs_clamped_and_projected_logits_are_silent()
             => await Analyze.VerifyAnalyzerAsync(ProjectedSoftmax.Replace("LOG0", "Math.Log(Math.Max(probs[n][y], 1e-15))")
                 .Replace("LOG1", "Math.Log(probs[n][ys[n]] + 1e-12)"));
+    
+
+        // ================================================================ probe 15: probabilities held in a member of a returned object
+
+        private const string TensorSoftmax = @"
+using System;
+using System.Linq;
+
+public sealed class Tensor
+{
+    public double[] Data { get; }
+
+    public Tensor(int n) => Data = new double[n];
+}
+
+public static class F
+{
+    public static Tensor Softmax(Tensor x)
+    {
+        var y = new Tensor(x.Data.Length);
+        double max = x.Data.Max(), sum = 0;
+        for (int i = 0; i < y.Data.Length; i++) { y.Data[i] = Math.Exp(x.Data[i] - max); sum += y.Data[i]; }
+        for (int i = 0; i < y.Data.Length; i++) y.Data[i] /= sum;
+        return y;
+    }
+
+    public static Tensor Exp(Tensor x)
+    {
+        var y = new Tensor(x.Data.Length);
+        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = Math.Exp(x.Data[i]);
+        return y;
+    }
+
+    public static double CrossEntropy(Tensor logits, int target)
+    {
+        var probs = Softmax(logits);
+        return -LOG0;
+    }
+
+    public static double Nll(Tensor logits, int target) => -LOG1;
+
+    public static double LogOfExp(Tensor logits, int target) => Math.Log(Exp(logits).Data[target]);
+}";
+
+        [Fact]
+        public async Task Probabilities_in_a_member_of_the_tensor_a_softmax_returns_are_softmax_outputs()
+        {
+            var test = new Verify.Test
+            {
+                TestCode = TensorSoftmax.Replace("LOG0", "{|#0:Math.Log(probs.Data[target])|}").Replace("LOG1", "{|#1:Math.Log(Softmax(logits).Data[target])|}"),
+                FixedCode = TensorSoftmax.Replace("LOG0", "Math.Log(" + Clamp("probs.Data[target]") + ")")
+                    .Replace("LOG1", "Math.Log(" + Clamp("Softmax(logits).Data[target]") + ")"),
+            };
+            test.ExpectedDiagnostics.Add(At(0, "Data", "a softmax output"));
+            test.ExpectedDiagnostics.Add(At(1, "Data", "a softmax output"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Tensor_softmax_member_clamped_is_silent()
+            => await Analyze.VerifyAnalyzerAsync(TensorSoftmax.Replace("LOG0", "Math.Log(Math.Max(probs.Data[target], 1e-15))")
+                .Replace("LOG1", "Math.Log(Math.Clamp(Softmax(logits).Data[target], 1e-15, 1 - 1e-15))"));
     }
 }
