@@ -122,6 +122,8 @@ namespace NnAnalyzers.Semantics
             new ConcurrentDictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<ISymbol, bool>> _returnedMembers =
             new ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<ISymbol, bool>>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IParameterSymbol, ConcurrentDictionary<ISymbol, Passed>> _passedMembers =
+            new ConcurrentDictionary<IParameterSymbol, ConcurrentDictionary<ISymbol, Passed>>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IParameterSymbol, Passed> _passed =
             new ConcurrentDictionary<IParameterSymbol, Passed>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, ProbabilitySource> _members =
@@ -386,10 +388,12 @@ namespace NnAnalyzers.Semantics
 
                 case IFieldReferenceOperation field when !field.Field.IsConst:
                     return IsSoftmaxMemberOfReturned(field.Instance, field.Field, cancellationToken)
+                        || allowParameters && IsSoftmaxMemberPassed(field.Instance, field.Field, cancellationToken)
                         ? ProbabilitySource.Softmax : ClassifyMember(field.Field, field, depth, cancellationToken);
 
                 case IPropertyReferenceOperation { Property: { IsIndexer: false } } property:
                     return IsSoftmaxMemberOfReturned(property.Instance, property.Property, cancellationToken)
+                        || allowParameters && IsSoftmaxMemberPassed(property.Instance, property.Property, cancellationToken)
                         ? ProbabilitySource.Softmax : ClassifyMember(property.Property, property, depth, cancellationToken);
 
                 default:
@@ -737,6 +741,35 @@ namespace NnAnalyzers.Semantics
             return op is IInvocationOperation call && !call.TargetMethod.ReturnsVoid
                 && call.TargetMethod.OriginalDefinition.DeclaringSyntaxReferences.Length != 0
                 && ReturnsSoftmaxMember(call.TargetMethod.OriginalDefinition, member, cancellationToken);
+        }
+
+        /// <summary>
+        /// <c>probs.Data</c> of a parameter <c>probs</c> when a caller (in the method's file) passes an object whose member
+        /// is a softmax output (<c>NllLoss(Softmax(logits), target)</c>); the caller is kept for the message.
+        /// </summary>
+        private bool IsSoftmaxMemberPassed(IOperation? instance, ISymbol member, CancellationToken cancellationToken)
+        {
+            if (!(instance is not null && Collections.Strip(instance) is IParameterReferenceOperation reference)
+                || !(reference.Parameter.ContainingSymbol is IMethodSymbol method) || method.MethodKind == MethodKind.AnonymousFunction
+                || reference.SemanticModel is not { } model || !(member.ContainingType is { } type) || type.DeclaringSyntaxReferences.Length == 0)
+            {
+                return false;
+            }
+
+            var members = _passedMembers.GetOrAdd(reference.Parameter, _ => new ConcurrentDictionary<ISymbol, Passed>(SymbolEqualityComparer.Default));
+            if (!members.TryGetValue(member, out var passed))
+            {
+                passed = FindPassed(method, reference.Parameter, model, reference.Syntax.SyntaxTree, member, cancellationToken);
+                members.TryAdd(member, passed);
+            }
+
+            if (passed.Source == ProbabilitySource.None)
+            {
+                return false;
+            }
+
+            t_caller = passed.Caller;
+            return true;
         }
 
         /// <summary>True when every return of the method returns a local whose <paramref name="member"/> it normalises in place (cached).</summary>
@@ -1105,6 +1138,10 @@ namespace NnAnalyzers.Semantics
         }
 
         private Passed FindPassed(IMethodSymbol method, IParameterSymbol parameter, SemanticModel model, SyntaxTree tree, CancellationToken cancellationToken)
+            => FindPassed(method, parameter, model, tree, null, cancellationToken);
+
+        /// <summary>What the callers pass for a parameter, or with <paramref name="member"/>, for that member of the object passed.</summary>
+        private Passed FindPassed(IMethodSymbol method, IParameterSymbol parameter, SemanticModel model, SyntaxTree tree, ISymbol? member, CancellationToken cancellationToken)
         {
             var callers = 0;
             var allGuarded = true;
@@ -1144,7 +1181,8 @@ namespace NnAnalyzers.Semantics
                     continue;
                 }
 
-                var source = Classify(argument.Value, body, 1, allowParameters: false, cancellationToken);
+                var source = member is null ? Classify(argument.Value, body, 1, allowParameters: false, cancellationToken)
+                    : IsSoftmaxMemberOfReturned(argument.Value, member, cancellationToken) ? ProbabilitySource.Softmax : ProbabilitySource.None;
                 if (source == ProbabilitySource.Softmax || source == ProbabilitySource.Sigmoid)
                 {
                     var enclosing = model.GetEnclosingSymbol(syntax.SpanStart, cancellationToken);

@@ -1269,6 +1269,14 @@ public static class F
     public static double Nll(Tensor logits, int target) => -LOG1;
 
     public static double LogOfExp(Tensor logits, int target) => Math.Log(Exp(logits).Data[target]);
+
+    public static double NllLoss(Tensor probs, int target) => -LOG2;
+
+    public static double Loss(Tensor logits, int target) => NllLoss(Softmax(logits), target);
+
+    public static double LogOfExpPassed(Tensor scores, int target) => Math.Log(scores.Data[target]);
+
+    public static double Score(Tensor logits, int target) => LogOfExpPassed(Exp(logits), target);
 }";
 
         [Fact]
@@ -1276,18 +1284,21 @@ public static class F
         {
             var test = new Verify.Test
             {
-                TestCode = TensorSoftmax.Replace("LOG0", "{|#0:Math.Log(probs.Data[target])|}").Replace("LOG1", "{|#1:Math.Log(Softmax(logits).Data[target])|}"),
+                TestCode = TensorSoftmax.Replace("LOG0", "{|#0:Math.Log(probs.Data[target])|}").Replace("LOG1", "{|#1:Math.Log(Softmax(logits).Data[target])|}")
+                    .Replace("LOG2", "{|#2:Math.Log(probs.Data[target])|}"),
                 FixedCode = TensorSoftmax.Replace("LOG0", "Math.Log(" + Clamp("probs.Data[target]") + ")")
-                    .Replace("LOG1", "Math.Log(" + Clamp("Softmax(logits).Data[target]") + ")"),
+                    .Replace("LOG1", "Math.Log(" + Clamp("Softmax(logits).Data[target]") + ")").Replace("LOG2", "Math.Log(" + Clamp("probs.Data[target]") + ")"),
             };
             test.ExpectedDiagnostics.Add(At(0, "Data", "a softmax output"));
             test.ExpectedDiagnostics.Add(At(1, "Data", "a softmax output"));
+            test.ExpectedDiagnostics.Add(At(2, "Data", "a softmax output passed by 'Loss'"));
             await test.RunAsync();
         }
 
         [Fact]
         public async Task Tensor_softmax_member_clamped_is_silent()
             => await Analyze.VerifyAnalyzerAsync(TensorSoftmax.Replace("LOG0", "Math.Log(Math.Max(probs.Data[target], 1e-15))")
-                .Replace("LOG1", "Math.Log(Math.Clamp(Softmax(logits).Data[target], 1e-15, 1 - 1e-15))"));
+                .Replace("LOG1", "Math.Log(Math.Clamp(Softmax(logits).Data[target], 1e-15, 1 - 1e-15))")
+                .Replace("LOG2", "Math.Log(probs.Data[target] + 1e-12)"));
     }
 }
