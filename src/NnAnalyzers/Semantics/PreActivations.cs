@@ -123,6 +123,9 @@ namespace NnAnalyzers.Semantics
                         result.Record(collection, true, null, value, add.Syntax.Span.End, activations, cancellationToken);
                         appends.Add((collection, value, add.Syntax.Span.End));
                         break;
+                    case IInvocationOperation call:
+                        result.RecordApplied(call, activations, cancellationToken);
+                        break;
                 }
             }
 
@@ -394,6 +397,31 @@ namespace NnAnalyzers.Semantics
                     // _input = input; _output = input.Map(σ): what the source turns out to be is known after the body.
                     (_deferredCopies ??= new List<(ISymbol, ISymbol)>()).Add((storage, copied));
                 }
+            }
+        }
+
+        // σ(z) whose result is not stored but returned or passed on (return input.Select(σ).ToArray();
+        // new Tensor(Data.Select(σ).ToArray())): z is still a value an activation is applied to. A stored result is read
+        // by Record (with its pair); a Select materialised by ToArray is read once, at the ToArray.
+        private void RecordApplied(IInvocationOperation call, ActivationValues activations, CancellationToken cancellationToken)
+        {
+            var parent = call.Parent;
+            while (parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            if (parent is ISimpleAssignmentOperation || parent is IVariableInitializerOperation
+                || (parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ToArray" or "ToList" } })
+                || (parent is IInvocationOperation { TargetMethod.Name: "ToArray" or "ToList" } outer && outer.Instance == call))
+            {
+                return;
+            }
+
+            if (ActivationFormulas.IsActivation(activations.AsActivation(call, cancellationToken, out var argument))
+                && StorageOf(argument, out var source, out _))
+            {
+                Get(source).Activated = true;
             }
         }
 

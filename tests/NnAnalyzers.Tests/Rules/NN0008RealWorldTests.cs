@@ -1001,6 +1001,63 @@ public static class Kinematics
 ");
         }
 
+        // Probe 15 e13/e14: the activation's result is returned or handed to a constructor, never stored.
+        private const string ReturnedActivationLayer = @"
+using System;
+using System.Linq;
+
+public sealed class SigmoidLayer
+{
+    private double[] _input = Array.Empty<double>();
+    private double[] _output = Array.Empty<double>();
+
+    public double[] Forward(double[] input)
+    {
+        _input = input;
+        return FORWARD;
+    }
+
+    public double Backward(int k, double g) => g * DERIV;
+}";
+
+        [Fact]
+        public async Task Derivative_of_the_cached_input_of_a_layer_returning_its_activation_is_reported()
+        {
+            await ReportedWithoutFix(ReturnedActivationLayer.Replace("FORWARD", "input.Select(z => 1.0 / (1.0 + Math.Exp(-z))).ToArray()")
+                .Replace("DERIV", "[|_input[k] * (1 - _input[k])|]"));
+            await NoDiagnostic(ReturnedActivationLayer.Replace("FORWARD", "_output = input.Select(z => 1.0 / (1.0 + Math.Exp(-z))).ToArray()")
+                .Replace("DERIV", "_output[k] * (1 - _output[k])"));
+        }
+
+        [Fact]
+        public async Task Derivative_of_the_data_a_tensor_activation_was_constructed_from_is_reported()
+        {
+            const string tensor = @"
+using System;
+using System.Linq;
+
+public sealed class Tensor
+{
+    public double[] Data { get; }
+    public double[] Grad { get; }
+
+    public Tensor(double[] data) { Data = data; Grad = new double[data.Length]; }
+
+    public Tensor Sigmoid(double[] upstream)
+    {
+        var output = new Tensor(Data.Select(v => 1.0 / (1.0 + Math.Exp(-v))).ToArray());
+        for (int i = 0; i < Data.Length; i++)
+        {
+            Grad[i] += upstream[i] * DERIV;
+        }
+
+        return output;
+    }
+}";
+            await ReportedWithoutFix(tensor.Replace("DERIV", "[|Data[i] * (1 - Data[i])|]"));
+            await NoDiagnostic(tensor.Replace("DERIV", "Math.Exp(-Data[i]) / Math.Pow(1 + Math.Exp(-Data[i]), 2)"));
+        }
+
         [Fact]
         public async Task Derivative_helper_given_a_parameter_the_method_says_nothing_about()
         {
