@@ -81,6 +81,12 @@ namespace NnAnalyzers.Semantics
                 return ActivationRole.TanhDerivativeFromOutput;
             }
 
+            // z.Select(v => …).ToArray() / .ToList(): the materialised sequence holds what the Select computes.
+            if (Materialised(e) is { } sequence)
+            {
+                e = sequence;
+            }
+
             if (MapLambda(e, out var receiver, out var lambdaBody, out var parameter) && isValue(receiver))
             {
                 var inner = Classify(lambdaBody, x => IsIdentifier(x, parameter), out _);
@@ -175,14 +181,23 @@ namespace NnAnalyzers.Semantics
             }
         }
 
-        /// <summary><c>receiver.Map(x =&gt; body)</c> (also <c>MapInplace</c>-free: only the pure Map).</summary>
+        // The sequence materialised by x.ToArray() / x.ToList(), or null.
+        private static ExpressionSyntax? Materialised(ExpressionSyntax e)
+            => e is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ToArray" or "ToList" } member, ArgumentList.Arguments.Count: 0 }
+                ? Strip(member.Expression)
+                : null;
+
+        /// <summary>
+        /// <c>receiver.Map(x =&gt; body)</c> (MathNet's pure Map, not <c>MapInplace</c>) or LINQ's <c>receiver.Select(x =&gt; body)</c>:
+        /// the function applied to every element.
+        /// </summary>
         public static bool MapLambda(ExpressionSyntax e, out ExpressionSyntax receiver, out ExpressionSyntax body, out string parameter)
         {
             receiver = null!;
             body = null!;
             parameter = string.Empty;
             if (e is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } invocation
-                && member.Name.Identifier.ValueText == "Map"
+                && (member.Name.Identifier.ValueText == "Map" || member.Name.Identifier.ValueText == "Select")
                 && invocation.ArgumentList.Arguments.Count >= 1)
             {
                 var argument = Strip(invocation.ArgumentList.Arguments[0].Expression);

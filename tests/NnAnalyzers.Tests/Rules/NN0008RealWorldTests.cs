@@ -1058,6 +1058,60 @@ public sealed class Tensor
             await NoDiagnostic(tensor.Replace("DERIV", "Math.Exp(-Data[i]) / Math.Pow(1 + Math.Exp(-Data[i]), 2)"));
         }
 
+        // Probe 15 e15: array helpers whose body is a LINQ Select of the formula, called as extensions or statics.
+        private const string SelectHelpers = @"
+using System;
+using System.Linq;
+
+public static class Act
+{
+    public static double[] Sigmoid(this double[] z) => z.Select(v => 1.0 / (1.0 + Math.Exp(-v))).ToArray();
+    public static double[] SigmoidGrad(this double[] a) => a.Select(v => v * (1 - v)).ToArray();
+}
+
+public sealed class Layer
+{
+    private double[] _z = Array.Empty<double>(), _a = Array.Empty<double>();
+
+    public double[] Forward(double[] z) { _z = z; _a = _z.Sigmoid(); return _a; }
+
+    public double[] Backward() => DERIV;
+}";
+
+        [Fact]
+        public async Task Select_bodied_derivative_helper_given_the_input_of_a_select_bodied_activation_is_reported()
+        {
+            await Fix(SelectHelpers.Replace("DERIV", "[|_z.SigmoidGrad()|]"), SelectHelpers.Replace("DERIV", "_a.SigmoidGrad()"));
+            await Fix(SelectHelpers.Replace("DERIV", "[|Act.SigmoidGrad(_z)|]"), SelectHelpers.Replace("DERIV", "Act.SigmoidGrad(_a)"));
+            await Fix(SelectHelpers.Replace("DERIV", "[|_z.Select(v => v * (1 - v))|].ToArray()"), SelectHelpers.Replace("DERIV", "_a.Select(v => v * (1 - v)).ToArray()"));
+            await NoDiagnostic(SelectHelpers.Replace("DERIV", "_a.SigmoidGrad()"));
+        }
+
+        [Fact]
+        public async Task Derivative_of_the_cached_input_of_a_jagged_nested_select_activation_is_reported()
+        {
+            const string layer = @"
+using System;
+using System.Linq;
+
+public sealed class SigmoidLayer
+{
+    private double[][] _input = Array.Empty<double[]>();
+    private double[][] _output = Array.Empty<double[]>();
+
+    public double[][] Forward(double[][] input)
+    {
+        _input = input;
+        _output = input.Select(row => row.Select(z => 1.0 / (1.0 + Math.Exp(-z))).ToArray()).ToArray();
+        return _output;
+    }
+
+    public double Backward(int n, int k, double g) => g * DERIV;
+}";
+            await ReportedWithoutFix(layer.Replace("DERIV", "[|_input[n][k] * (1 - _input[n][k])|]"));
+            await NoDiagnostic(layer.Replace("DERIV", "_output[n][k] * (1 - _output[n][k])"));
+        }
+
         [Fact]
         public async Task Derivative_helper_given_a_parameter_the_method_says_nothing_about()
         {
