@@ -44,7 +44,8 @@ namespace NnAnalyzers.Semantics
             return role;
         }
 
-        private static bool IsEnumerableMethod(IMethodSymbol method)
+        /// <summary>Whether the method is one of LINQ's <c>System.Linq.Enumerable</c>.</summary>
+        internal static bool IsEnumerableMethod(IMethodSymbol method)
             => method.ContainingType is { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
         /// <summary>Whether the method is one of our library's activation helpers.</summary>

@@ -125,6 +125,7 @@ namespace NnAnalyzers.Semantics
                         break;
                     case IInvocationOperation call:
                         result.RecordApplied(call, activations, cancellationToken);
+                        result.RecordZipElements(call);
                         break;
                 }
             }
@@ -388,15 +389,7 @@ namespace NnAnalyzers.Semantics
             // A copy: z[j] = sum where sum is a pre-activation, activations.Add(activation) where activation is an output.
             if (StorageOf(value, out var copied, out _) && !SymbolEqualityComparer.Default.Equals(copied, storage))
             {
-                if (_facts.TryGetValue(copied, out var known))
-                {
-                    Copy(storage, copied, known);
-                }
-                else
-                {
-                    // _input = input; _output = input.Map(σ): what the source turns out to be is known after the body.
-                    (_deferredCopies ??= new List<(ISymbol, ISymbol)>()).Add((storage, copied));
-                }
+                RecordCopy(storage, copied);
             }
         }
 
@@ -422,6 +415,39 @@ namespace NnAnalyzers.Semantics
                 && StorageOf(argument, out var source, out _))
             {
                 Get(source).Activated = true;
+            }
+        }
+
+        // err.Zip(z, (e, v) => e * v * (1 - v)): the result selector's parameters are the elements of the two sequences,
+        // a copy of each (what z holds, v holds).
+        private void RecordZipElements(IInvocationOperation call)
+        {
+            if (call.TargetMethod.Name != "Zip" || call.Arguments.Length != 3 || !ActivationValues.IsEnumerableMethod(call.TargetMethod)
+                || Operations.WithoutConversions(call.Arguments[2].Value) is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation selector }
+                || selector.Symbol.Parameters.Length != 2)
+            {
+                return;
+            }
+
+            for (var i = 0; i < 2; i++)
+            {
+                if (StorageOf(call.Arguments[i].Value, out var sequence, out _))
+                {
+                    RecordCopy(selector.Symbol.Parameters[i], sequence);
+                }
+            }
+        }
+
+        private void RecordCopy(ISymbol storage, ISymbol copied)
+        {
+            if (_facts.TryGetValue(copied, out var known))
+            {
+                Copy(storage, copied, known);
+            }
+            else
+            {
+                // _input = input; _output = input.Map(σ): what the source turns out to be is known after the body.
+                (_deferredCopies ??= new List<(ISymbol, ISymbol)>()).Add((storage, copied));
             }
         }
 

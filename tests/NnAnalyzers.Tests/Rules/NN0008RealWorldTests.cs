@@ -1113,6 +1113,33 @@ public sealed class SigmoidLayer
         }
 
         [Fact]
+        public async Task Derivative_in_a_zip_selector_over_the_pre_activations_is_reported()
+        {
+            // Probe 15 e15 (N8_ZipLambda): the selector's v runs over z's elements.
+            const string layer = @"
+using System;
+using System.Linq;
+
+public static class Fn { public static double Sigmoid(double v) => 1.0 / (1.0 + Math.Exp(-v)); }
+
+public sealed class Dense
+{
+    private readonly double[][] _w = { new[] { 0.1, -0.2 }, new[] { 0.3, 0.05 } };
+    private readonly double[] _b = new double[2];
+
+    public double[] Grad(double[] x, double[] target)
+    {
+        var z = _w.Select((row, u) => row.Zip(x, (w, xi) => w * xi).Sum() + _b[u]).ToArray();
+        var act = z.Select(Fn.Sigmoid).ToArray();
+        var err = act.Zip(target, (a, t) => a - t).ToArray();
+        return err.Zip(SOURCE, (e, v) => e * DERIV).ToArray();
+    }
+}";
+            await ReportedWithoutFix(layer.Replace("SOURCE", "z").Replace("DERIV", "[|v * (1 - v)|]"));
+            await NoDiagnostic(layer.Replace("SOURCE", "act").Replace("DERIV", "v * (1 - v)"));
+        }
+
+        [Fact]
         public async Task Derivative_helper_given_a_parameter_the_method_says_nothing_about()
         {
             await NoDiagnostic(@"
