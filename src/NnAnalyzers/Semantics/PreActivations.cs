@@ -114,13 +114,13 @@ namespace NnAnalyzers.Semantics
                         break;
                     case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound
                         when (IsProduct(compound.Value) || IsAffine(compound.Value)) && StorageOf(compound.Target, out var storage, out _):
-                        result.Get(storage).Affine = true;
+                        result.Get(storage, ReceiverOf(compound.Target)).Affine = true;
                         break;
                     case IInvocationOperation { TargetMethod.Name: "Add", TargetMethod.ReturnsVoid: true, Arguments.Length: 1 } add
                         when add.Instance is { } list && StorageOf(list, out var collection, out var nested) && !nested:
                         // list.Add(v): the elements of the list receive v (a cache of zs and activations).
                         var value = add.Arguments[0].Value;
-                        result.Record(collection, true, null, value, add.Syntax.Span.End, activations, cancellationToken);
+                        result.Record(collection, true, null, value, add.Syntax.Span.End, activations, cancellationToken, ReceiverOf(list));
                         appends.Add((collection, value, add.Syntax.Span.End));
                         break;
                     case IInvocationOperation call:
@@ -270,7 +270,22 @@ namespace NnAnalyzers.Semantics
 
         /// <summary>What the value read by <paramref name="operation"/> holds (a storage or one of its elements).</summary>
         public StoredValue Classify(IOperation operation)
-            => StorageOf(operation, out var storage, out _) ? Classify(storage) : StoredValue.Unknown;
+        {
+            if (!StorageOf(operation, out var storage, out _))
+            {
+                return StoredValue.Unknown;
+            }
+
+            // A member of an object this method creates (output.Data of var output = new Tensor(σ(Data))) is not the one
+            // that this object's methods are seen to fill or activate (Data): what is known of one says nothing of the other.
+            if (ReceiverOf(operation) == Receiver.Created && (FallbackFor(storage) ?? this)._facts.TryGetValue(storage, out var facts)
+                && facts.Receivers == Receiver.This)
+            {
+                return StoredValue.Unknown;
+            }
+
+            return Classify(storage);
+        }
 
         /// <summary>The activation outputs computed from this pre-activation storage.</summary>
         public IReadOnlyList<ActivationPair> PairsOf(ISymbol storage)
@@ -357,19 +372,19 @@ namespace NnAnalyzers.Semantics
         {
             if (StorageOf(target, out var storage, out var isElement))
             {
-                Record(storage, isElement, IndexText(target.Syntax), value, end, activations, cancellationToken);
+                Record(storage, isElement, IndexText(target.Syntax), value, end, activations, cancellationToken, ReceiverOf(target));
             }
         }
 
-        private void Record(ISymbol storage, bool isElement, string? index, IOperation value, int end, ActivationValues activations, CancellationToken cancellationToken)
+        private void Record(ISymbol storage, bool isElement, string? index, IOperation value, int end, ActivationValues activations, CancellationToken cancellationToken, Receiver receiver = Receiver.None)
         {
             var role = activations.AsActivation(value, cancellationToken, out var argument);
             if (ActivationFormulas.IsActivation(role))
             {
-                Get(storage).Activation = true;
+                Get(storage, receiver).Activation = true;
                 if (StorageOf(argument, out var source, out var sourceIsElement) && !SymbolEqualityComparer.Default.Equals(source, storage))
                 {
-                    var facts = Get(source);
+                    var facts = Get(source, ReceiverOf(argument));
                     facts.Activated = true;
                     if (sourceIsElement == isElement && (!isElement || (index is not null && index == IndexText(argument!.Syntax))))
                     {
@@ -382,14 +397,14 @@ namespace NnAnalyzers.Semantics
 
             if (IsAffine(value))
             {
-                Get(storage).Affine = true;
+                Get(storage, receiver).Affine = true;
                 return;
             }
 
             // A copy: z[j] = sum where sum is a pre-activation, activations.Add(activation) where activation is an output.
             if (StorageOf(value, out var copied, out _) && !SymbolEqualityComparer.Default.Equals(copied, storage))
             {
-                RecordCopy(storage, copied);
+                RecordCopy(storage, copied, receiver);
             }
         }
 
@@ -414,7 +429,7 @@ namespace NnAnalyzers.Semantics
             if (ActivationFormulas.IsActivation(activations.AsActivation(call, cancellationToken, out var argument))
                 && StorageOf(argument, out var source, out _))
             {
-                Get(source).Activated = true;
+                Get(source, ReceiverOf(argument)).Activated = true;
             }
         }
 
@@ -433,29 +448,29 @@ namespace NnAnalyzers.Semantics
             {
                 if (StorageOf(call.Arguments[i].Value, out var sequence, out _))
                 {
-                    RecordCopy(selector.Symbol.Parameters[i], sequence);
+                    RecordCopy(selector.Symbol.Parameters[i], sequence, Receiver.None);
                 }
             }
         }
 
-        private void RecordCopy(ISymbol storage, ISymbol copied)
+        private void RecordCopy(ISymbol storage, ISymbol copied, Receiver receiver)
         {
             if (_facts.TryGetValue(copied, out var known))
             {
-                Copy(storage, copied, known);
+                Copy(storage, copied, known, receiver);
             }
             else
             {
                 // _input = input; _output = input.Map(σ): what the source turns out to be is known after the body.
-                (_deferredCopies ??= new List<(ISymbol, ISymbol)>()).Add((storage, copied));
+                (_deferredCopies ??= new List<(ISymbol, ISymbol, Receiver)>()).Add((storage, copied, receiver));
             }
         }
 
-        private List<(ISymbol Target, ISymbol Source)>? _deferredCopies;
+        private List<(ISymbol Target, ISymbol Source, Receiver Receiver)>? _deferredCopies;
 
-        private void Copy(ISymbol storage, ISymbol copied, Facts known)
+        private void Copy(ISymbol storage, ISymbol copied, Facts known, Receiver receiver)
         {
-            var target = Get(storage);
+            var target = Get(storage, receiver);
             target.Affine |= known.Affine;
             target.Activation |= known.Activation;
             (target.CopiedFrom ??= new List<ISymbol>()).Add(copied);
@@ -469,26 +484,81 @@ namespace NnAnalyzers.Semantics
                 return;
             }
 
-            foreach (var (target, source) in _deferredCopies)
+            foreach (var (target, source, receiver) in _deferredCopies)
             {
                 if (_facts.TryGetValue(source, out var known))
                 {
-                    Copy(target, source, known);
+                    Copy(target, source, known, receiver);
                 }
             }
 
             _deferredCopies = null;
         }
 
-        private Facts Get(ISymbol storage)
+        private Facts Get(ISymbol storage, Receiver receiver = Receiver.None)
         {
             if (!_facts.TryGetValue(storage, out var facts))
             {
                 _facts[storage] = facts = new Facts();
             }
 
+            facts.Receivers |= receiver;
             return facts;
         }
+
+        /// <summary>The object an instance member is written, read or activated on.</summary>
+        [System.Flags]
+        public enum Receiver : byte
+        {
+            /// <summary>Not an instance member (a local, a parameter, a static member), or not known.</summary>
+            None = 0,
+
+            /// <summary>This object's (<c>Data</c>, <c>this.Data</c>).</summary>
+            This = 1,
+
+            /// <summary>An object this method creates and holds in a local (<c>var output = new Tensor(…); output.Data</c>).</summary>
+            Created = 2,
+
+            /// <summary>Any other object (a parameter's, a list element's: <c>layer.Z</c>, <c>_layers[l].Z</c>).</summary>
+            Other = 4,
+        }
+
+        /// <summary>Whose member <paramref name="operation"/> reads or writes (through its elements: <c>output.Data[i]</c>).</summary>
+        public static Receiver ReceiverOf(IOperation? operation)
+        {
+            operation = Operations.WithoutConversions(operation);
+            while (true)
+            {
+                switch (operation)
+                {
+                    case IArrayElementReferenceOperation element:
+                        operation = Operations.WithoutConversions(element.ArrayReference);
+                        continue;
+                    case IPropertyReferenceOperation { Property.IsIndexer: true } indexer:
+                        operation = Operations.WithoutConversions(indexer.Instance);
+                        continue;
+                    case IImplicitIndexerReferenceOperation implicitIndexer:
+                        operation = Operations.WithoutConversions(implicitIndexer.Instance);
+                        continue;
+                    case IMemberReferenceOperation { Instance: null }:
+                        return Receiver.None;
+                    case IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } }:
+                        return Receiver.This;
+                    case IMemberReferenceOperation { Instance: ILocalReferenceOperation { Local: var local } } when IsCreatedHere(local):
+                        return Receiver.Created;
+                    case IMemberReferenceOperation:
+                        return Receiver.Other;
+                    default:
+                        return Receiver.None;
+                }
+            }
+        }
+
+        // A local declared with a new object: var output = new Tensor(…).
+        private static bool IsCreatedHere(ILocalSymbol local)
+            => local.DeclaringSyntaxReferences.Length == 1
+               && local.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: var value }
+               && ActivationFormulas.Strip(value) is BaseObjectCreationExpressionSyntax;
 
         // W * a + b, b + W * a, W.Multiply(a).Add(b), Σ w·x + b written as a sum with a product.
         private bool IsAffine(IOperation value)
@@ -550,6 +620,7 @@ namespace NnAnalyzers.Semantics
             public bool Affine;
             public bool Activation;
             public bool Activated;
+            public Receiver Receivers;
             public List<ISymbol>? CopiedFrom;
             public readonly List<ActivationPair> Pairs = new List<ActivationPair>();
         }

@@ -1139,6 +1139,41 @@ public sealed class Dense
             await NoDiagnostic(layer.Replace("SOURCE", "act").Replace("DERIV", "v * (1 - v)"));
         }
 
+        // Probe 15 e14 (micrograd's Value/Tensor): the backward closure of an activation op reads the output's own Data.
+        private const string TensorClosure = @"
+using System;
+using System.Linq;
+
+public sealed class Tensor
+{
+    public double[] Data { get; }
+    public double[] Grad { get; }
+    public Action BackwardFn { get; private set; } = () => { };
+
+    public Tensor(double[] data) { Data = data; Grad = new double[data.Length]; }
+
+    public Tensor Sigmoid()
+    {
+        var output = new Tensor(Data.Select(v => 1.0 / (1.0 + Math.Exp(-v))).ToArray());
+        output.BackwardFn = () =>
+        {
+            for (int i = 0; i < Data.Length; i++)
+            {
+                Grad[i] += output.Grad[i] * DERIV;
+            }
+        };
+        return output;
+    }
+}";
+
+        [Fact]
+        public Task Derivative_of_the_data_of_the_tensor_an_activation_op_reads_is_reported()
+            => ReportedWithoutFix(TensorClosure.Replace("DERIV", "[|Data[i] * (1 - Data[i])|]"));
+
+        [Fact]
+        public Task Derivative_of_the_data_of_the_tensor_an_activation_op_creates_is_silent()
+            => NoDiagnostic(TensorClosure.Replace("DERIV", "output.Data[i] * (1 - output.Data[i])"));
+
         [Fact]
         public async Task Derivative_helper_given_a_parameter_the_method_says_nothing_about()
         {
