@@ -426,6 +426,15 @@ namespace NnAnalyzers.Semantics
                 return;
             }
 
+            // SigmoidDerivative(Sigmoid(Output)): an activation applied to what already is an activation output, inside a
+            // derivative's argument, is the "applied twice" bug, not a sign that Output is a pre-activation.
+            if (parent is IArgumentOperation { Parent: IInvocationOperation derivative }
+                && (ActivationFormulas.TakesOutput(activations.RoleOf(derivative.TargetMethod, cancellationToken))
+                    || ActivationFormulas.TakesPreActivation(activations.RoleOf(derivative.TargetMethod, cancellationToken))))
+            {
+                return;
+            }
+
             if (ActivationFormulas.IsActivation(activations.AsActivation(call, cancellationToken, out var argument))
                 && StorageOf(argument, out var source, out _))
             {

@@ -1199,5 +1199,52 @@ public static class Backward
 }
 ");
         }
+
+        // Session 14's second probe: the activation applied again to a neuron's stored output inside the derivative's
+        // argument; a later change (an unstored activation marks what it is applied to) lost it for a moment.
+        private const string NeuronDelta = @"
+using System;
+using System.Linq;
+
+public sealed class Neuron
+{
+    public double[] Weights { get; }
+    public double Bias { get; set; }
+    public double Output { get; private set; }
+    public double Delta { get; set; }
+
+    public Neuron(int inputs, Random rng)
+    {
+        double limit = Math.Sqrt(6.0 / (inputs + 1));
+        Weights = Enumerable.Range(0, inputs).Select(_ => (2 * rng.NextDouble() - 1) * limit).ToArray();
+    }
+
+    public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+    public static double SigmoidDerivative(double y) => y * (1.0 - y);
+
+    public double Activate(double[] inputs)
+    {
+        double net = Bias;
+        for (int i = 0; i < inputs.Length; i++) net += Weights[i] * inputs[i];
+        Output = Sigmoid(net);
+        return Output;
+    }
+
+    public void ComputeOutputDelta(double target) => Delta = (Output - target) * DERIVATIVE;
+
+    public void Update(double[] inputs, double lr)
+    {
+        for (int i = 0; i < inputs.Length; i++) Weights[i] -= lr * Delta * inputs[i];
+        Bias -= lr * Delta;
+    }
+}";
+
+        [Fact]
+        public Task The_activation_applied_again_to_a_stored_output_inside_the_derivative_is_reported()
+            => Fix(NeuronDelta.Replace("DERIVATIVE", "[|SigmoidDerivative(Sigmoid(Output))|]"), NeuronDelta.Replace("DERIVATIVE", "SigmoidDerivative(Output)"));
+
+        [Fact]
+        public Task The_derivative_of_the_stored_output_is_not_reported()
+            => NoDiagnostic(NeuronDelta.Replace("DERIVATIVE", "SigmoidDerivative(Output)"));
     }
 }
