@@ -419,7 +419,9 @@ namespace NnAnalyzers.Semantics
                 parent = parent.Parent;
             }
 
-            if (parent is ISimpleAssignmentOperation || parent is IVariableInitializerOperation
+            // Only a result returned or handed to a call or a constructor (a stored one is Record's; one inside arithmetic,
+            // Math.Exp(-z) in a formula, is no activation's result): most calls of a body end here, before any question.
+            if (!(parent is IReturnOperation || parent is IArgumentOperation)
                 || (parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ToArray" or "ToList" } })
                 || (parent is IInvocationOperation { TargetMethod.Name: "ToArray" or "ToList" } outer && outer.Instance == call))
             {
