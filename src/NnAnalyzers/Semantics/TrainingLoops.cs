@@ -1027,6 +1027,12 @@ namespace NnAnalyzers.Semantics
             {
                 var storage = call.Instance is null ? null : NetworkParameters.StorageOf(Operations.WithoutConversions(call.Instance));
                 name = storage?.Name ?? string.Empty;
+                if (IdentifierWords.ContainsAny(name, s_backwardWords))
+                {
+                    // A delegate named for the backward pass (micrograd's BackwardStep closure accumulates .Grad): not an
+                    // update by its name (what it is bound to is still asked below).
+                    return false;
+                }
             }
             else if (GradientFlow.HasSourceBody(target))
             {

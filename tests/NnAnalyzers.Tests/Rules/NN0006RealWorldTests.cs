@@ -2252,5 +2252,58 @@ BACK        }
             await NoFix(source, At(0,
                 "this loop runs a forward pass (Predict(...)) and a loss ('loss') but never updates a weight or bias: the gradients 'grad' are never applied"));
         }
+
+        // Session 14's second probe: micrograd's Value runs recorded closures named BackwardStep; the loop calls Backward()
+        // and never steps the weights. The closure's name is no update (it only accumulates .Grad).
+        private const string Micrograd = @"
+using System;
+using System.Linq;
+
+public sealed class Value
+{
+    public double Data, Grad;
+    private Action BackwardStep = () => { };
+    private readonly Value[] _prev;
+    public Value(double d, params Value[] prev) { Data = d; _prev = prev; }
+    public static Value operator *(Value a, Value b) { var o = new Value(a.Data * b.Data, a, b); o.BackwardStep = () => { a.Grad += b.Data * o.Grad; b.Grad += a.Data * o.Grad; }; return o; }
+    public static Value operator -(Value a, Value b) { var o = new Value(a.Data - b.Data, a, b); o.BackwardStep = () => { a.Grad += o.Grad; b.Grad -= o.Grad; }; return o; }
+    public void Backward() { Grad = 1; BackwardStep(); foreach (var p in _prev) p.Backward(); }
+}
+
+public sealed class Neuron
+{
+    public Value[] W = { new Value(0.1), new Value(-0.2) };
+    public Value Forward(Value[] x) => W[0] * x[0] - W[1] * x[1];
+}
+
+public static class Trainer
+{
+    public static double Train(Neuron net, double[][] xs, double[] ys, int epochs, double lr)
+    {
+        double last = 0;
+        LOOP
+            for (int k = 0; k < xs.Length; k++)
+            {
+                var diff = net.Forward(xs[k].Select(v => new Value(v)).ToArray()) - new Value(ys[k]);
+                var loss = diff * diff;
+                loss.Backward();
+                STEP
+                last = loss.Data;
+            }
+        return last;
+    }
+}";
+
+        [Fact]
+        public Task A_micrograd_loop_that_never_steps_is_reported_though_its_closures_are_named_backward_step()
+            => NnAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<NnAnalyzers.Rules.NN0006TrainingLoopNeverUpdatesAnalyzer>.VerifyAnalyzerAsync(
+                Micrograd.Replace("LOOP", "for (int epoch = 0; epoch < epochs; epoch++)").Replace("STEP", string.Empty),
+                NnAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<NnAnalyzers.Rules.NN0006TrainingLoopNeverUpdatesAnalyzer>.Diagnostic().WithLocation(27, 9).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info)
+                    .WithArguments("this loop runs a forward pass (Forward(...)) and a loss ('loss') but never updates a weight or bias: the gradients of Backward(...) are never applied"));
+
+        [Fact]
+        public Task A_micrograd_loop_that_steps_its_weights_is_silent()
+            => NnAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<NnAnalyzers.Rules.NN0006TrainingLoopNeverUpdatesAnalyzer>.VerifyAnalyzerAsync(
+                Micrograd.Replace("LOOP", "for (int epoch = 0; epoch < epochs; epoch++)").Replace("STEP", "foreach (var w in net.W) { w.Data -= lr * w.Grad; w.Grad = 0; }"));
     }
 }
