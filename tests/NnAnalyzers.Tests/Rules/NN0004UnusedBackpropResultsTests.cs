@@ -701,15 +701,20 @@ STEP
         [InlineData("Differentiate")]
         public async Task Gradients_returned_in_a_record_named_like_gradients_and_discarded_are_reported_and_applied(string method)
         {
-            var source = CnnWithGradientsRecord.Replace("METHOD", method);
+            await DiscardedThenApplied(CnnWithGradientsRecord.Replace("METHOD", method), method, "(x, label)", "        ");
+        }
+
+        // STEP holds the discarded call (reported); the fix stores the gradients and applies them.
+        private static Task DiscardedThenApplied(string source, string method, string arguments, string indent)
+        {
             var test = new Verify.Test
             {
-                TestCode = source.Replace("STEP", "        {|#0:" + method + "(x, label)|};"),
-                FixedCode = source.Replace("STEP", "        var gradients = " + method + "(x, label);\n        Apply(gradients, lr);"),
+                TestCode = source.Replace("STEP", indent + "{|#0:" + method + arguments + "|};"),
+                FixedCode = source.Replace("STEP", indent + "var gradients = " + method + arguments + ";\n" + indent + "Apply(gradients, lr);"),
             };
             test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0)
                 .WithArguments("the gradients returned by " + method + "(...) are never applied to the weights"));
-            await test.RunAsync();
+            return test.RunAsync();
         }
 
         [Fact]
@@ -775,15 +780,8 @@ STEP
         [InlineData("Partials", "Differentiate", "gradients")]
         public async Task A_class_of_gradients_returned_and_discarded_is_reported_and_applied(string type, string method, string local)
         {
-            var source = LayerWithGradientClass.Replace("TYPE", type).Replace("METHOD", method).Replace("LOCAL", local).Replace("SNAPSHOT", string.Empty);
-            var test = new Verify.Test
-            {
-                TestCode = source.Replace("STEP", "                {|#0:" + method + "(xs[n], ys[n])|};"),
-                FixedCode = source.Replace("STEP", "                var gradients = " + method + "(xs[n], ys[n]);\n                Apply(gradients, lr);"),
-            };
-            test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0)
-                .WithArguments("the gradients returned by " + method + "(...) are never applied to the weights"));
-            await test.RunAsync();
+            await DiscardedThenApplied(LayerWithGradientClass.Replace("TYPE", type).Replace("METHOD", method).Replace("LOCAL", local).Replace("SNAPSHOT", string.Empty),
+                method, "(xs[n], ys[n])", "                ");
         }
 
         [Fact]
